@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Declarative.Generators.Diagnostics
+{
+    /// <summary>
+    /// Every diagnostic the generator reports, in one place. IDs are <c>DCL</c> and three digits; each
+    /// message says how to fix the problem; each has a page under <c>docs/diagnostics/</c>.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "Declarative.Experiments";
+        private const string HelpRoot = "docs/diagnostics/";
+
+        public static readonly DiagnosticDescriptor NotARecord = Create(
+            "DCL001", "Experiment must be a record",
+            "'{0}' is declared with [Experiment] but is a class: declare it as 'partial record {0}(...)' so its positional parameters become the sweep axes");
+
+        public static readonly DiagnosticDescriptor NotPartial = Create(
+            "DCL002", "Experiment record must be partial",
+            "The experiment record '{0}' must be partial so the generator can add its trials, metric row and training loop: add the 'partial' modifier");
+
+        public static readonly DiagnosticDescriptor ValueOfWrongType = Create(
+            "DCL003", "Sweep value of the wrong type",
+            "[Values] of parameter '{0}' holds {1} values but the parameter is '{2}': give {2} values or change the parameter's type");
+
+        public static readonly DiagnosticDescriptor MissingValues = Create(
+            "DCL004", "Sweep axis without values",
+            "Parameter '{0}' of experiment '{1}' is a sweep axis but has no values: add [Values(...)] to it, or turn it into a property with a fixed value");
+
+        public static readonly DiagnosticDescriptor EmptyValues = Create(
+            "DCL005", "Empty sweep axis",
+            "[Values] of parameter '{0}' is empty, so the sweep has no trials: list at least one value");
+
+        public static readonly DiagnosticDescriptor DuplicateValue = Create(
+            "DCL006", "Duplicate sweep value",
+            "[Values] of parameter '{0}' lists {1} more than once, which would run the same trials twice: remove the duplicate");
+
+        public static readonly DiagnosticDescriptor BadCadence = Create(
+            "DCL007", "Unknown or ill-formed cadence",
+            "[Track] {0}: give exactly one cadence, one of Every = N (N > 0), AtEpochEnd = true, AtEnd = true, AtSteps = new[] {{ ... }} (steps >= 1) or LogSpaced = N (N > 0)");
+
+        public static readonly DiagnosticDescriptor WrongMemberType = Create(
+            "DCL008", "Training setting of the wrong type",
+            "Member '{0}' of experiment '{1}' sets the {2} and must be of type '{3}', not '{4}': change its type or rename it");
+
+        public static readonly DiagnosticDescriptor BadBudget = Create(
+            "DCL009", "Budget out of range",
+            "{0} of experiment '{1}' is {2}: it must be {3}");
+
+        public static readonly DiagnosticDescriptor DuplicateName = Create(
+            "DCL010", "Two experiments with one name",
+            "Experiments '{0}' and '{1}' are both named '{2}', so their trials and reports would collide: give one of them another Name in [Experiment(Name = ...)]");
+
+        public static readonly DiagnosticDescriptor NoInstrument = Create(
+            "DCL011", "Track without instruments",
+            "[Track] names no instrument: pass one or more Instruments members, combined with '|'");
+
+        public static readonly DiagnosticDescriptor BadModel = Create(
+            "DCL012", "Model size out of range",
+            "[Mlp] hidden width {0} must be positive: give each hidden layer one or more units");
+
+        public static IEnumerable<DiagnosticDescriptor> All => new[]
+        {
+            NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
+            BadCadence, WrongMemberType, BadBudget, DuplicateName, NoInstrument, BadModel,
+        };
+
+        public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
+
+        private static DiagnosticDescriptor Create(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+                helpLinkUri: HelpRoot + id + ".md");
+    }
+}

@@ -1,0 +1,76 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Data;
+
+/// <summary>Fashion-MNIST from its four IDX files (Debian's <c>dataset-fashion-mnist</c> or a user folder).</summary>
+public static class FashionMnist
+{
+    public const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
+    public const string EnvironmentVariable = "DECLARATIVE_FASHION_MNIST";
+
+    public const string HowToGet =
+        "Install it with `sudo apt-get install dataset-fashion-mnist` (files in " + DefaultFolder + "), " +
+        "or put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte " +
+        "(plain or .gz) in a folder named by --data or the " + EnvironmentVariable + " environment variable.";
+
+    /// <summary>The folder to read: the explicit one, else the environment variable, else Debian's.</summary>
+    public static string ResolveFolder(string? explicitFolder) =>
+        !string.IsNullOrWhiteSpace(explicitFolder) ? explicitFolder
+        : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : DefaultFolder;
+
+    /// <summary>Loads the whole data set: pixels scaled to [0, 1] and standardised with the training mean and deviation.</summary>
+    public static ClassificationData Load(string folder)
+    {
+        var (trainX, trainY) = ReadSplit(folder, "train", 60_000);
+        var (testX, testY) = ReadSplit(folder, "t10k", 10_000);
+        return FromBytes("FashionMNIST", trainX, trainY, testX, testY, pixels: 28 * 28, classes: 10);
+    }
+
+    private static (byte[] Images, byte[] Labels) ReadSplit(string folder, string prefix, int expectedCount)
+    {
+        var imagesName = $"{prefix}-images-idx3-ubyte";
+        var labelsName = $"{prefix}-labels-idx1-ubyte";
+        if (!Directory.Exists(folder))
+            throw new DataSetException($"Fashion-MNIST folder '{folder}' does not exist. {HowToGet}");
+        var imagesPath = IdxFile.Locate(folder, imagesName)
+            ?? throw new DataSetException($"Fashion-MNIST file '{Path.Combine(folder, imagesName)}[.gz]' is missing. {HowToGet}");
+        var labelsPath = IdxFile.Locate(folder, labelsName)
+            ?? throw new DataSetException($"Fashion-MNIST file '{Path.Combine(folder, labelsName)}[.gz]' is missing. {HowToGet}");
+
+        var images = IdxFile.Read(imagesPath, 3, HowToGet);
+        var labels = IdxFile.Read(labelsPath, 1, HowToGet);
+        if (images.Shape[0] != expectedCount || images.Shape[1] != 28 || images.Shape[2] != 28)
+            throw new DataSetException($"'{imagesPath}' holds images of shape [{string.Join(", ", images.Shape)}], expected [{expectedCount}, 28, 28]. {HowToGet}");
+        if (labels.Shape[0] != expectedCount)
+            throw new DataSetException($"'{labelsPath}' holds {labels.Shape[0]} labels, expected {expectedCount}. {HowToGet}");
+        if (labels.Data.Any(l => l > 9))
+            throw new DataSetException($"'{labelsPath}' holds a label outside 0-9. {HowToGet}");
+        return (images.Data, labels.Data);
+    }
+
+    public static ClassificationData FromBytes(string name, byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels, int pixels, int classes)
+    {
+        var trainX = ToInputs(trainImages, pixels);
+        var testX = ToInputs(testImages, pixels);
+        // Standardise with the training set's statistics (a fixed, data-derived transform).
+        var mean = trainX.mean().item<float>();
+        var std = trainX.std().item<float>();
+        trainX.sub_(mean).div_(std);
+        testX.sub_(mean).div_(std);
+        return new ClassificationData(name, trainX, ToLabels(trainLabels), testX, ToLabels(testLabels), classes);
+    }
+
+    private static Tensor ToInputs(byte[] pixels, int perExample)
+    {
+        using var raw = tensor(pixels, dtype: ScalarType.Byte);
+        return raw.reshape(pixels.Length / perExample, perExample).to_type(ScalarType.Float32).div_(255f);
+    }
+
+    private static Tensor ToLabels(byte[] labels)
+    {
+        using var raw = tensor(labels, dtype: ScalarType.Byte);
+        return raw.to_type(ScalarType.Int64);
+    }
+}

@@ -1,0 +1,59 @@
+using Declarative.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Instruments;
+
+/// <summary>‖θ_t − θ_0‖ over all parameters, accumulated in float64. θ_0 is copied when the instrument is created.</summary>
+public sealed class DistanceFromInit : IInstrument, IDisposable
+{
+    private readonly InstrumentContext _context;
+    private readonly Tensor[] _initial;
+
+    public DistanceFromInit(InstrumentContext context)
+    {
+        _context = context;
+        using var noGrad = no_grad();
+        _initial = context.Model.parameters().Select(p => p.detach().clone()).ToArray();
+        InitialNorm = Norm(_initial);
+    }
+
+    public string Name => nameof(DistanceFromInit);
+
+    public double InitialNorm { get; }
+
+    public double Measure(TrainingState state)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var sum = zeros(1, dtype: ScalarType.Float64, device: _initial[0].device);
+        var i = 0;
+        foreach (var p in _context.Model.parameters())
+            sum.add_((p - _initial[i++]).to_type(ScalarType.Float64).square().sum());
+        return Math.Sqrt(sum.item<double>());
+    }
+
+    internal static double Norm(IEnumerable<Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        var sum = 0.0;
+        foreach (var t in tensors) sum += t.to_type(ScalarType.Float64).square().sum().item<double>();
+        return Math.Sqrt(sum);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in _initial) t.Dispose();
+    }
+}
+
+/// <summary>‖θ_t − θ_0‖ / ‖θ_0‖.</summary>
+public sealed class RelativeDistanceFromInit(InstrumentContext context) : IInstrument, IDisposable
+{
+    private readonly DistanceFromInit _distance = new(context);
+
+    public string Name => nameof(RelativeDistanceFromInit);
+
+    public double Measure(TrainingState state) => _distance.Measure(state) / _distance.InitialNorm;
+
+    public void Dispose() => _distance.Dispose();
+}
