@@ -32,8 +32,15 @@ public sealed class SqliteResultStore : IResultStore
         {
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
             _connection.Open();
-            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+            Execute("PRAGMA busy_timeout=10000;");
+            CheckVersion();
+            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
             Migrate();
+        }
+        catch (StoreException)
+        {
+            _connection?.Dispose();
+            throw;
         }
         catch (SqliteException e)
         {
@@ -44,12 +51,19 @@ public sealed class SqliteResultStore : IResultStore
 
     public string Path { get; }
 
-    private void Migrate()
+    private int Version() => Convert.ToInt32(Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
+
+    /// <summary>Refuses a newer schema before anything is written to the file.</summary>
+    private void CheckVersion()
     {
-        var version = Convert.ToInt32(Scalar("PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        var version = Version();
         if (version > SchemaVersion)
             throw new StoreException($"The store '{Path}' has schema version {version}, newer than this build's {SchemaVersion}. Use a newer Declarative or another --store; the file was left as it is.");
-        if (version == SchemaVersion) return;
+    }
+
+    private void Migrate()
+    {
+        if (Version() == SchemaVersion) return;
 
         Execute("""
             CREATE TABLE IF NOT EXISTS experiments (

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# ./build.sh <Target> [--option value ...]   Targets: Compile, Test, RunExperiments, Report.
+# Sets up what the build needs on a fresh Debian 12 machine with the .NET 10 SDK: the Cake tool
+# (dotnet tool restore) and, for RunExperiments, the Fashion-MNIST data set (apt package).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK is not on PATH (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 1
+fi
+
+target="${1:-Test}"
+[ $# -gt 0 ] && shift
+
+# Cake takes --name=value; accept --name value too.
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --*=*) args+=("$1") ;;
+    --retry-failed) args+=("--retry-failed=true") ;;
+    --*) if [ $# -gt 1 ] && [[ "$2" != --* ]]; then args+=("$1=$2"); shift; else args+=("$1=true"); fi ;;
+    *) echo "error: unexpected argument '$1' (options look like --budget smoke)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+ensure_fashion_mnist() {
+  local folder="${DECLARATIVE_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
+  for a in "${args[@]+"${args[@]}"}"; do case "$a" in --data=*) folder="${a#--data=}" ;; esac; done
+  [ -e "$folder/train-images-idx3-ubyte.gz" ] || [ -e "$folder/train-images-idx3-ubyte" ] && return 0
+  if [ "$folder" = /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2>&1; then
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dataset-fashion-mnist >/dev/null
+  fi
+}
+
+case "$target" in
+  RunExperiments) ensure_fashion_mnist ;;
+esac
+
+dotnet tool restore >/dev/null
+exec dotnet cake build/build.cake --target="$target" "${args[@]+"${args[@]}"}"

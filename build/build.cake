@@ -1,0 +1,84 @@
+// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Benchmark.
+// Options are passed through as --name=value (build.sh also accepts --name value).
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var budget = Argument("budget", "smoke");
+var filter = Argument("filter", "");
+var store = Argument("store", "artifacts/results.db");
+var reports = Argument("reports", "artifacts/reports");
+var data = Argument("data", "");
+var threads = Argument("threads", "0");
+var device = Argument("device", "auto");
+var retryFailed = HasArgument("retry-failed");
+var testFilter = Argument("test-filter", "Category!=Slow");
+var torchBackend = Argument("torch-backend", "cpu");
+
+var root = MakeAbsolute(Directory(".."));
+var solution = root.CombineWithFilePath("Declarative.sln");
+var experimentsDll = root.CombineWithFilePath($"experiments/bin/{configuration}/net10.0/Declarative.Experiments.dll");
+
+DotNetMSBuildSettings MsBuild() => new DotNetMSBuildSettings().WithProperty("TorchBackend", torchBackend);
+
+Task("Compile")
+    .Description("Builds the solution (and patches TorchSharp's native library where the system needs it).")
+    .Does(() =>
+{
+    DotNetBuild(solution.FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = MsBuild(),
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+});
+
+Task("Test")
+    .Description("Runs the test suite (slow tests excluded unless --test-filter is given).")
+    .IsDependentOn("Compile")
+    .Does(() =>
+{
+    DotNetTest(solution.FullPath, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = testFilter,
+        Loggers = { "console;verbosity=normal" },
+    });
+});
+
+void RunExperimentsCommand(string verb, IEnumerable<string> extra)
+{
+    var args = new ProcessArgumentBuilder()
+        .Append(verb)
+        .AppendSwitchQuoted("--budget", " ", budget)
+        .AppendSwitchQuoted("--store", " ", MakeAbsolute(File(store)).FullPath)
+        .AppendSwitchQuoted("--reports", " ", MakeAbsolute(Directory(reports)).FullPath);
+    if (!string.IsNullOrWhiteSpace(filter)) args.AppendSwitchQuoted("--filter", " ", filter);
+    foreach (var e in extra) args.Append(e);
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().AppendQuoted(experimentsDll.FullPath).Append(args.Render()),
+        WorkingDirectory = root,
+    });
+    if (exit != 0) throw new CakeException(exit, $"The experiments' `{verb}` command failed with exit code {exit} (its message is above).");
+}
+
+Task("RunExperiments")
+    .Description("Runs every experiment's unfinished trials at --budget (smoke or full), stores them and renders the reports.")
+    .IsDependentOn("Compile")
+    .Does(() =>
+{
+    var extra = new List<string> { "--threads " + threads, "--device " + device };
+    if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + MakeAbsolute(Directory(data)).FullPath + "\"");
+    if (retryFailed) extra.Add("--retry-failed");
+    RunExperimentsCommand("run", extra);
+});
+
+Task("Report")
+    .Description("Re-renders the reports from the store without running anything.")
+    .IsDependentOn("Compile")
+    .Does(() => RunExperimentsCommand("report", Array.Empty<string>()));
+
+Task("Default").IsDependentOn("Test");
+
+RunTarget(target);
