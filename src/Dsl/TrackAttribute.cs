@@ -35,7 +35,31 @@ namespace Declarative
         /// <summary>Measure after the listed optimizer steps (0 is before training).</summary>
         public int[]? AtSteps { get; set; }
 
-        /// <summary>Measure at N log-spaced steps per decade (1, 2, 5, 10, ... for N = 3), plus step 0.</summary>
+        /// <summary>Measure at N log-spaced steps per decade (1, 2, 5, 10, ... for N = 3).</summary>
         public int LogSpaced { get; set; }
+
+        /// <summary>Number of top Hessian eigenvalues to compute (Lanczos). Default 1.</summary>
+        public int TopK { get; set; }
+
+        /// <summary>Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness). Default 1024.</summary>
+        public int Examples { get; set; }
+
+        /// <summary>Random probes (Hutchinson trace) or mini-batches (gradient noise). Default 10.</summary>
+        public int Samples { get; set; }
+
+        /// <summary>First alpha of an interpolation profile. Default −0.5.</summary>
+        public double AlphaFrom { get; set; } = double.NaN;
+
+        /// <summary>Last alpha of an interpolation profile. Default 1.5.</summary>
+        public double AlphaTo { get; set; } = double.NaN;
+
+        /// <summary>Points of an interpolation profile, ends included. Default 21.</summary>
+        public int AlphaPoints { get; set; }
+
+        /// <summary>Relative box size of ε-sharpness. Default 1e-3.</summary>
+        public double Epsilon { get; set; } = double.NaN;
+
+        /// <summary>Projected ascent steps of ε-sharpness. Default 10.</summary>
+        public int AscentSteps { get; set; }
     }
 }

@@ -127,29 +127,60 @@ namespace Declarative.Generators.Experiments
                 var columns = Columns(model);
                 w.Line("/// <summary>One metric sample of a trial: a column per tracked instrument, null where it was not due.</summary>");
                 w.Line(GeneratedCode);
-                var fields = string.Concat(columns.Select(c => $", double? {c.Name}"));
+                var fields = string.Concat(columns.Select(c => $", {(c.IsVector ? "double[]?" : "double?")} {c.Name}"));
                 w.Line($"public sealed record Metrics(long Step, int Epoch{fields}) : {Experiments}.IMetricRow");
                 using (w.Braces())
                 {
-                    w.Line("/// <summary>The value of a column by its index in <see cref=\"Schema\"/>.</summary>");
+                    w.Line("/// <summary>The value of a scalar column by its index in <see cref=\"Schema\"/>.</summary>");
                     w.Line("public double? GetValue(int column) => column switch");
                     w.Line("{");
                     w.Indent();
-                    for (var i = 0; i < columns.Count; i++) w.Line($"{i} => {columns[i].Name},");
-                    w.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(column)),");
+                    for (var i = 0; i < columns.Count; i++)
+                        if (!columns[i].IsVector) w.Line($"{i} => {columns[i].Name},");
+                    w.Line("_ => null,");
                     w.Outdent();
                     w.Line("};");
+                    w.Line();
+                    w.Line("/// <summary>The value of a vector column by its index in <see cref=\"Schema\"/>.</summary>");
+                    w.Line("public double[]? GetVector(int column) => column switch");
+                    w.Line("{");
+                    w.Indent();
+                    for (var i = 0; i < columns.Count; i++)
+                        if (columns[i].IsVector) w.Line($"{i} => {columns[i].Name},");
+                    w.Line("_ => null,");
+                    w.Outdent();
+                    w.Line("};");
+                    w.Line();
+                    var reads = string.Concat(columns.Select((c, i) => c.IsVector ? $", sample.GetVector({i})" : $", sample.GetValue({i})"));
+                    w.Line("/// <summary>A stored sample as this experiment's typed row.</summary>");
+                    w.Line($"public static Metrics FromSample({Experiments}.MetricSample sample) => new(sample.Step, sample.Epoch{reads});");
                 }
                 w.Line();
                 w.Line("/// <summary>The metric columns, in order, with the cadence each is sampled at.</summary>");
                 w.Line($"public static readonly {Experiments}.MetricSchema Schema = new(new {Experiments}.MetricColumn[]");
                 w.Line("{");
                 w.Indent();
-                foreach (var c in columns) w.Line($"new({Quote(c.Name)}, {Quote(c.Cadence)}),");
+                foreach (var c in columns) w.Line($"new({Quote(c.Name)}, {Quote(c.Cadence)}{(c.IsVector ? ", IsVector: true" : "")}),");
                 w.Outdent();
                 w.Line("});");
                 w.Line();
+                w.Line("/// <summary>A stored trial's parameters as this experiment's typed sweep point.</summary>");
+                var args = string.Join(", ", model.Parameters.Select(p => $"{Experiments}.ParameterValues.{Reader(p.Type)}(parameters, {Quote(p.Name)})"));
+                w.Line($"public static {model.TypeName} PointFrom({Generic}.IReadOnlyList<{Generic}.KeyValuePair<string, string>> parameters) => new({args});");
+                w.Line();
+                w.Line("/// <summary>Builds this experiment's claims over its typed points and metric rows.</summary>");
+                w.Line($"private static global::Declarative.Runtime.Claims.ClaimBuilder<{model.TypeName}, Metrics> Expect {{ get; }} = new(Metrics.FromSample, PointFrom);");
+                w.Line();
             }
+
+            private static string Reader(string type) => type switch
+            {
+                "double" => "Double",
+                "int" => "Int",
+                "long" => "Long",
+                "bool" => "Bool",
+                _ => "Text",
+            };
 
             private static void EmitRun(IndentedWriter w, ExperimentModel model)
             {
@@ -171,7 +202,12 @@ namespace Declarative.Generators.Experiments
                         var instruments = new {{Rt}}.Instruments.InstrumentContext(model, data);
                         """);
                     foreach (var c in columns)
-                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments);");
+                    {
+                        var options = c.Options.Count == 0
+                            ? $"{Rt}.Instruments.InstrumentOptions.Default"
+                            : $"new {Rt}.Instruments.InstrumentOptions {{ {string.Join(", ", c.Options)} }}";
+                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, {options});");
+                    }
                     for (var i = 0; i < model.Tracks.Count; i++)
                         w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
                     w.Line();
@@ -182,7 +218,7 @@ namespace Declarative.Generators.Experiments
                         for (var i = 0; i < model.Tracks.Count; i++)
                             w.Line($"var due{i} = cadence{i}.IsDue(state.Step, state.IsEpochEnd, state.IsLast);");
                         foreach (var c in columns)
-                            w.Line($"double? {Local(c.Name)}Value = {string.Join(" || ", c.Tracks.Select(t => "due" + t))} ? {Local(c.Name)}.Measure(state) : null;");
+                            w.Line($"{(c.IsVector ? "double[]?" : "double?")} {Local(c.Name)}Value = {string.Join(" || ", c.Tracks.Select(t => "due" + t))} ? {Local(c.Name)}.Measure(state) : null;");
                         var anyDue = string.Join(" || ", Enumerable.Range(0, model.Tracks.Count).Select(i => "due" + i));
                         var values = string.Concat(columns.Select(c => ", " + Local(c.Name) + "Value"));
                         w.Line($"if ({anyDue}) context.Sink.Write(new Metrics(state.Step, state.Epoch{values}));");
@@ -197,6 +233,7 @@ namespace Declarative.Generators.Experiments
             private static void EmitDefinition(IndentedWriter w, ExperimentModel model)
             {
                 var axes = string.Join(", ", model.Parameters.Select(p => Quote(p.Name)));
+                var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c}.Named({Quote(c)})"));
                 w.Block($$"""
                     /// <summary>The experiment as the runner sees it; listed in the assembly's generated catalogue.</summary>
                     {{GeneratedCode}}
@@ -207,6 +244,7 @@ namespace Declarative.Generators.Experiments
                         public string Declaration => ExperimentDeclaration;
                         public {{Generic}}.IReadOnlyList<string> Axes { get; } = new string[] { {{axes}} };
                         public {{Experiments}}.MetricSchema Schema => {{model.TypeName}}.Schema;
+                        public {{Generic}}.IReadOnlyList<global::Declarative.Runtime.Claims.Claim> Claims => new global::Declarative.Runtime.Claims.Claim[] { {{claims}} };
                         public {{Experiments}}.ExperimentSettings SettingsFor({{Experiments}}.Budget budget) => {{model.TypeName}}.SettingsFor(budget);
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> Trials({{Experiments}}.Budget budget) => {{model.TypeName}}.Trials(budget);
                         public {{Experiments}}.TrialOutcome Run({{Experiments}}.ITrial trial, {{Experiments}}.TrialContext context) => {{model.TypeName}}.Run((Trial)trial, context);
@@ -242,23 +280,27 @@ namespace Declarative.Generators.Experiments
                 return w.ToString();
             }
 
-            private sealed record Column(string Name, string Cadence, List<int> Tracks);
+            private sealed record Column(string Name, string Cadence, bool IsVector, List<int> Tracks, EquatableArray<string> Options);
 
-            /// <summary>One column per instrument, in first-declared order; an instrument in several tracks is due when any is.</summary>
+            /// <summary>
+            /// One column per instrument, in first-declared order; an instrument in several tracks is due
+            /// when any of them is, and takes the options of the first.
+            /// </summary>
             private static List<Column> Columns(ExperimentModel model)
             {
                 var columns = new List<Column>();
                 for (var t = 0; t < model.Tracks.Count; t++)
                 {
-                    foreach (var instrument in model.Tracks[t].Instruments)
+                    var track = model.Tracks[t];
+                    foreach (var instrument in track.Instruments)
                     {
-                        var existing = columns.FirstOrDefault(c => c.Name == instrument);
-                        if (existing is null)
-                            columns.Add(new Column(instrument, model.Tracks[t].CadenceText, new List<int> { t }));
+                        var index = columns.FindIndex(c => c.Name == instrument.Name);
+                        if (index < 0)
+                            columns.Add(new Column(instrument.Name, track.CadenceText, instrument.IsVector, new List<int> { t }, track.Options));
                         else
                         {
-                            existing.Tracks.Add(t);
-                            columns[columns.IndexOf(existing)] = existing with { Cadence = existing.Cadence + "; " + model.Tracks[t].CadenceText };
+                            columns[index].Tracks.Add(t);
+                            columns[index] = columns[index] with { Cadence = columns[index].Cadence + "; " + track.CadenceText };
                         }
                     }
                 }

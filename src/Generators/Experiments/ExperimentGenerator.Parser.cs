@@ -91,8 +91,8 @@ namespace Declarative.Generators.Experiments
                 }
 
                 if (tracks.Count == 0)
-                    tracks.Add(new TrackModel(new[] { "TestLoss", "TestAccuracy" }.ToEquatableArray(),
-                        "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end"));
+                    tracks.Add(new TrackModel(new[] { new InstrumentModel("TestLoss", false), new InstrumentModel("TestAccuracy", false) }.ToEquatableArray(),
+                        "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end", EquatableArray<string>.Empty));
 
                 var full = new BudgetModel(epochs, seeds, trainSubset, testSubset);
                 var smokeBudget = full;
@@ -122,6 +122,10 @@ namespace Declarative.Generators.Experiments
                     Setting(symbol, name, "Momentum", "momentum", SpecialType.System_Double, Literal(Named(sgd, "Momentum") as double? ?? 0.0)),
                     Setting(symbol, name, "WeightDecay", "weight decay", SpecialType.System_Double, Literal(Named(sgd, "WeightDecay") as double? ?? 0.0)));
 
+                var claims = symbol.GetMembers().OfType<IPropertySymbol>()
+                    .Where(p => p.IsStatic && DerivesFrom(p.Type, "Declarative.Runtime.Claims.Claim"))
+                    .Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
                 if (diagnostics.Count > 0) return Result(null);
 
                 var containing = new List<string>();
@@ -142,7 +146,8 @@ namespace Declarative.Generators.Experiments
                     network,
                     optimizer,
                     parameters.ToEquatableArray(),
-                    tracks.ToEquatableArray()));
+                    tracks.ToEquatableArray(),
+                    claims.ToEquatableArray()));
 
                 void CheckAtLeast(int minimum, int value, string what, Location? location)
                 {
@@ -191,7 +196,17 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.BadCadence, location, why);
                         return null;
                     }
-                    return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text);
+                    var options = new List<string>();
+                    foreach (var option in new[] { "TopK", "Examples", "Samples", "AlphaPoints", "AscentSteps" })
+                        if (Named(attribute, option) is int n && n != 0)
+                        {
+                            if (n < 0) Report(DiagnosticDescriptors.BadBudget, location, option, name, n.ToString(CultureInfo.InvariantCulture), "positive");
+                            options.Add($"{option} = {n}");
+                        }
+                    foreach (var option in new[] { "AlphaFrom", "AlphaTo", "Epsilon" })
+                        if (Named(attribute, option) is double d && !double.IsNaN(d))
+                            options.Add($"{option} = {Literal(d)}");
+                    return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text, options.ToEquatableArray());
                 }
 
                 string Setting(INamedTypeSymbol type, string experimentName, string member, string what, SpecialType expected, string fallback)
@@ -244,9 +259,9 @@ namespace Declarative.Generators.Experiments
                 }
             }
 
-            private static List<string> InstrumentNames(AttributeData attribute)
+            private static List<InstrumentModel> InstrumentNames(AttributeData attribute)
             {
-                var result = new List<string>();
+                var result = new List<InstrumentModel>();
                 if (attribute.ConstructorArguments.Length != 1) return result;
                 var argument = attribute.ConstructorArguments[0];
                 if (argument.Type is not INamedTypeSymbol enumType || argument.Value is null) return result;
@@ -255,9 +270,19 @@ namespace Declarative.Generators.Experiments
                              .OrderBy(f => Convert.ToInt64(f.ConstantValue, CultureInfo.InvariantCulture)))
                 {
                     var bit = Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture);
-                    if (bit != 0 && (value & bit) == bit) result.Add(field.Name);
+                    if (bit == 0 || (value & bit) != bit) continue;
+                    var vector = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Dsl + "ColumnShapeAttribute"
+                        && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int shape && shape == 1);
+                    result.Add(new InstrumentModel(field.Name, vector));
                 }
                 return result;
+            }
+
+            private static bool DerivesFrom(ITypeSymbol type, string baseName)
+            {
+                for (var t = type; t is not null; t = t.BaseType)
+                    if (t.ToDisplayString() == baseName) return true;
+                return false;
             }
 
             private static bool Accepts(SpecialType parameter, SpecialType value) => parameter switch

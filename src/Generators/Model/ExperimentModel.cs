@@ -17,7 +17,8 @@ namespace Declarative.Generators.Model
         NetworkModel Network,
         OptimizerModel Optimizer,
         EquatableArray<ParameterModel> Parameters,
-        EquatableArray<TrackModel> Tracks);
+        EquatableArray<TrackModel> Tracks,
+        EquatableArray<string> Claims);
 
     internal sealed record BudgetModel(int Epochs, int Seeds, int TrainSubset, int TestSubset);
 
@@ -31,8 +32,11 @@ namespace Declarative.Generators.Model
     /// <summary>A sweep axis: a positional parameter with its type keyword and its values as C# literals.</summary>
     internal sealed record ParameterModel(string Name, string Type, EquatableArray<string> Values);
 
-    /// <summary>One [Track]: the instruments (enum member names) and the cadence as a runtime expression and as text.</summary>
-    internal sealed record TrackModel(EquatableArray<string> Instruments, string CadenceExpression, string CadenceText);
+    /// <summary>One [Track]: the instruments, the cadence as a runtime expression and as text, and the options' initializers.</summary>
+    internal sealed record TrackModel(EquatableArray<InstrumentModel> Instruments, string CadenceExpression, string CadenceText, EquatableArray<string> Options);
+
+    /// <summary>An instrument: its enum member name (also its runtime class and its column) and its column shape.</summary>
+    internal sealed record InstrumentModel(string Name, bool IsVector);
 
     /// <summary>The result of parsing one [Experiment] declaration: a model when valid, and its diagnostics.</summary>
     internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

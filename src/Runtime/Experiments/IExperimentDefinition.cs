@@ -19,6 +19,9 @@ public interface IExperimentDefinition
 
     MetricSchema Schema { get; }
 
+    /// <summary>The claims the experiment declares about its results, checked after the sweep and shown first in its report.</summary>
+    IReadOnlyList<Claims.Claim> Claims { get; }
+
     ExperimentSettings SettingsFor(Budget budget);
 
     IReadOnlyList<ITrial> Trials(Budget budget);

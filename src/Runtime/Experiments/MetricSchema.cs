@@ -11,5 +11,8 @@ public sealed record MetricSchema(IReadOnlyList<MetricColumn> Columns)
     }
 }
 
-/// <summary>One metric column: its name (the instrument's) and the cadence it is sampled at, as declared.</summary>
-public sealed record MetricColumn(string Name, string Cadence);
+/// <summary>
+/// One metric column: its name (the instrument's), the cadence it is sampled at as declared, and
+/// its shape (a scalar, or a vector such as top-k eigenvalues or a loss profile).
+/// </summary>
+public sealed record MetricColumn(string Name, string Cadence, bool IsVector = false);

@@ -9,7 +9,7 @@ public sealed class DistanceFromInit : IInstrument, IDisposable
     private readonly InstrumentContext _context;
     private readonly Tensor[] _initial;
 
-    public DistanceFromInit(InstrumentContext context)
+    public DistanceFromInit(InstrumentContext context, InstrumentOptions options)
     {
         _context = context;
         using var noGrad = no_grad();
@@ -47,9 +47,9 @@ public sealed class DistanceFromInit : IInstrument, IDisposable
 }
 
 /// <summary>‖θ_t − θ_0‖ / ‖θ_0‖.</summary>
-public sealed class RelativeDistanceFromInit(InstrumentContext context) : IInstrument, IDisposable
+public sealed class RelativeDistanceFromInit(InstrumentContext context, InstrumentOptions options) : IInstrument, IDisposable
 {
-    private readonly DistanceFromInit _distance = new(context);
+    private readonly DistanceFromInit _distance = new(context, options);
 
     public string Name => nameof(RelativeDistanceFromInit);
 

@@ -6,7 +6,7 @@ namespace Declarative.Runtime.Instruments;
 /// <summary>Mean cross-entropy of the step's mini-batch, computed by the step itself (free apart from one read-back).</summary>
 public sealed class BatchLoss : IInstrument
 {
-    public BatchLoss(InstrumentContext context) { }
+    public BatchLoss(InstrumentContext context, InstrumentOptions options) { }
 
     public string Name => nameof(BatchLoss);
     public double Measure(TrainingState state) => state.BatchLoss.to_type(ScalarType.Float64).item<double>();
@@ -15,7 +15,7 @@ public sealed class BatchLoss : IInstrument
 /// <summary>Accuracy on the step's mini-batch, from the step's own logits.</summary>
 public sealed class BatchAccuracy : IInstrument
 {
-    public BatchAccuracy(InstrumentContext context) { }
+    public BatchAccuracy(InstrumentContext context, InstrumentOptions options) { }
 
     public string Name => nameof(BatchAccuracy);
 
@@ -28,28 +28,28 @@ public sealed class BatchAccuracy : IInstrument
 }
 
 /// <summary>Mean cross-entropy on the experiment's training examples, in evaluation mode.</summary>
-public sealed class TrainLoss(InstrumentContext context) : IInstrument
+public sealed class TrainLoss(InstrumentContext context, InstrumentOptions options) : IInstrument
 {
     public string Name => nameof(TrainLoss);
     public double Measure(TrainingState state) => context.Evaluate("train", context.Data.TrainInputs, context.Data.TrainLabels, state.Step).Loss;
 }
 
 /// <summary>Accuracy on the experiment's training examples, in evaluation mode.</summary>
-public sealed class TrainAccuracy(InstrumentContext context) : IInstrument
+public sealed class TrainAccuracy(InstrumentContext context, InstrumentOptions options) : IInstrument
 {
     public string Name => nameof(TrainAccuracy);
     public double Measure(TrainingState state) => context.Evaluate("train", context.Data.TrainInputs, context.Data.TrainLabels, state.Step).Accuracy;
 }
 
 /// <summary>Mean cross-entropy on the test set, in evaluation mode.</summary>
-public sealed class TestLoss(InstrumentContext context) : IInstrument
+public sealed class TestLoss(InstrumentContext context, InstrumentOptions options) : IInstrument
 {
     public string Name => nameof(TestLoss);
     public double Measure(TrainingState state) => context.Evaluate("test", context.Data.TestInputs, context.Data.TestLabels, state.Step).Loss;
 }
 
 /// <summary>Accuracy on the test set, in evaluation mode.</summary>
-public sealed class TestAccuracy(InstrumentContext context) : IInstrument
+public sealed class TestAccuracy(InstrumentContext context, InstrumentOptions options) : IInstrument
 {
     public string Name => nameof(TestAccuracy);
     public double Measure(TrainingState state) => context.Evaluate("test", context.Data.TestInputs, context.Data.TestLabels, state.Step).Accuracy;

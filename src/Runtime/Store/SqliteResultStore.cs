@@ -110,7 +110,7 @@ public sealed class SqliteResultStore : IResultStore
         }
 
         var table = MetricTable(experiment.Name);
-        var columns = string.Concat(experiment.Schema.Columns.Select(c => $", {Quote(c.Name)} REAL"));
+        var columns = string.Concat(experiment.Schema.Columns.Select(c => $", {Quote(c.Name)} {SqlType(c)}"));
         Execute($"CREATE TABLE IF NOT EXISTS {table} (trial_id TEXT NOT NULL, step INTEGER NOT NULL, epoch INTEGER NOT NULL{columns}, PRIMARY KEY(trial_id, step));", transaction);
         var existing = new HashSet<string>(StringComparer.Ordinal);
         using (var info = Command($"PRAGMA table_info({table});"))
@@ -120,7 +120,7 @@ public sealed class SqliteResultStore : IResultStore
             while (reader.Read()) existing.Add(reader.GetString(1));
         }
         foreach (var column in experiment.Schema.Columns.Where(c => !existing.Contains(c.Name)))
-            Execute($"ALTER TABLE {table} ADD COLUMN {Quote(column.Name)} REAL;", transaction);
+            Execute($"ALTER TABLE {table} ADD COLUMN {Quote(column.Name)} {SqlType(column)};", transaction);
         transaction.Commit();
     }
 
@@ -202,13 +202,15 @@ public sealed class SqliteResultStore : IResultStore
             insert.Parameters.AddWithValue("$id", trialId);
             var step = insert.Parameters.Add("$step", SqliteType.Integer);
             var epoch = insert.Parameters.Add("$epoch", SqliteType.Integer);
-            var cells = schema.Columns.Select((_, i) => insert.Parameters.Add($"$c{i}", SqliteType.Real)).ToArray();
+            var cells = schema.Columns.Select((c, i) => insert.Parameters.Add($"$c{i}", c.IsVector ? SqliteType.Text : SqliteType.Real)).ToArray();
             foreach (var row in rows)
             {
                 step.Value = row.Step;
                 epoch.Value = row.Epoch;
                 for (var i = 0; i < cells.Length; i++)
-                    cells[i].Value = row.GetValue(i) is { } v && double.IsFinite(v) ? v : (object)DBNull.Value;
+                    cells[i].Value = schema.Columns[i].IsVector
+                        ? row.GetVector(i) is { } vector ? JsonSerializer.Serialize(vector.Select(x => double.IsFinite(x) ? x : (double?)null)) : DBNull.Value
+                        : row.GetValue(i) is { } v && double.IsFinite(v) ? v : DBNull.Value;
                 insert.ExecuteNonQuery();
             }
         }
@@ -253,9 +255,18 @@ public sealed class SqliteResultStore : IResultStore
         while (reader.Read())
         {
             var values = new double?[schema.Columns.Count];
+            double[]?[]? vectors = null;
             for (var i = 0; i < values.Length; i++)
-                values[i] = reader.IsDBNull(3 + i) ? null : reader.GetDouble(3 + i);
-            result.Add(new MetricSample(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), values));
+            {
+                if (reader.IsDBNull(3 + i)) continue;
+                if (schema.Columns[i].IsVector)
+                {
+                    vectors ??= new double[]?[values.Length];
+                    vectors[i] = JsonSerializer.Deserialize<double?[]>(reader.GetString(3 + i))!.Select(x => x ?? double.NaN).ToArray();
+                }
+                else values[i] = reader.GetDouble(3 + i);
+            }
+            result.Add(new MetricSample(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), values, vectors));
         }
         return result;
     }
@@ -270,6 +281,8 @@ public sealed class SqliteResultStore : IResultStore
     }
 
     public void Dispose() => _connection.Dispose();
+
+    private static string SqlType(MetricColumn column) => column.IsVector ? "TEXT" : "REAL";
 
     private static string MetricTable(string experiment) => Quote("metrics_" + experiment);
 

@@ -23,6 +23,7 @@ public sealed class SqliteResultStoreTests : IDisposable
         public string Declaration => "[Experiment]";
         public IReadOnlyList<string> Axes => ["LearningRate"];
         public MetricSchema Schema { get; } = new([new MetricColumn("BatchLoss", "every step"), new MetricColumn("TestAccuracy", "at the end")]);
+        public IReadOnlyList<Declarative.Runtime.Claims.Claim> Claims => [];
         public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
         public IReadOnlyList<ITrial> Trials(Budget budget) =>
             [new FakeTrial("a", 0, SettingsFor(budget), [new("LearningRate", "0.1")]), new FakeTrial("b", 0, SettingsFor(budget), [new("LearningRate", "0.2")])];

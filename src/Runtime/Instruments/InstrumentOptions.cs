@@ -1,0 +1,34 @@
+namespace Declarative.Runtime.Instruments;
+
+/// <summary>
+/// Settings of the instruments of one [Track], as declared (the generator passes the named
+/// arguments of the attribute). Every instrument's constructor is
+/// <c>(InstrumentContext context, InstrumentOptions options)</c>.
+/// </summary>
+public sealed record InstrumentOptions
+{
+    public static InstrumentOptions Default { get; } = new();
+
+    /// <summary>Number of top Hessian eigenvalues (Lanczos).</summary>
+    public int TopK { get; init; } = 1;
+
+    /// <summary>Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness); 0 = 1024.</summary>
+    public int Examples { get; init; } = 1024;
+
+    /// <summary>Random probe vectors (Hutchinson trace) or mini-batches (gradient noise).</summary>
+    public int Samples { get; init; } = 10;
+
+    /// <summary>Alpha grid of interpolation profiles: from, to and the number of points.</summary>
+    public double AlphaFrom { get; init; } = -0.5;
+    public double AlphaTo { get; init; } = 1.5;
+    public int AlphaPoints { get; init; } = 21;
+
+    /// <summary>Relative box size of ε-sharpness (Keskar et al.).</summary>
+    public double Epsilon { get; init; } = 1e-3;
+
+    /// <summary>Projected ascent steps of ε-sharpness.</summary>
+    public int AscentSteps { get; init; } = 10;
+
+    /// <summary>Seed of the instrument's own random stream (never the training stream).</summary>
+    public long Seed { get; init; } = 1234;
+}
