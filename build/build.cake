@@ -18,6 +18,9 @@ var root = MakeAbsolute(Directory(".."));
 var solution = root.CombineWithFilePath("Declarative.sln");
 var experimentsDll = root.CombineWithFilePath($"experiments/bin/{configuration}/net10.0/Declarative.Experiments.dll");
 
+// Paths on the command line are relative to the repository root, where ./build.sh runs.
+string FromRoot(string path) => System.IO.Path.GetFullPath(path, root.FullPath);
+
 DotNetMSBuildSettings MsBuild() => new DotNetMSBuildSettings().WithProperty("TorchBackend", torchBackend);
 
 Task("Compile")
@@ -51,8 +54,8 @@ void RunExperimentsCommand(string verb, IEnumerable<string> extra)
     var args = new ProcessArgumentBuilder()
         .Append(verb)
         .AppendSwitchQuoted("--budget", " ", budget)
-        .AppendSwitchQuoted("--store", " ", MakeAbsolute(File(store)).FullPath)
-        .AppendSwitchQuoted("--reports", " ", MakeAbsolute(Directory(reports)).FullPath);
+        .AppendSwitchQuoted("--store", " ", FromRoot(store))
+        .AppendSwitchQuoted("--reports", " ", FromRoot(reports));
     if (!string.IsNullOrWhiteSpace(filter)) args.AppendSwitchQuoted("--filter", " ", filter);
     foreach (var e in extra) args.Append(e);
     var exit = StartProcess("dotnet", new ProcessSettings
@@ -69,7 +72,7 @@ Task("RunExperiments")
     .Does(() =>
 {
     var extra = new List<string> { "--threads " + threads, "--device " + device };
-    if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + MakeAbsolute(Directory(data)).FullPath + "\"");
+    if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + FromRoot(data) + "\"");
     if (retryFailed) extra.Add("--retry-failed");
     RunExperimentsCommand("run", extra);
 });
