@@ -199,17 +199,16 @@ namespace Declarative.Generators.Experiments
                         using var model = {{Rt}}.Models.Mlp.Create(data.InputSize, new int[] { {{hidden}} }, data.ClassCount, context.Device);
                         using var optimizer = global::TorchSharp.torch.optim.SGD(model.parameters(), {{o.LearningRate}}, momentum: {{o.Momentum}}, weight_decay: {{o.WeightDecay}});
                         using var loop = new {{Rt}}.Training.ClassificationLoop(model, optimizer, data, {{o.BatchSize}}, settings.Epochs, trial.Seed);
-                        var instruments = new {{Rt}}.Instruments.InstrumentContext(model, data);
+                        var instruments = new {{Rt}}.Instruments.InstrumentContext(model, data) { LearningRate = {{o.LearningRate}}, BatchSize = {{o.BatchSize}} };
+                        loop.BeforeUpdate += instruments.RaiseBeforeUpdate;
                         """);
-                    foreach (var c in columns)
-                    {
-                        var options = c.Options.Count == 0
-                            ? $"{Rt}.Instruments.InstrumentOptions.Default"
-                            : $"new {Rt}.Instruments.InstrumentOptions {{ {string.Join(", ", c.Options)} }}";
-                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, {options});");
-                    }
                     for (var i = 0; i < model.Tracks.Count; i++)
                         w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
+                    foreach (var c in columns)
+                    {
+                        var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}" }.Concat(c.Options));
+                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
+                    }
                     w.Line();
                     w.Line("while (loop.Next())");
                     using (w.Braces())

@@ -32,21 +32,17 @@ public abstract class Cadence
         public override bool IsDue(long step, bool isEpochEnd, bool isLast) => isLast || _steps.Contains(step);
     }
 
-    /// <summary>Steps 10^(k/n) rounded, deduplicated: 1, 2, 5, 10, 22, 46, 100, ... for n = 3.</summary>
+    /// <summary>Steps 10^(k/n) rounded, deduplicated: 1, 2, 5, 10, 22, 46, 100, ... for n = 3. Pure: the same answer for the same step.</summary>
     private sealed class LogCadence(int perDecade) : Cadence
     {
-        private long _next = 1;
-        private int _k;
-
         public override bool IsDue(long step, bool isEpochEnd, bool isLast)
         {
-            if (step < _next) return isLast;
-            while (_next <= step)
-            {
-                _k++;
-                _next = Math.Max(_next + 1, (long)Math.Round(Math.Pow(10, (double)_k / perDecade)));
-            }
-            return true;
+            if (isLast) return true;
+            if (step < 1) return false;
+            var k = (int)Math.Round(perDecade * Math.Log10(step));
+            for (var j = Math.Max(0, k - 1); j <= k + 1; j++)
+                if ((long)Math.Round(Math.Pow(10, (double)j / perDecade)) == step) return true;
+            return false;
         }
     }
 }

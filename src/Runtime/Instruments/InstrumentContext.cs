@@ -18,6 +18,21 @@ public sealed class InstrumentContext
     public nn.Module<Tensor, Tensor> Model { get; }
     public Data.ClassificationData Data { get; }
 
+    /// <summary>The trial's learning rate (for lr/B and instruments that scale with it).</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>The trial's batch size.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>
+    /// Raised before every optimizer update (see <see cref="Training.ClassificationLoop.BeforeUpdate"/>).
+    /// Instruments that need θ_t or the mini-batch gradient subscribe in their constructor and use
+    /// <see cref="Training.TrainingState.IsDueNext"/> with their options' cadence to work only when due.
+    /// </summary>
+    public event Action<Training.TrainingState>? BeforeUpdate;
+
+    public void RaiseBeforeUpdate(Training.TrainingState state) => BeforeUpdate?.Invoke(state);
+
     /// <summary>Mean cross-entropy and accuracy of the model on a split, computed once per step in evaluation mode.</summary>
     public (double Loss, double Accuracy) Evaluate(string split, Tensor inputs, Tensor labels, long step)
     {

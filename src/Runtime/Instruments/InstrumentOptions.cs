@@ -29,6 +29,9 @@ public sealed record InstrumentOptions
     /// <summary>Projected ascent steps of ε-sharpness.</summary>
     public int AscentSteps { get; init; } = 10;
 
+    /// <summary>The cadence the instrument is measured at (set by the generated loop).</summary>
+    public Experiments.Cadence? Cadence { get; init; }
+
     /// <summary>Seed of the instrument's own random stream (never the training stream).</summary>
     public long Seed { get; init; } = 1234;
 }

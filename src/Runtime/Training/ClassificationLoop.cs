@@ -36,10 +36,17 @@ public sealed class ClassificationLoop : IDisposable
         _epochs = epochs;
         _seed = seed;
         _stepsPerEpoch = data.TrainCount / batchSize;
-        State = new TrainingState(model, data, (long)_stepsPerEpoch * epochs);
+        State = new TrainingState(model, data, (long)_stepsPerEpoch * epochs, _stepsPerEpoch);
     }
 
     public TrainingState State { get; }
+
+    /// <summary>
+    /// Raised at every step after the backward pass and before the optimizer's update: the
+    /// parameters are still θ_t, their gradients are the mini-batch gradient, and
+    /// <see cref="TrainingState.Step"/> is t. Handlers must not change parameters or gradients.
+    /// </summary>
+    public event Action<TrainingState>? BeforeUpdate;
     public int StepsPerEpoch => _stepsPerEpoch;
 
     /// <summary>Runs one optimizer step; false when the budget is spent. Tensors of the previous step are freed.</summary>
@@ -58,6 +65,7 @@ public sealed class ClassificationLoop : IDisposable
         var logits = _model.forward(inputs);
         var loss = nn.functional.cross_entropy(logits, labels);
         loss.backward();
+        BeforeUpdate?.Invoke(State);
         _optimizer.step();
 
         _stepInEpoch++;

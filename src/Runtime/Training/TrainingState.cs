@@ -6,11 +6,21 @@ namespace Declarative.Runtime.Training;
 /// <summary>What instruments see after an optimizer step.</summary>
 public sealed class TrainingState
 {
-    internal TrainingState(nn.Module<Tensor, Tensor> model, Data.ClassificationData data, long totalSteps)
+    internal TrainingState(nn.Module<Tensor, Tensor> model, Data.ClassificationData data, long totalSteps, int stepsPerEpoch)
     {
         Model = model;
         Data = data;
         TotalSteps = totalSteps;
+        StepsPerEpoch = stepsPerEpoch;
+    }
+
+    public int StepsPerEpoch { get; }
+
+    /// <summary>Whether a cadence is due after the next optimizer step (for instruments that must save θ_t before it).</summary>
+    public bool IsDueNext(Experiments.Cadence cadence)
+    {
+        var next = Step + 1;
+        return next <= TotalSteps && cadence.IsDue(next, next % StepsPerEpoch == 0, next == TotalSteps);
     }
 
     public nn.Module<Tensor, Tensor> Model { get; }
