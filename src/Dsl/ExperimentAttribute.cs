@@ -4,8 +4,10 @@ namespace Declarative
 {
     /// <summary>
     /// Declares a <c>partial record</c> as an experiment. The record's positional parameters are the
-    /// sweep axes (each with a <see cref="ValuesAttribute"/>); the source generator expands the record
-    /// into its list of trials, a typed metric row and a training loop.
+    /// sweep axes (each with <see cref="ValuesAttribute"/>, a range or a random sample); the source
+    /// generator expands the record into its list of trials, a typed metric row and a training loop.
+    /// This attribute sets the <c>full</c> budget; <see cref="SmokeAttribute"/> sets the cheap one.
+    /// Give at most one of <see cref="Epochs"/>, <see cref="Steps"/> and <see cref="Updates"/>.
     /// </summary>
     /// <example>
     /// <code>
@@ -21,10 +23,22 @@ namespace Declarative
         /// <summary>The experiment's name in the store, reports and <c>--filter</c>. Defaults to the record's name.</summary>
         public string? Name { get; set; }
 
-        /// <summary>Passes over the training set per trial at the <c>full</c> budget. Default 1.</summary>
-        public int Epochs { get; set; } = 1;
+        /// <summary>Passes over the training set per trial. Default 1 when no other budget is given.</summary>
+        public int Epochs { get; set; }
 
-        /// <summary>Seeds per sweep point at the <c>full</c> budget (seeds 0, 1, ...). Default 1.</summary>
+        /// <summary>Optimizer steps per trial (instead of epochs).</summary>
+        public int Steps { get; set; }
+
+        /// <summary>
+        /// A fixed number of updates whatever the batch size ("regime adaptation", Hoffer et al. 2017):
+        /// every trial makes exactly this many optimizer steps, cycling through epochs as needed.
+        /// </summary>
+        public int Updates { get; set; }
+
+        /// <summary>Seeds per sweep point (seeds 0, 1, ...). Default 1.</summary>
         public int Seeds { get; set; } = 1;
+
+        /// <summary>Where trials train: <c>auto</c> (CUDA when present, else CPU), <c>cpu</c> or <c>cuda</c>. The command line's <c>--device</c> overrides <c>auto</c>.</summary>
+        public string Device { get; set; } = "auto";
     }
 }

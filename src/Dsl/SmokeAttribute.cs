@@ -5,7 +5,8 @@ namespace Declarative
     /// <summary>
     /// The <c>smoke</c> budget of an experiment: a cheap run that checks the machinery end to end
     /// (the default of <c>./build.sh RunExperiments</c>). Each property left at 0 keeps the value of
-    /// the full declaration.
+    /// the full declaration. Give at most one of <see cref="Epochs"/>, <see cref="Steps"/> and
+    /// <see cref="Updates"/>; it replaces the full budget's training length.
     /// </summary>
     /// <example>
     /// <code>[Smoke(Epochs = 1, Seeds = 1, TrainSubset = 10_000, TestSubset = 2_000)]</code>
@@ -15,6 +16,12 @@ namespace Declarative
     {
         /// <summary>Epochs per trial in the smoke run (0: as declared).</summary>
         public int Epochs { get; set; }
+
+        /// <summary>Optimizer steps per trial in the smoke run (0: as declared).</summary>
+        public int Steps { get; set; }
+
+        /// <summary>Fixed updates per trial whatever the batch size, in the smoke run (0: as declared).</summary>
+        public int Updates { get; set; }
 
         /// <summary>Seeds per sweep point in the smoke run (0: as declared).</summary>
         public int Seeds { get; set; }

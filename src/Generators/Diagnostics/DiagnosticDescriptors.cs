@@ -60,12 +60,46 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor BadModel = Create(
             "DCL012", "Model size out of range",
-            "[Mlp] hidden width {0} must be positive: give each hidden layer one or more units");
+            "{0} {1} must be positive: give each layer one or more units (and a positive width multiplier)");
+
+        public static readonly DiagnosticDescriptor NonPositiveLogBound = Create(
+            "DCL013", "Logarithmic range with a non-positive bound",
+            "{0} of parameter '{1}' has bound {2}, but a logarithmic range needs both bounds positive: use positive bounds or a [LinearRange]");
+
+        public static readonly DiagnosticDescriptor LinkedLengths = Create(
+            "DCL014", "Linked axes of unequal length",
+            "Axes linked as '{0}' have {1} values: linked axes vary together, so give each of them the same number of values");
+
+        public static readonly DiagnosticDescriptor ConflictingBudgets = Create(
+            "DCL015", "Conflicting budgets",
+            "{0} sets {1}: a trial's length is given by exactly one of Epochs, Steps or Updates, so keep one");
+
+        public static readonly DiagnosticDescriptor UnmetRequirement = Create(
+            "DCL016", "Instrument or setting the model or data cannot serve",
+            "{0}: {1}");
+
+        public static readonly DiagnosticDescriptor ConflictingComponents = Create(
+            "DCL017", "Two components of one kind",
+            "Experiment '{0}' declares {1}: an experiment has one {2}; keep one (sweep a member like 'Optimizer' or 'Normalization' to compare variants)");
+
+        public static readonly DiagnosticDescriptor BadRange = Create(
+            "DCL018", "Range or sample with too few values",
+            "{0} of parameter '{1}' asks for {2} value(s): a range needs at least 2 and a random sample at least 1");
+
+        public static readonly DiagnosticDescriptor TwoSweeps = Create(
+            "DCL019", "Two sweeps on one axis",
+            "Parameter '{0}' has both {1}: give each axis exactly one of [Values], [LinearRange], [LogRange] or [RandomSample]");
+
+        public static readonly DiagnosticDescriptor NesterovWithoutMomentum = Create(
+            "DCL020", "Nesterov without momentum",
+            "[Sgd(Nesterov = true)] needs Momentum > 0: set Momentum (e.g. 0.9) or drop Nesterov");
 
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
             BadCadence, WrongMemberType, BadBudget, DuplicateName, NoInstrument, BadModel,
+            NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
+            BadRange, TwoSweeps, NesterovWithoutMomentum,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -72,7 +72,7 @@ namespace Declarative.Generators.Experiments
 
             private static void EmitTrials(IndentedWriter w, ExperimentModel model)
             {
-                w.Line("/// <summary>The values of each sweep axis, as declared.</summary>");
+                w.Line("/// <summary>The values of each sweep axis, as declared (ranges and samples computed at compile time).</summary>");
                 w.Line("public static class Axes");
                 using (w.Braces())
                 {
@@ -80,23 +80,53 @@ namespace Declarative.Generators.Experiments
                         w.Line($"public static readonly {Generic}.IReadOnlyList<{p.Type}> {p.Name} = new {p.Type}[] {{ {string.Join(", ", p.Values)} }};");
                 }
                 w.Line();
-                w.Line("/// <summary>Every trial at a budget: each combination of the axes' values, times the seeds.</summary>");
+                var summary = model.Parameters.Any(p => p.LinkGroup is not null)
+                    ? "Every trial at a budget: each combination of the axes' values (linked axes vary together), times the seeds"
+                    : "Every trial at a budget: each combination of the axes' values, times the seeds";
+                w.Line($"/// <summary>{summary}{(model.HasExclusion ? "; points whose <c>Excluded</c> is true are left out" : "")}.</summary>");
                 w.Line($"public static {Generic}.IReadOnlyList<Trial> Trials({Experiments}.Budget budget)");
                 using (w.Braces())
                 {
                     w.Line("var settings = SettingsFor(budget);");
                     w.Line($"var trials = new {Generic}.List<Trial>();");
+                    var emitted = new HashSet<string>();
+                    var depth = 0;
                     foreach (var p in model.Parameters)
-                        w.Line($"foreach (var {Local(p.Name)} in Axes.{p.Name})");
-                    w.Line("for (var seed = 0; seed < settings.Seeds; seed++)");
-                    w.Indent();
+                    {
+                        if (p.LinkGroup is null)
+                        {
+                            w.Line($"foreach (var {Local(p.Name)} in Axes.{p.Name})");
+                            continue;
+                        }
+                        if (!emitted.Add(p.LinkGroup)) continue;
+                        var index = "i" + Identifier(p.LinkGroup);
+                        w.Line($"for (var {index} = 0; {index} < Axes.{p.Name}.Count; {index}++)");
+                        w.Line("{");
+                        w.Indent();
+                        depth++;
+                        foreach (var linked in model.Parameters.Where(q => q.LinkGroup == p.LinkGroup))
+                            w.Line($"var {Local(linked.Name)} = Axes.{linked.Name}[{index}];");
+                    }
                     var arguments = string.Join(", ", model.Parameters.Select(p => Local(p.Name)));
-                    w.Line($"trials.Add(new Trial(new {model.TypeName}({arguments}), seed, settings));");
-                    w.Outdent();
+                    w.Line("for (var seed = 0; seed < settings.Seeds; seed++)");
+                    using (w.Braces())
+                    {
+                        w.Line($"var point = new {model.TypeName}({arguments});");
+                        if (model.HasExclusion) w.Line("if (point.Excluded) continue;");
+                        w.Line("trials.Add(new Trial(point, seed, settings));");
+                    }
+                    for (var i = 0; i < depth; i++)
+                    {
+                        w.Outdent();
+                        w.Line("}");
+                    }
                     w.Line("return trials;");
                 }
                 w.Line();
             }
+
+            private static string Identifier(string text) =>
+                new string(text.Where(char.IsLetterOrDigit).ToArray()) is { Length: > 0 } id ? char.ToUpperInvariant(id[0]) + id.Substring(1) : "Group";
 
             private static void EmitTrialType(IndentedWriter w, ExperimentModel model)
             {
@@ -165,7 +195,7 @@ namespace Declarative.Generators.Experiments
                 w.Line("});");
                 w.Line();
                 w.Line("/// <summary>A stored trial's parameters as this experiment's typed sweep point.</summary>");
-                var args = string.Join(", ", model.Parameters.Select(p => $"{Experiments}.ParameterValues.{Reader(p.Type)}(parameters, {Quote(p.Name)})"));
+                var args = string.Join(", ", model.Parameters.Select(p => $"{Experiments}.ParameterValues.{p.Reader}(parameters, {Quote(p.Name)})"));
                 w.Line($"public static {model.TypeName} PointFrom({Generic}.IReadOnlyList<{Generic}.KeyValuePair<string, string>> parameters) => new({args});");
                 w.Line();
                 w.Line("/// <summary>Builds this experiment's claims over its typed points and metric rows.</summary>");
@@ -173,41 +203,45 @@ namespace Declarative.Generators.Experiments
                 w.Line();
             }
 
-            private static string Reader(string type) => type switch
-            {
-                "double" => "Double",
-                "int" => "Int",
-                "long" => "Long",
-                "bool" => "Bool",
-                _ => "Text",
-            };
-
             private static void EmitRun(IndentedWriter w, ExperimentModel model)
             {
                 var columns = Columns(model);
-                w.Line("/// <summary>Trains one trial and writes its metric rows to the context's sink.</summary>");
+                const string Specs = Experiments + ".Specs";
+                w.Line("/// <summary>What one trial trains with: the declaration's components with the trial's values.</summary>");
+                w.Line($"public static {Specs}.TrialSpec SpecFor(Trial trial)");
+                using (w.Braces())
+                {
+                    w.Line("var p = trial.Point;");
+                    w.Line($"return new {Specs}.TrialSpec");
+                    w.Line("{");
+                    w.Indent();
+                    w.Line("Seed = trial.Seed,");
+                    w.Line("Settings = trial.Settings,");
+                    w.Line($"Device = {Quote(model.Device)},");
+                    Component(w, "Data", $"new {Specs}.DataSpec({Quote(model.Data.Kind)})", model.Data);
+                    Component(w, "Model", $"new {Specs}.ModelSpec({Quote(model.Network.Kind)})", model.Network);
+                    Component(w, "Optimizer", $"new {Specs}.OptimizerSpec", model.Optimizer);
+                    if (model.LearningRateSchedule is { } lr) Component(w, "LearningRateSchedule", $"new {Specs}.ScheduleSpec", lr);
+                    if (model.BatchSizeSchedule is { } bs) Component(w, "BatchSizeSchedule", $"new {Specs}.ScheduleSpec", bs);
+                    if (model.RegimeBaseBatchSize is { } regime) w.Line($"RegimeBaseBatchSize = {regime},");
+                    if (model.GradientPenalty is { } penalty) w.Line($"GradientPenalty = {penalty},");
+                    w.Outdent();
+                    w.Line("};");
+                }
+                w.Line();
+
+                w.Line("/// <summary>Trains one trial, measuring the declared instruments at their cadences, and writes its metric rows to the context's sink.</summary>");
                 w.Line($"public static {Experiments}.TrialOutcome Run(Trial trial, {Experiments}.TrialContext context)");
                 using (w.Braces())
                 {
-                    var o = model.Optimizer;
-                    var hidden = string.Join(", ", model.Network.Hidden.Select(h => h.ToString(CultureInfo.InvariantCulture)));
-                    w.Block($$"""
-                        var p = trial.Point;
-                        var settings = trial.Settings;
-                        {{Rt}}.Training.Seeding.ForTrial(trial.Seed);
-                        var data = context.Data.FashionMnist(settings.TrainSubset, settings.TestSubset, context.Device);
-                        using var model = {{Rt}}.Models.Mlp.Create(data.InputSize, new int[] { {{hidden}} }, data.ClassCount, context.Device);
-                        using var optimizer = global::TorchSharp.torch.optim.SGD(model.parameters(), {{o.LearningRate}}, momentum: {{o.Momentum}}, weight_decay: {{o.WeightDecay}});
-                        using var loop = new {{Rt}}.Training.ClassificationLoop(model, optimizer, data, {{o.BatchSize}}, settings.Epochs, trial.Seed);
-                        var instruments = new {{Rt}}.Instruments.InstrumentContext(model, data) { LearningRate = {{o.LearningRate}}, BatchSize = {{o.BatchSize}} };
-                        loop.BeforeUpdate += instruments.RaiseBeforeUpdate;
-                        """);
+                    w.Line($"using var setup = {Experiments}.TrialSetup.Create(SpecFor(trial), context);");
+                    w.Line("var loop = setup.Loop;");
                     for (var i = 0; i < model.Tracks.Count; i++)
                         w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
                     foreach (var c in columns)
                     {
                         var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}" }.Concat(c.Options));
-                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
+                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(setup.Instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
                     }
                     w.Line();
                     w.Line("while (loop.Next())");
@@ -227,6 +261,22 @@ namespace Declarative.Generators.Experiments
                     w.Line($"return {Experiments}.TrialOutcome.Done(loop.State.Step);");
                 }
                 w.Line();
+            }
+
+            private static void Component(IndentedWriter w, string property, string constructor, ComponentModel component)
+            {
+                var settings = component.Settings.Where(s => s.Expression != "null").ToArray();
+                if (settings.Length == 0)
+                {
+                    w.Line($"{property} = {constructor},");
+                    return;
+                }
+                w.Line($"{property} = {constructor}");
+                w.Line("{");
+                w.Indent();
+                foreach (var setting in settings) w.Line($"{setting.Name} = {setting.Expression},");
+                w.Outdent();
+                w.Line("},");
             }
 
             private static void EmitDefinition(IndentedWriter w, ExperimentModel model)
@@ -307,7 +357,7 @@ namespace Declarative.Generators.Experiments
             }
 
             private static string Settings(BudgetModel b) =>
-                $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.Seeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset})";
+                $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.Seeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates})";
 
             private static string Local(string name) =>
                 "@" + char.ToLowerInvariant(name[0]) + name.Substring(1);

@@ -24,139 +24,483 @@ namespace Declarative.Generators.Experiments
         {
             public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
             {
-                var diagnostics = new List<DiagnosticInfo>();
                 var symbol = (INamedTypeSymbol)context.TargetSymbol;
                 var node = (TypeDeclarationSyntax)context.TargetNode;
+                var parse = new DeclarationParser(symbol, node, context.Attributes[0], context.SemanticModel, cancellation);
+                return parse.Run();
+            }
 
-                void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
-                    diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location), args.ToEquatableArray()));
+            /// <summary>The state of parsing one declaration: the record, its attributes, and the diagnostics so far.</summary>
+            private sealed class DeclarationParser
+            {
+                private readonly INamedTypeSymbol _symbol;
+                private readonly TypeDeclarationSyntax _node;
+                private readonly AttributeData _experiment;
+                private readonly SemanticModel _semantics;
+                private readonly CancellationToken _cancellation;
+                private readonly List<DiagnosticInfo> _diagnostics = new();
+                private string _name;
 
-                ParseResult Result(ExperimentModel? model) => new(model, diagnostics.ToEquatableArray());
-
-                if (!symbol.IsRecord || node is not RecordDeclarationSyntax record)
+                public DeclarationParser(INamedTypeSymbol symbol, TypeDeclarationSyntax node, AttributeData experiment, SemanticModel semantics, CancellationToken cancellation)
                 {
-                    Report(DiagnosticDescriptors.NotARecord, node.Identifier.GetLocation(), symbol.Name);
-                    return Result(null);
+                    _symbol = symbol;
+                    _node = node;
+                    _experiment = experiment;
+                    _semantics = semantics;
+                    _cancellation = cancellation;
+                    _name = symbol.Name;
                 }
-                if (!node.Modifiers.Any(SyntaxKind.PartialKeyword))
+
+                private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] args) =>
+                    _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location ?? _node.Identifier.GetLocation()), args.ToEquatableArray()));
+
+                private ParseResult Result(ExperimentModel? model) => new(model, _diagnostics.ToEquatableArray());
+
+                public ParseResult Run()
                 {
-                    Report(DiagnosticDescriptors.NotPartial, node.Identifier.GetLocation(), symbol.Name);
-                    return Result(null);
-                }
-
-                var experiment = context.Attributes[0];
-                var name = Named(experiment, "Name") as string ?? symbol.Name;
-                var epochs = Named(experiment, "Epochs") as int? ?? 1;
-                var seeds = Named(experiment, "Seeds") as int? ?? 1;
-                var experimentLocation = Location(experiment) ?? node.Identifier.GetLocation();
-                CheckAtLeast(1, epochs, "Epochs", experimentLocation);
-                CheckAtLeast(1, seeds, "Seeds", experimentLocation);
-
-                var data = new DataModel("FashionMnist");
-                int trainSubset = 0, testSubset = 0;
-                var network = new NetworkModel("Mlp", new[] { 256, 256 }.ToEquatableArray());
-                AttributeData? sgd = null;
-                AttributeData? smoke = null;
-                var tracks = new List<TrackModel>();
-
-                foreach (var attribute in symbol.GetAttributes())
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    switch (attribute.AttributeClass?.ToDisplayString())
+                    if (!_symbol.IsRecord || _node is not RecordDeclarationSyntax record)
                     {
-                        case Dsl + "FashionMnistAttribute":
-                            trainSubset = Named(attribute, "TrainSubset") as int? ?? 0;
-                            testSubset = Named(attribute, "TestSubset") as int? ?? 0;
-                            CheckAtLeast(0, trainSubset, "TrainSubset", Location(attribute));
-                            CheckAtLeast(0, testSubset, "TestSubset", Location(attribute));
-                            break;
-                        case Dsl + "MlpAttribute":
-                            var hidden = attribute.ConstructorArguments.Length == 1 && !attribute.ConstructorArguments[0].IsNull
-                                ? attribute.ConstructorArguments[0].Values.Select(v => (int)v.Value!).ToArray()
-                                : Array.Empty<int>();
-                            foreach (var width in hidden.Where(w => w <= 0))
-                                Report(DiagnosticDescriptors.BadModel, Location(attribute), width.ToString(CultureInfo.InvariantCulture));
-                            network = new NetworkModel("Mlp", hidden.ToEquatableArray());
-                            break;
-                        case Dsl + "SgdAttribute":
-                            sgd = attribute;
-                            break;
-                        case Dsl + "SmokeAttribute":
-                            smoke = attribute;
-                            break;
-                        case Dsl + "TrackAttribute":
-                            if (ParseTrack(attribute) is { } track) tracks.Add(track);
-                            break;
+                        Report(DiagnosticDescriptors.NotARecord, _node.Identifier.GetLocation(), _symbol.Name);
+                        return Result(null);
+                    }
+                    if (!_node.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    {
+                        Report(DiagnosticDescriptors.NotPartial, _node.Identifier.GetLocation(), _symbol.Name);
+                        return Result(null);
+                    }
+
+                    _name = Named(_experiment, "Name") as string ?? _symbol.Name;
+                    var attributes = _symbol.GetAttributes();
+                    var data = Single(attributes, "data set", a => Derives(a.AttributeClass, Dsl + "DataSetAttribute"));
+                    var model = Single(attributes, "model", a => Derives(a.AttributeClass, Dsl + "ModelAttribute"));
+                    var optimizer = Single(attributes, "optimizer", a => Derives(a.AttributeClass, Dsl + "OptimizerAttribute"));
+                    var smoke = Find(attributes, "SmokeAttribute");
+
+                    var full = ParseBudget(_experiment, "[Experiment]", null, data);
+                    var smokeBudget = smoke is null ? full : ParseBudget(smoke, "[Smoke]", full, data);
+
+                    var parameters = new List<ParameterModel>();
+                    foreach (var parameterSyntax in record.ParameterList?.Parameters ?? default)
+                    {
+                        _cancellation.ThrowIfCancellationRequested();
+                        if (_semantics.GetDeclaredSymbol(parameterSyntax, _cancellation) is not IParameterSymbol parameter) continue;
+                        if (ParseParameter(parameter, parameterSyntax) is { } axis) parameters.Add(axis);
+                    }
+                    CheckLinkedGroups(parameters);
+
+                    var dataModel = ParseData(data);
+                    var networkModel = ParseModel(model);
+                    var optimizerModel = ParseOptimizer(optimizer);
+                    var lrSchedule = Find(attributes, "LearningRateScheduleAttribute") is { } lrs ? ParseSchedule(lrs, 0.1, "WarmupSteps", "Period", "Factor", "Minimum") : null;
+                    var batchSchedule = Find(attributes, "BatchSizeScheduleAttribute") is { } bss ? ParseSchedule(bss, 2.0, "Period", "Factor", "Minimum") : null;
+                    var regime = Find(attributes, "RegimeAdaptationAttribute") is { } ra
+                        ? Member("RegimeAdaptation", SpecialType.System_Boolean, null) is { } on
+                            ? $"{on} ? {Literal(Named(ra, "BaseBatchSize") as int? ?? 128)} : 0"
+                            : Literal(Named(ra, "BaseBatchSize") as int? ?? 128)
+                        : null;
+                    var penalty = Find(attributes, "GradientPenaltyAttribute") is { } gp
+                        ? Member("PenaltyCoefficient", SpecialType.System_Double, Literal(Named(gp, "Coefficient") as double? ?? 0.0))
+                        : null;
+
+                    var tracks = new List<TrackModel>();
+                    foreach (var track in attributes.Where(a => IsDsl(a, "TrackAttribute")))
+                        if (ParseTrack(track, dataModel) is { } parsed) tracks.Add(parsed);
+                    if (tracks.Count == 0)
+                        tracks.Add(new TrackModel(
+                            (dataModel.Kind == "QuadraticTarget"
+                                ? new[] { new InstrumentModel("TestLoss", false) }
+                                : new[] { new InstrumentModel("TestLoss", false), new InstrumentModel("TestAccuracy", false) }).ToEquatableArray(),
+                            "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end", EquatableArray<string>.Empty));
+
+                    var exclusion = _symbol.GetMembers("Excluded").OfType<IPropertySymbol>().FirstOrDefault();
+                    if (exclusion is not null && (exclusion.IsStatic || exclusion.Type.SpecialType != SpecialType.System_Boolean))
+                        Report(DiagnosticDescriptors.WrongMemberType, exclusion.Locations.FirstOrDefault(), "Excluded", _name, "exclusion of sweep points", "bool (an instance property)", exclusion.Type.ToDisplayString());
+
+                    var claims = _symbol.GetMembers().OfType<IPropertySymbol>()
+                        .Where(p => p.IsStatic && Derives(p.Type, "Declarative.Runtime.Claims.Claim"))
+                        .Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+                    if (_diagnostics.Count > 0) return Result(null);
+
+                    var containing = new List<string>();
+                    for (var outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+                        containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + outer.Name);
+
+                    return Result(new ExperimentModel(
+                        _symbol.ContainingNamespace.IsGlobalNamespace ? null : _symbol.ContainingNamespace.ToDisplayString(),
+                        _symbol.Name,
+                        _symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                        containing.ToEquatableArray(),
+                        _name,
+                        Summary(_node),
+                        Declaration(_node),
+                        full,
+                        smokeBudget,
+                        Named(_experiment, "Device") as string ?? "auto",
+                        dataModel,
+                        networkModel,
+                        optimizerModel,
+                        lrSchedule,
+                        batchSchedule,
+                        regime,
+                        penalty,
+                        parameters.ToEquatableArray(),
+                        exclusion is not null,
+                        tracks.ToEquatableArray(),
+                        claims.ToEquatableArray()));
+                }
+
+                // ----- budgets -------------------------------------------------------------------
+
+                private BudgetModel ParseBudget(AttributeData attribute, string what, BudgetModel? full, AttributeData? data)
+                {
+                    var location = Location(attribute);
+                    int Get(string property, int minimum)
+                    {
+                        var value = Named(attribute, property) as int? ?? 0;
+                        if (value != 0 && value < minimum || value < 0) Report(DiagnosticDescriptors.BadBudget, location, $"{what} {property}", _name, Literal(value), minimum == 0 ? "0 or more" : $"at least {minimum}");
+                        return value;
+                    }
+
+                    var epochs = Get("Epochs", 1);
+                    var steps = Get("Steps", 1);
+                    var updates = Get("Updates", 1);
+                    var lengths = new[] { ("Epochs", epochs), ("Steps", steps), ("Updates", updates) }.Where(l => l.Item2 > 0).Select(l => l.Item1).ToArray();
+                    if (lengths.Length > 1) Report(DiagnosticDescriptors.ConflictingBudgets, location, what, string.Join(" and ", lengths));
+                    var seeds = Named(attribute, "Seeds") as int? ?? (full is null ? 1 : 0);
+                    if (full is null ? seeds < 1 : seeds < 0) Report(DiagnosticDescriptors.BadBudget, location, $"{what} Seeds", _name, Literal(seeds), "at least 1");
+
+                    if (full is null)
+                    {
+                        var train = Named(data, "TrainSubset") as int? ?? 0;
+                        var test = Named(data, "TestSubset") as int? ?? 0;
+                        if (train < 0 || test < 0) Report(DiagnosticDescriptors.BadBudget, Location(data), "TrainSubset/TestSubset", _name, Literal(Math.Min(train, test)), "0 (everything) or more");
+                        return new BudgetModel(lengths.Length == 0 ? 1 : epochs, steps, updates, seeds, train, test);
+                    }
+
+                    var smokeTrain = Get("TrainSubset", 0);
+                    var smokeTest = Get("TestSubset", 0);
+                    var hasLength = lengths.Length > 0;
+                    return new BudgetModel(
+                        hasLength ? epochs : full.Epochs, hasLength ? steps : full.Steps, hasLength ? updates : full.Updates,
+                        seeds == 0 ? full.Seeds : seeds,
+                        smokeTrain == 0 ? full.TrainSubset : smokeTrain,
+                        smokeTest == 0 ? full.TestSubset : smokeTest);
+                }
+
+                // ----- components ----------------------------------------------------------------
+
+                private ComponentModel ParseData(AttributeData? attribute)
+                {
+                    var kind = attribute is null ? "FashionMnist" : Kind(attribute);
+                    var settings = new List<Setting>
+                    {
+                        new("LabelNoise", Member("LabelNoise", SpecialType.System_Double, Literal(Named(attribute, "LabelNoise") as double? ?? 0.0))!),
+                    };
+                    var noise = Named(attribute, "LabelNoise") as double? ?? 0.0;
+                    if (noise < 0 || noise >= 1) Report(DiagnosticDescriptors.BadBudget, Location(attribute), "LabelNoise", _name, Literal(noise), "in [0, 1)");
+                    if (Member("TrainSubset", SpecialType.System_Int32, null) is { } subset) settings.Add(new Setting("TrainSubset", subset));
+                    foreach (var pair in attribute?.NamedArguments ?? ImmutableArrayOfPairs())
+                    {
+                        if (pair.Key is "LabelNoise" or "TrainSubset" or "TestSubset") continue;
+                        settings.Add(new Setting(pair.Key, Constant(pair.Value)));
+                    }
+                    if (attribute is not null)
+                        foreach (var argument in attribute.ConstructorArguments)
+                            settings.Add(new Setting("Name", Constant(argument)));
+                    return new ComponentModel(kind, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                }
+
+                private ComponentModel ParseModel(AttributeData? attribute)
+                {
+                    var kind = attribute is null ? "Mlp" : Kind(attribute);
+                    var settings = new List<Setting>();
+                    int[] sizes = kind switch
+                    {
+                        "Mlp" => attribute is null ? new[] { 256, 256 } : IntArray(attribute.ConstructorArguments.FirstOrDefault()),
+                        "Cnn" => attribute is null || IntArray(attribute.ConstructorArguments.FirstOrDefault()).Length == 0 ? new[] { 32, 64 } : IntArray(attribute.ConstructorArguments[0]),
+                        _ => Array.Empty<int>(),
+                    };
+                    foreach (var size in sizes.Where(s => s <= 0))
+                        Report(DiagnosticDescriptors.BadModel, Location(attribute), kind == "Cnn" ? "[Cnn] channel count" : "[Mlp] hidden width", Literal(size));
+                    settings.Add(new Setting("Sizes", "new int[] { " + string.Join(", ", sizes.Select(Literal)) + " }"));
+
+                    var width = Named(attribute, "Width") as double? ?? 1.0;
+                    if (width <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "Width multiplier", Literal(width));
+                    settings.Add(new Setting("Width", Member("Width", SpecialType.System_Double, Literal(width))!));
+                    settings.Add(new Setting("InitScale", Member("InitScale", SpecialType.System_Double, Literal(Named(attribute, "InitScale") as double? ?? 1.0))!));
+                    var normalization = kind == "ResNet" ? 1 : Named(attribute, "Normalization") as int? ?? 0;
+                    settings.Add(new Setting("Normalization", MemberOfEnum("Normalization", Dsl + "Normalization", EnumLiteral("Normalization", normalization))!));
+                    var ghost = Named(attribute, "GhostBatchSize") as int? ?? 32;
+                    if (ghost <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "GhostBatchSize", Literal(ghost));
+                    settings.Add(new Setting("GhostBatchSize", Member("GhostBatchSize", SpecialType.System_Int32, Literal(ghost))!));
+                    if (kind == "ResNet")
+                    {
+                        settings.Add(new Setting("Blocks", Literal(Named(attribute, "Blocks") as int? ?? 1)));
+                        settings.Add(new Setting("Channels", Literal(Named(attribute, "Channels") as int? ?? 16)));
+                    }
+                    return new ComponentModel(kind, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                }
+
+                private ComponentModel ParseOptimizer(AttributeData? attribute)
+                {
+                    var declared = attribute is null ? "Sgd" : Kind(attribute);
+                    var momentum = Named(attribute, "Momentum") as double? ?? (declared == "AnyOptimizer" ? 0.9 : 0.0);
+                    var nesterov = Named(attribute, "Nesterov") as bool? ?? false;
+                    if (declared == "Sgd" && nesterov && momentum <= 0 && Member("Momentum", SpecialType.System_Double, null) is null)
+                        Report(DiagnosticDescriptors.NesterovWithoutMomentum, Location(attribute));
+
+                    var kindLiteral = declared switch
+                    {
+                        "Adam" => EnumLiteral("OptimizerKind", Named(attribute, "Kind") as int? ?? 3),
+                        "Sgd" => EnumLiteral("OptimizerKind", nesterov ? 2 : momentum > 0 ? 1 : 0),
+                        _ => EnumLiteral("OptimizerKind", 0),
+                    };
+                    var kind = MemberOfEnum("Optimizer", Dsl + "OptimizerKind", declared == "AnyOptimizer" ? null : kindLiteral);
+                    if (kind is null)
+                    {
+                        Report(DiagnosticDescriptors.MissingValues, Location(attribute), "Optimizer", _name);
+                        kind = kindLiteral;
+                    }
+                    var adamLike = declared == "Adam";
+                    var lr = Named(attribute, "LearningRate") as double? is { } given && !double.IsNaN(given) ? given : adamLike ? 0.001 : 0.1;
+                    var decay = Named(attribute, "WeightDecay") as double? is { } d && !double.IsNaN(d) ? d : adamLike && (Named(attribute, "Kind") as int? ?? 3) == 4 ? 0.01 : 0.0;
+                    var settings = new List<Setting>
+                    {
+                        new("Kind", kind),
+                        new("LearningRate", Member("LearningRate", SpecialType.System_Double, Literal(lr))!),
+                        new("BatchSize", Member("BatchSize", SpecialType.System_Int32, Literal(Named(attribute, "BatchSize") as int? ?? 128))!),
+                        new("WeightDecay", Member("WeightDecay", SpecialType.System_Double, Literal(decay))!),
+                        new("Momentum", Member("Momentum", SpecialType.System_Double, Literal(momentum))!),
+                        new("Beta1", Member("Beta1", SpecialType.System_Double, Literal(Named(attribute, "Beta1") as double? ?? 0.9))!),
+                        new("Beta2", Member("Beta2", SpecialType.System_Double, Literal(Named(attribute, "Beta2") as double? ?? 0.999))!),
+                        new("Epsilon", Member("Epsilon", SpecialType.System_Double, Literal(Named(attribute, "Epsilon") as double? ?? 1e-8))!),
+                    };
+                    return new ComponentModel(declared, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                }
+
+                private ComponentModel ParseSchedule(AttributeData attribute, double defaultFactor, params string[] properties)
+                {
+                    var kind = attribute.ConstructorArguments.Length == 1 ? EnumLiteral("ScheduleKind", (int)attribute.ConstructorArguments[0].Value!) : EnumLiteral("ScheduleKind", 0);
+                    var settings = new List<Setting> { new("Kind", kind) };
+                    if (NamedConstant(attribute, "Factor") is null) settings.Add(new Setting("Factor", Literal(defaultFactor)));
+                    foreach (var property in properties)
+                        if (NamedConstant(attribute, property) is { } value)
+                        {
+                            if (value.Value is int i && i < 0 || value.Value is double x && x < 0)
+                                Report(DiagnosticDescriptors.BadBudget, Location(attribute), property, _name, Constant(value), "0 or more");
+                            settings.Add(new Setting(property, Constant(value)));
+                        }
+                    var kindValue = attribute.ConstructorArguments.Length == 1 ? (int)attribute.ConstructorArguments[0].Value! : 0;
+                    if (kindValue is 1 or 3 && !(Named(attribute, "Period") is int period && period > 0))
+                        Report(DiagnosticDescriptors.BadBudget, Location(attribute), "Period", _name, "not set", "a positive number of steps (or epochs) for Step and Cyclical schedules");
+                    return new ComponentModel(attribute.AttributeClass!.Name.Replace("Attribute", ""), settings.ToEquatableArray());
+                }
+
+                private AttributeData? Single(IEnumerable<AttributeData> attributes, string what, Func<AttributeData, bool> predicate)
+                {
+                    var matching = attributes.Where(predicate).ToArray();
+                    if (matching.Length > 1)
+                        Report(DiagnosticDescriptors.ConflictingComponents, Location(matching[1]), _name,
+                            string.Join(" and ", matching.Select(a => "[" + a.AttributeClass!.Name.Replace("Attribute", "") + "]")), what);
+                    return matching.FirstOrDefault();
+                }
+
+                // ----- settings from record members ----------------------------------------------
+
+                /// <summary><c>p.Name</c> when the record has a member of that name and a fitting type, else the fallback.</summary>
+                private string? Member(string member, SpecialType expected, string? fallback)
+                {
+                    var property = _symbol.GetMembers(member).OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic);
+                    if (property is null) return fallback;
+                    var actual = property.Type.SpecialType;
+                    var ok = actual == expected || (expected == SpecialType.System_Double && actual is SpecialType.System_Single or SpecialType.System_Int32);
+                    if (!ok)
+                    {
+                        Report(DiagnosticDescriptors.WrongMemberType, property.Locations.FirstOrDefault(), member, _name, Describe(member),
+                            Keyword(expected) ?? expected.ToString(), property.Type.ToDisplayString());
+                        return fallback;
+                    }
+                    return "p." + member;
+                }
+
+                private string? MemberOfEnum(string member, string enumName, string? fallback)
+                {
+                    var property = _symbol.GetMembers(member).OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic);
+                    if (property is null) return fallback;
+                    if (property.Type.ToDisplayString() != enumName)
+                    {
+                        Report(DiagnosticDescriptors.WrongMemberType, property.Locations.FirstOrDefault(), member, _name, Describe(member),
+                            enumName, property.Type.ToDisplayString());
+                        return fallback;
+                    }
+                    return "p." + member;
+                }
+
+                private static string Describe(string member) => member switch
+                {
+                    "LearningRate" => "learning rate",
+                    "BatchSize" => "batch size",
+                    "Optimizer" => "optimizer kind",
+                    "PenaltyCoefficient" => "gradient-penalty coefficient",
+                    _ => Regex.Replace(member, "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant(),
+                };
+
+                // ----- sweep axes ----------------------------------------------------------------
+
+                private ParameterModel? ParseParameter(IParameterSymbol parameter, ParameterSyntax syntax)
+                {
+                    var sweeps = parameter.GetAttributes()
+                        .Where(a => IsDsl(a, "ValuesAttribute") || IsDsl(a, "LinearRangeAttribute") || IsDsl(a, "LogRangeAttribute") || IsDsl(a, "RandomSampleAttribute"))
+                        .ToArray();
+                    var link = parameter.GetAttributes().FirstOrDefault(a => IsDsl(a, "LinkedAttribute"))?.ConstructorArguments.FirstOrDefault().Value as string;
+                    if (sweeps.Length == 0)
+                    {
+                        Report(DiagnosticDescriptors.MissingValues, syntax.Identifier.GetLocation(), parameter.Name, _name);
+                        return null;
+                    }
+                    if (sweeps.Length > 1)
+                    {
+                        Report(DiagnosticDescriptors.TwoSweeps, Location(sweeps[1]), parameter.Name, string.Join(" and ", sweeps.Select(s => "[" + s.AttributeClass!.Name.Replace("Attribute", "") + "]")));
+                        return null;
+                    }
+
+                    var sweep = sweeps[0];
+                    var location = Location(sweep) ?? syntax.GetLocation();
+                    var type = parameter.Type;
+                    var isEnum = type.TypeKind == TypeKind.Enum;
+                    var typeName = isEnum ? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : Keyword(type.SpecialType);
+                    if (typeName is null)
+                    {
+                        Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, "sweep", type.ToDisplayString() + " (axes are double, int, long, bool, string or an enum)");
+                        return null;
+                    }
+                    var reader = isEnum ? $"Enum<{typeName}>" : type.SpecialType switch
+                    {
+                        SpecialType.System_Double => "Double",
+                        SpecialType.System_Int32 => "Int",
+                        SpecialType.System_Int64 => "Long",
+                        SpecialType.System_Boolean => "Bool",
+                        _ => "Text",
+                    };
+
+                    List<string>? literals = IsDsl(sweep, "ValuesAttribute")
+                        ? ExplicitValues(parameter, sweep, location, isEnum, typeName)
+                        : GeneratedValues(parameter, sweep, location);
+                    if (literals is null) return null;
+                    if (literals.Count == 0)
+                    {
+                        Report(DiagnosticDescriptors.EmptyValues, location, parameter.Name);
+                        return null;
+                    }
+                    var duplicate = literals.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
+                    if (duplicate is not null)
+                    {
+                        Report(DiagnosticDescriptors.DuplicateValue, location, parameter.Name, duplicate.Key);
+                        return null;
+                    }
+                    return new ParameterModel(parameter.Name, typeName, reader, literals.ToEquatableArray(), link);
+                }
+
+                private List<string>? ExplicitValues(IParameterSymbol parameter, AttributeData values, Location? location, bool isEnum, string typeName)
+                {
+                    if (values.ConstructorArguments.Length != 1 || values.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+                        return null; // the compiler reports a malformed attribute itself
+                    var array = values.ConstructorArguments[0];
+                    if (array.IsNull) return new List<string>();
+                    var result = new List<string>();
+                    foreach (var value in array.Values)
+                    {
+                        var valueType = value.Kind == TypedConstantKind.Enum ? value.Type : value.Type;
+                        if (isEnum)
+                        {
+                            if (valueType is null || !SymbolEqualityComparer.Default.Equals(valueType, parameter.Type))
+                            {
+                                Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, valueType?.ToDisplayString() ?? "null", parameter.Type.ToDisplayString());
+                                return null;
+                            }
+                            var member = ((INamedTypeSymbol)parameter.Type).GetMembers().OfType<IFieldSymbol>()
+                                .FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value.Value));
+                            result.Add(member is null ? $"({typeName}){value.Value}" : $"{typeName}.{member.Name}");
+                            continue;
+                        }
+                        var special = valueType?.SpecialType ?? SpecialType.None;
+                        if (!Accepts(parameter.Type.SpecialType, special))
+                        {
+                            Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, valueType is null ? "null" : Keyword(special) ?? valueType.ToDisplayString(), parameter.Type.ToDisplayString());
+                            return null;
+                        }
+                        result.Add(LiteralFor(parameter.Type.SpecialType, value.Value));
+                    }
+                    return result;
+                }
+
+                private List<string>? GeneratedValues(IParameterSymbol parameter, AttributeData sweep, Location? location)
+                {
+                    var what = "[" + sweep.AttributeClass!.Name.Replace("Attribute", "") + "]";
+                    var special = parameter.Type.SpecialType;
+                    if (special is not (SpecialType.System_Double or SpecialType.System_Int32 or SpecialType.System_Int64))
+                    {
+                        Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, "numeric", parameter.Type.ToDisplayString());
+                        return null;
+                    }
+                    var from = Convert.ToDouble(sweep.ConstructorArguments[0].Value, CultureInfo.InvariantCulture);
+                    var to = Convert.ToDouble(sweep.ConstructorArguments[1].Value, CultureInfo.InvariantCulture);
+                    var count = (int)sweep.ConstructorArguments[2].Value!;
+                    var random = IsDsl(sweep, "RandomSampleAttribute");
+                    var log = IsDsl(sweep, "LogRangeAttribute") || (random && Named(sweep, "Log") is true);
+                    if (count < (random ? 1 : 2))
+                    {
+                        Report(DiagnosticDescriptors.BadRange, location, what, parameter.Name, Literal(count));
+                        return null;
+                    }
+                    if (log && (from <= 0 || to <= 0))
+                    {
+                        Report(DiagnosticDescriptors.NonPositiveLogBound, location, what, parameter.Name, Literal(from <= 0 ? from : to));
+                        return null;
+                    }
+
+                    var values = new List<double>();
+                    if (random)
+                    {
+                        var state = (ulong)(Named(sweep, "Seed") as int? ?? 1);
+                        for (var i = 0; i < count; i++)
+                        {
+                            var u = SplitMix64.NextUnit(ref state);
+                            values.Add(log ? Math.Exp(Math.Log(from) + u * (Math.Log(to) - Math.Log(from))) : from + u * (to - from));
+                        }
+                    }
+                    else
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            var t = (double)i / (count - 1);
+                            values.Add(i == count - 1 ? to : log ? Math.Exp(Math.Log(from) + t * (Math.Log(to) - Math.Log(from))) : from + t * (to - from));
+                        }
+                    }
+                    return values.Select(v => special == SpecialType.System_Double
+                        ? Literal(RoundToSignificant(v))
+                        : LiteralFor(special, Math.Round(v))).ToList();
+                }
+
+                /// <summary>Generated values are rounded to 12 significant digits, so that 0.1 + 0.2 reads as 0.3 in ids and reports.</summary>
+                private static double RoundToSignificant(double value) =>
+                    value == 0 ? 0 : double.Parse(value.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+                private void CheckLinkedGroups(List<ParameterModel> parameters)
+                {
+                    foreach (var group in parameters.Where(p => p.LinkGroup is not null).GroupBy(p => p.LinkGroup!))
+                    {
+                        var counts = group.Select(p => p.Values.Count).Distinct().ToArray();
+                        if (counts.Length > 1)
+                            Report(DiagnosticDescriptors.LinkedLengths, null, group.Key,
+                                string.Join(", ", group.Select(p => $"{p.Name}: {p.Values.Count}")));
                     }
                 }
 
-                if (tracks.Count == 0)
-                    tracks.Add(new TrackModel(new[] { new InstrumentModel("TestLoss", false), new InstrumentModel("TestAccuracy", false) }.ToEquatableArray(),
-                        "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end", EquatableArray<string>.Empty));
+                // ----- tracks --------------------------------------------------------------------
 
-                var full = new BudgetModel(epochs, seeds, trainSubset, testSubset);
-                var smokeBudget = full;
-                if (smoke is not null)
-                {
-                    int Override(string property, int value, int minimum)
-                    {
-                        if (Named(smoke, property) is not int given || given == 0) return value;
-                        CheckAtLeast(minimum, given, "Smoke " + property, Location(smoke));
-                        return given;
-                    }
-                    smokeBudget = new BudgetModel(Override("Epochs", epochs, 1), Override("Seeds", seeds, 1),
-                        Override("TrainSubset", trainSubset, 0), Override("TestSubset", testSubset, 0));
-                }
-
-                var parameters = new List<ParameterModel>();
-                foreach (var parameterSyntax in record.ParameterList?.Parameters ?? default)
-                {
-                    if (context.SemanticModel.GetDeclaredSymbol(parameterSyntax, cancellation) is not IParameterSymbol parameter) continue;
-                    if (ParseParameter(parameter, parameterSyntax, name) is { } model) parameters.Add(model);
-                }
-
-                var optimizer = new OptimizerModel(
-                    "Sgd",
-                    Setting(symbol, name, "LearningRate", "learning rate", SpecialType.System_Double, Literal(Named(sgd, "LearningRate") as double? ?? 0.1)),
-                    Setting(symbol, name, "BatchSize", "batch size", SpecialType.System_Int32, Literal(Named(sgd, "BatchSize") as int? ?? 128)),
-                    Setting(symbol, name, "Momentum", "momentum", SpecialType.System_Double, Literal(Named(sgd, "Momentum") as double? ?? 0.0)),
-                    Setting(symbol, name, "WeightDecay", "weight decay", SpecialType.System_Double, Literal(Named(sgd, "WeightDecay") as double? ?? 0.0)));
-
-                var claims = symbol.GetMembers().OfType<IPropertySymbol>()
-                    .Where(p => p.IsStatic && DerivesFrom(p.Type, "Declarative.Runtime.Claims.Claim"))
-                    .Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-
-                if (diagnostics.Count > 0) return Result(null);
-
-                var containing = new List<string>();
-                for (var outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
-                    containing.Insert(0, (outer.IsRecord ? "partial record " : outer.TypeKind == TypeKind.Struct ? "partial struct " : "partial class ") + outer.Name);
-
-                return Result(new ExperimentModel(
-                    symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
-                    symbol.Name,
-                    symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                    containing.ToEquatableArray(),
-                    name,
-                    Summary(node),
-                    Declaration(node),
-                    full,
-                    smokeBudget,
-                    data,
-                    network,
-                    optimizer,
-                    parameters.ToEquatableArray(),
-                    tracks.ToEquatableArray(),
-                    claims.ToEquatableArray()));
-
-                void CheckAtLeast(int minimum, int value, string what, Location? location)
-                {
-                    if (value < minimum)
-                        Report(DiagnosticDescriptors.BadBudget, location, what, name, value.ToString(CultureInfo.InvariantCulture),
-                            minimum == 0 ? "0 (everything) or more" : $"at least {minimum}");
-                }
-
-                TrackModel? ParseTrack(AttributeData attribute)
+                private TrackModel? ParseTrack(AttributeData attribute, ComponentModel data)
                 {
                     var location = Location(attribute);
                     var instruments = InstrumentNames(attribute);
@@ -165,6 +509,10 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.NoInstrument, location);
                         return null;
                     }
+                    if (data.Kind == "QuadraticTarget")
+                        foreach (var accuracy in instruments.Where(i => i.Name.EndsWith("Accuracy", StringComparison.Ordinal) || i.Name == "AccuracyGap"))
+                            Report(DiagnosticDescriptors.UnmetRequirement, location, $"Instrument {accuracy.Name}",
+                                "[QuadraticTarget] is a regression task and has no accuracy; track a loss instead");
 
                     var cadences = new List<(string Expression, string Text)>();
                     var problems = new List<string>();
@@ -180,15 +528,14 @@ namespace Declarative.Generators.Experiments
                         var list = steps.Values.Select(v => (int)v.Value!).ToArray();
                         if (list.Length == 0 || list.Any(s => s < 1)) problems.Add("AtSteps must list steps of 1 or more");
                         else cadences.Add((
-                            "global::Declarative.Runtime.Experiments.Cadence.AtSteps(" + string.Join(", ", list.Select(s => s.ToString(CultureInfo.InvariantCulture) + "L")) + ")",
-                            "at steps " + string.Join(", ", list.Select(s => s.ToString(CultureInfo.InvariantCulture)))));
+                            "global::Declarative.Runtime.Experiments.Cadence.AtSteps(" + string.Join(", ", list.Select(s => Literal(s) + "L")) + ")",
+                            "at steps " + string.Join(", ", list.Select(Literal))));
                     }
                     if (Named(attribute, "LogSpaced") is int perDecade)
                     {
                         if (perDecade > 0) cadences.Add(($"global::Declarative.Runtime.Experiments.Cadence.LogSpaced({perDecade})", $"log-spaced, {perDecade} per decade"));
                         else problems.Add($"LogSpaced = {perDecade} is not positive");
                     }
-
                     if (problems.Count > 0 || cadences.Count != 1)
                     {
                         var why = problems.Count > 0 ? string.Join("; ", problems)
@@ -196,12 +543,13 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.BadCadence, location, why);
                         return null;
                     }
+
                     var options = new List<string>();
                     foreach (var option in new[] { "TopK", "Examples", "Samples", "AlphaPoints", "AscentSteps" })
                         if (Named(attribute, option) is int n && n != 0)
                         {
-                            if (n < 0) Report(DiagnosticDescriptors.BadBudget, location, option, name, n.ToString(CultureInfo.InvariantCulture), "positive");
-                            options.Add($"{option} = {n}");
+                            if (n < 0) Report(DiagnosticDescriptors.BadBudget, location, "[Track] " + option, _name, Literal(n), "positive");
+                            options.Add($"{option} = {Literal(n)}");
                         }
                     foreach (var option in new[] { "AlphaFrom", "AlphaTo", "Epsilon" })
                         if (Named(attribute, option) is double d && !double.IsNaN(d))
@@ -209,81 +557,69 @@ namespace Declarative.Generators.Experiments
                     return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text, options.ToEquatableArray());
                 }
 
-                string Setting(INamedTypeSymbol type, string experimentName, string member, string what, SpecialType expected, string fallback)
+                private static List<InstrumentModel> InstrumentNames(AttributeData attribute)
                 {
-                    var property = type.GetMembers(member).OfType<IPropertySymbol>().FirstOrDefault();
-                    if (property is null) return fallback;
-                    var actual = property.Type.SpecialType;
-                    var ok = actual == expected || (expected == SpecialType.System_Double && actual is SpecialType.System_Single or SpecialType.System_Int32);
-                    if (!ok)
+                    var result = new List<InstrumentModel>();
+                    if (attribute.ConstructorArguments.Length != 1) return result;
+                    var argument = attribute.ConstructorArguments[0];
+                    if (argument.Type is not INamedTypeSymbol enumType || argument.Value is null) return result;
+                    var value = Convert.ToInt64(argument.Value, CultureInfo.InvariantCulture);
+                    foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
+                                 .OrderBy(f => Convert.ToInt64(f.ConstantValue, CultureInfo.InvariantCulture)))
                     {
-                        Report(DiagnosticDescriptors.WrongMemberType, property.Locations.FirstOrDefault(), member, experimentName, what,
-                            expected == SpecialType.System_Double ? "double" : "int", property.Type.ToDisplayString());
-                        return fallback;
+                        var bit = Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture);
+                        if (bit == 0 || (bit & (bit - 1)) != 0 || (value & bit) != bit) continue;
+                        var vector = field.GetAttributes().Any(a => IsDsl(a, "ColumnShapeAttribute")
+                            && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int shape && shape == 1);
+                        result.Add(new InstrumentModel(field.Name, vector));
                     }
-                    return "p." + member;
-                }
-
-                ParameterModel? ParseParameter(IParameterSymbol parameter, ParameterSyntax syntax, string experimentName)
-                {
-                    var values = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == Dsl + "ValuesAttribute");
-                    var typeKeyword = Keyword(parameter.Type.SpecialType);
-                    if (values is null)
-                    {
-                        Report(DiagnosticDescriptors.MissingValues, syntax.Identifier.GetLocation(), parameter.Name, experimentName);
-                        return null;
-                    }
-                    var location = Location(values) ?? syntax.GetLocation();
-                    if (values.ConstructorArguments.Length != 1 || values.ConstructorArguments[0].Kind != TypedConstantKind.Array)
-                        return null; // the compiler reports the bad attribute itself
-                    var array = values.ConstructorArguments[0];
-                    var elementType = ((IArrayTypeSymbol)array.Type!).ElementType.SpecialType;
-                    if (typeKeyword is null || !Accepts(parameter.Type.SpecialType, elementType))
-                    {
-                        Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, Keyword(elementType) ?? elementType.ToString(), parameter.Type.ToDisplayString());
-                        return null;
-                    }
-                    if (array.IsNull || array.Values.Length == 0)
-                    {
-                        Report(DiagnosticDescriptors.EmptyValues, location, parameter.Name);
-                        return null;
-                    }
-                    var literals = array.Values.Select(v => LiteralFor(parameter.Type.SpecialType, v.Value)).ToArray();
-                    var duplicate = literals.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
-                    if (duplicate is not null)
-                    {
-                        Report(DiagnosticDescriptors.DuplicateValue, location, parameter.Name, duplicate.Key);
-                        return null;
-                    }
-                    return new ParameterModel(parameter.Name, typeKeyword, literals.ToEquatableArray());
+                    return result;
                 }
             }
 
-            private static List<InstrumentModel> InstrumentNames(AttributeData attribute)
-            {
-                var result = new List<InstrumentModel>();
-                if (attribute.ConstructorArguments.Length != 1) return result;
-                var argument = attribute.ConstructorArguments[0];
-                if (argument.Type is not INamedTypeSymbol enumType || argument.Value is null) return result;
-                var value = Convert.ToInt64(argument.Value, CultureInfo.InvariantCulture);
-                foreach (var field in enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
-                             .OrderBy(f => Convert.ToInt64(f.ConstantValue, CultureInfo.InvariantCulture)))
-                {
-                    var bit = Convert.ToInt64(field.ConstantValue, CultureInfo.InvariantCulture);
-                    if (bit == 0 || (value & bit) != bit) continue;
-                    var vector = field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Dsl + "ColumnShapeAttribute"
-                        && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int shape && shape == 1);
-                    result.Add(new InstrumentModel(field.Name, vector));
-                }
-                return result;
-            }
+            // ----- helpers -------------------------------------------------------------------------
 
-            private static bool DerivesFrom(ITypeSymbol type, string baseName)
+            private static IEnumerable<KeyValuePair<string, TypedConstant>> ImmutableArrayOfPairs() => Array.Empty<KeyValuePair<string, TypedConstant>>();
+
+            private static string Kind(AttributeData attribute) => attribute.AttributeClass!.Name.Replace("Attribute", "");
+
+            private static bool IsDsl(AttributeData attribute, string name) => attribute.AttributeClass?.ToDisplayString() == Dsl + name;
+
+            private static AttributeData? Find(IEnumerable<AttributeData> attributes, string name) => attributes.FirstOrDefault(a => IsDsl(a, name));
+
+            private static bool Derives(ITypeSymbol? type, string baseName)
             {
                 for (var t = type; t is not null; t = t.BaseType)
                     if (t.ToDisplayString() == baseName) return true;
                 return false;
             }
+
+            private static int[] IntArray(TypedConstant constant) =>
+                constant.Kind == TypedConstantKind.Array && !constant.IsNull ? constant.Values.Select(v => (int)v.Value!).ToArray() : Array.Empty<int>();
+
+            private static string EnumLiteral(string enumName, int value)
+            {
+                var names = enumName switch
+                {
+                    "OptimizerKind" => new[] { "Sgd", "Momentum", "Nesterov", "Adam", "AdamW", "RAdam" },
+                    "Normalization" => new[] { "None", "BatchNorm", "GhostBatchNorm" },
+                    "ScheduleKind" => new[] { "Constant", "Step", "Cosine", "Cyclical" },
+                    _ => Array.Empty<string>(),
+                };
+                return value >= 0 && value < names.Length ? $"global::Declarative.{enumName}.{names[value]}" : $"(global::Declarative.{enumName}){value}";
+            }
+
+            /// <summary>A typed constant as a C# expression.</summary>
+            private static string Constant(TypedConstant constant) => constant.Value switch
+            {
+                null => "null",
+                string s => SymbolDisplay.FormatLiteral(s, quote: true),
+                double d => Literal(d),
+                bool b => b ? "true" : "false",
+                int i when constant.Type?.TypeKind == TypeKind.Enum => $"({constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){i}",
+                int i => Literal(i),
+                var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
+            };
 
             private static bool Accepts(SpecialType parameter, SpecialType value) => parameter switch
             {

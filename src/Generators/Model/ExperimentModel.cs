@@ -13,24 +13,36 @@ namespace Declarative.Generators.Model
         string Declaration,
         BudgetModel Full,
         BudgetModel Smoke,
-        DataModel Data,
-        NetworkModel Network,
-        OptimizerModel Optimizer,
+        string Device,
+        ComponentModel Data,
+        ComponentModel Network,
+        ComponentModel Optimizer,
+        ComponentModel? LearningRateSchedule,
+        ComponentModel? BatchSizeSchedule,
+        string? RegimeBaseBatchSize,
+        string? GradientPenalty,
         EquatableArray<ParameterModel> Parameters,
+        bool HasExclusion,
         EquatableArray<TrackModel> Tracks,
         EquatableArray<string> Claims);
 
-    internal sealed record BudgetModel(int Epochs, int Seeds, int TrainSubset, int TestSubset);
+    /// <summary>The size of a run at one budget: its length (epochs, steps or fixed updates), seeds and subsets.</summary>
+    internal sealed record BudgetModel(int Epochs, int Steps, int Updates, int Seeds, int TrainSubset, int TestSubset);
 
-    internal sealed record DataModel(string Kind);
+    /// <summary>
+    /// A declared component (data set, model, optimizer, schedule): its kind and its settings as
+    /// C# expressions, either a literal from the attribute or <c>p.Member</c> from the record.
+    /// </summary>
+    internal sealed record ComponentModel(string Kind, EquatableArray<Setting> Settings);
 
-    internal sealed record NetworkModel(string Kind, EquatableArray<int> Hidden);
+    /// <summary>One named setting of a component, as a C# expression.</summary>
+    internal sealed record Setting(string Name, string Expression);
 
-    /// <summary>An optimizer and the C# expressions (over the trial's parameters <c>p</c>) of its settings.</summary>
-    internal sealed record OptimizerModel(string Kind, string LearningRate, string BatchSize, string Momentum, string WeightDecay);
-
-    /// <summary>A sweep axis: a positional parameter with its type keyword and its values as C# literals.</summary>
-    internal sealed record ParameterModel(string Name, string Type, EquatableArray<string> Values);
+    /// <summary>
+    /// A sweep axis: a positional parameter, its C# type (keyword or global:: name), its values as C#
+    /// literals, and the group of axes it is linked with (null: crossed with the others).
+    /// </summary>
+    internal sealed record ParameterModel(string Name, string Type, string Reader, EquatableArray<string> Values, string? LinkGroup);
 
     /// <summary>One [Track]: the instruments, the cadence as a runtime expression and as text, and the options' initializers.</summary>
     internal sealed record TrackModel(EquatableArray<InstrumentModel> Instruments, string CadenceExpression, string CadenceText, EquatableArray<string> Options);

@@ -21,5 +21,8 @@ public static class ParameterValues
     public static long Long(IReadOnlyList<KeyValuePair<string, string>> parameters, string name) =>
         long.Parse(Text(parameters, name), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
+    public static TEnum Enum<TEnum>(IReadOnlyList<KeyValuePair<string, string>> parameters, string name) where TEnum : struct, System.Enum =>
+        System.Enum.Parse<TEnum>(Text(parameters, name));
+
     public static bool Bool(IReadOnlyList<KeyValuePair<string, string>> parameters, string name) => Text(parameters, name) == "true";
 }

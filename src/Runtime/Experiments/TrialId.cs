@@ -20,6 +20,9 @@ public static class TrialId
         text.Append("epochs=").Append(settings.Epochs.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("train=").Append(settings.TrainSubset.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("test=").Append(settings.TestSubset.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        // Appended only when used, so that ids of epoch-based trials stay what they were.
+        if (settings.Steps > 0) text.Append("steps=").Append(settings.Steps.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        if (settings.Updates > 0) text.Append("updates=").Append(settings.Updates.ToString(CultureInfo.InvariantCulture)).Append('\n');
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(hash, 0, 8);
     }
@@ -30,4 +33,5 @@ public static class TrialId
     public static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
     public static string Format(bool value) => value ? "true" : "false";
     public static string Format(string value) => value;
+    public static string Format<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString();
 }
