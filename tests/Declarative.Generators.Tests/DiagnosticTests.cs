@@ -48,7 +48,7 @@ public sealed class DiagnosticTests
     public void Mistake_is_reported_on_its_token_and_the_correction_compiles(string id, string wrong, string right)
     {
         var bad = GeneratorHarness.Run(wrong);
-        var diagnostic = Assert.Single(bad.GeneratorDiagnostics, d => d.Id == id);
+        var diagnostic = Assert.Single(bad.AllDiagnostics, d => d.Id == id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.True(diagnostic.Location.Kind is LocationKind.SourceFile or LocationKind.ExternalFile, $"{id} has no location");
         Assert.EndsWith(".cs", diagnostic.Location.GetLineSpan().Path);
@@ -57,7 +57,7 @@ public sealed class DiagnosticTests
         Assert.Matches("(: |, |; )[a-z]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)); // the message goes on to say how to fix it
 
         var good = GeneratorHarness.Run(right);
-        Assert.Empty(good.GeneratorDiagnostics);
+        Assert.Empty(good.AllDiagnostics);
         Assert.Empty(good.CompilerErrors);
     }
 

@@ -3,6 +3,7 @@ using System.Reflection;
 using Declarative.Generators.Experiments;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Declarative.Generators.Tests;
 
@@ -34,6 +35,10 @@ internal static class GeneratorHarness
 
     public sealed record Result(Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, IReadOnlyList<(string HintName, string Source)> Sources)
     {
+        /// <summary>What the user sees: the generator's diagnostics and the declaration analyzer's.</summary>
+        public ImmutableArray<Diagnostic> AllDiagnostics =>
+            GeneratorDiagnostics.AddRange(Analyze(Output));
+
         public ImmutableArray<Diagnostic> CompilerErrors =>
             Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
 
@@ -48,6 +53,10 @@ internal static class GeneratorHarness
             .Select(s => (s.HintName, s.SourceText.ToString())).ToArray();
         return new Result(output, diagnostics, generated);
     }
+
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
+        compilation.WithAnalyzers([new Analyzers.ExperimentDeclarationAnalyzer()])
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
     /// <summary>Compiles the generated program and loads it into the test process.</summary>
     public static Assembly Load(Result result)

@@ -58,16 +58,9 @@ namespace Declarative.Generators.Experiments
 
                 public ParseResult Run()
                 {
-                    if (!_symbol.IsRecord || _node is not RecordDeclarationSyntax record)
-                    {
-                        Report(DiagnosticDescriptors.NotARecord, _node.Identifier.GetLocation(), _symbol.Name);
+                    // Not a partial record: ExperimentDeclarationAnalyzer reports it (with a code fix); nothing to generate.
+                    if (!_symbol.IsRecord || _node is not RecordDeclarationSyntax record || !_node.Modifiers.Any(SyntaxKind.PartialKeyword))
                         return Result(null);
-                    }
-                    if (!_node.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    {
-                        Report(DiagnosticDescriptors.NotPartial, _node.Identifier.GetLocation(), _symbol.Name);
-                        return Result(null);
-                    }
 
                     _name = Named(_experiment, "Name") as string ?? _symbol.Name;
                     var attributes = _symbol.GetAttributes();
