@@ -26,24 +26,29 @@ public static class LabelNoise
         var n = data.TrainCount;
         var k = FlippedCount(n, fraction);
         var device = data.TrainLabels.device;
-        using var generator = new Generator((ulong)(seed * 7_919 + 104_729));
-        using var scope = NewDisposeScope();
-        var order = randperm(n, generator: generator);
-        var chosen = order.narrow(0, 0, k);
-        var clean = data.TrainLabels.to(CPU);
-        // An offset in 1..C-1 added modulo C always gives a different class, uniformly among the others.
-        var offsets = randint(1, data.ClassCount, [k], generator: generator, dtype: ScalarType.Int64);
-        var noisy = clean.clone();
-        noisy.index_put_((clean.index_select(0, chosen) + offsets).remainder(data.ClassCount), chosen);
-        var mask = zeros(n, dtype: ScalarType.Bool);
-        mask.index_put_(tensor(true), chosen);
+        Tensor noisyLabels, mask;
+        using (var generator = new Generator((ulong)(seed * 7_919 + 104_729)))
+        using (var scope = NewDisposeScope())
+        {
+            var order = randperm(n, generator: generator);
+            var chosen = order.narrow(0, 0, k);
+            var clean = data.TrainLabels.to(CPU);
+            // An offset in 1..C-1 added modulo C always gives a different class, uniformly among the others.
+            var offsets = randint(1, data.ClassCount, [k], generator: generator, dtype: ScalarType.Int64);
+            var noisy = clean.clone();
+            noisy.index_put_((clean.index_select(0, chosen) + offsets).remainder(data.ClassCount), chosen);
+            var flipped = zeros(n, dtype: ScalarType.Bool);
+            flipped.index_put_(tensor(true), chosen);
+            noisyLabels = noisy.to(device).MoveToOuterDisposeScope();
+            mask = flipped.to(device).MoveToOuterDisposeScope();
+        }
 
+        // The inputs and the test set are shared with the source (aliases: disposing this set leaves the source intact).
         var name = $"{data.Name}+noise{fraction.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}@{seed}";
-        return new ClassificationData(name, data.TrainInputs.alias(), noisy.to(device).MoveToOuterDisposeScope(),
-            data.TestInputs.alias(), data.TestLabels.alias(), data.ClassCount)
+        return new ClassificationData(name, data.TrainInputs.alias(), noisyLabels, data.TestInputs.alias(), data.TestLabels.alias(), data.ClassCount)
         {
             InputShape = data.InputShape,
-            FlippedMask = mask.to(device).MoveToOuterDisposeScope(),
+            FlippedMask = mask,
             CleanTrainLabels = data.TrainLabels.alias(),
             NoiseFraction = fraction,
         };

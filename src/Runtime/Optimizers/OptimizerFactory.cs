@@ -20,7 +20,7 @@ public static class OptimizerFactory
             OptimizerKind.Nesterov => Nesterov(p, settings),
             OptimizerKind.Adam => optim.Adam(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
             OptimizerKind.AdamW => optim.AdamW(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
-            OptimizerKind.RAdam => optim.RAdam(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay),
+            OptimizerKind.RAdam => new RectifiedAdam(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer kind."),
         };
     }

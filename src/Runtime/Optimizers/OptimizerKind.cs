@@ -18,6 +18,6 @@ public enum OptimizerKind
     /// <summary>AdamW; weight decay is decoupled from the gradient.</summary>
     AdamW,
 
-    /// <summary>Rectified Adam.</summary>
+    /// <summary>Rectified Adam (TorchSharp's, with its rectified step corrected: see <see cref="RectifiedAdam"/>).</summary>
     RAdam,
 }
