@@ -59,4 +59,29 @@ public sealed class GradientPenaltyTests
         Assert.Equal(gradL.square().sum().item<double>(), loop.State.BatchGradientNormSquared!.item<double>(), 12);
         Assert.False(loop.Next());
     }
+
+    [Fact]
+    public void Penalty_double_backward_runs_through_batch_norm_pooling_and_ghost_batches()
+    {
+        using var data = Synthetic.GaussianMixture(classes: 3, dimension: 16, train: 32, test: 4, seed: 1);
+        var imageData = new ClassificationData("images", data.TrainInputs.alias(), data.TrainLabels.alias(), data.TestInputs.alias(), data.TestLabels.alias(), 3)
+        {
+            InputShape = [1, 4, 4],
+        };
+        using var __ = imageData;
+        manual_seed(1);
+        using var mlp = Declarative.Runtime.Models.Mlp.Create(16, [8], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.Normalization.Ghost(4) });
+        using var cnn = Declarative.Runtime.Models.SmallCnn.Create([1, 4, 4], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.Normalization.Batch, WidthMultiplier = 0.25 });
+        foreach (var model in new nn.Module<Tensor, Tensor>[] { mlp, cnn })
+        {
+            using var optimizer = optim.SGD(model.parameters(), 0.01);
+            using var loop = new ClassificationLoop(model, optimizer, imageData, batchSize: 16, epochs: 1, seed: 0, new TrainingOptions { GradientPenalty = 0.1 });
+            while (loop.Next())
+            {
+                Assert.True(loop.LossIsFinite(out _));
+                Assert.True(loop.State.BatchGradientNormSquared!.item<float>() > 0);
+            }
+            Assert.Equal(2, loop.State.Step);
+        }
+    }
 }
