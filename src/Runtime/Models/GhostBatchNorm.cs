@@ -9,7 +9,8 @@ namespace Declarative.Runtime.Models;
 /// virtual batches of <see cref="VirtualBatchSize"/> examples (the last may be smaller) and each is
 /// normalised with its own mean and variance; the running statistics, used in evaluation, are updated
 /// once per virtual batch with the usual momentum. With a virtual batch at least as large as the batch
-/// it is exactly batch normalization.
+/// it is exactly batch normalization. Choose a batch size divisible by the virtual batch size: a
+/// trailing virtual batch of one example cannot be normalised (batch norm refuses it) in the 1d case.
 /// </summary>
 public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
 {
