@@ -23,31 +23,10 @@ public static class FashionMnist
     /// <summary>Loads the whole data set: pixels scaled to [0, 1] and standardised with the training mean and deviation.</summary>
     public static ClassificationData Load(string folder)
     {
-        var (trainX, trainY) = ReadSplit(folder, "train", 60_000);
-        var (testX, testY) = ReadSplit(folder, "t10k", 10_000);
-        return FromBytes("FashionMNIST", trainX, trainY, testX, testY, pixels: 28 * 28, classes: 10);
-    }
-
-    private static (byte[] Images, byte[] Labels) ReadSplit(string folder, string prefix, int expectedCount)
-    {
-        var imagesName = $"{prefix}-images-idx3-ubyte";
-        var labelsName = $"{prefix}-labels-idx1-ubyte";
         if (!Directory.Exists(folder))
             throw new DataSetException($"Fashion-MNIST folder '{folder}' does not exist. {HowToGet}");
-        var imagesPath = IdxFile.Locate(folder, imagesName)
-            ?? throw new DataSetException($"Fashion-MNIST file '{Path.Combine(folder, imagesName)}[.gz]' is missing. {HowToGet}");
-        var labelsPath = IdxFile.Locate(folder, labelsName)
-            ?? throw new DataSetException($"Fashion-MNIST file '{Path.Combine(folder, labelsName)}[.gz]' is missing. {HowToGet}");
-
-        var images = IdxFile.Read(imagesPath, 3, HowToGet);
-        var labels = IdxFile.Read(labelsPath, 1, HowToGet);
-        if (images.Shape[0] != expectedCount || images.Shape[1] != 28 || images.Shape[2] != 28)
-            throw new DataSetException($"'{imagesPath}' holds images of shape [{string.Join(", ", images.Shape)}], expected [{expectedCount}, 28, 28]. {HowToGet}");
-        if (labels.Shape[0] != expectedCount)
-            throw new DataSetException($"'{labelsPath}' holds {labels.Shape[0]} labels, expected {expectedCount}. {HowToGet}");
-        if (labels.Data.Any(l => l > 9))
-            throw new DataSetException($"'{labelsPath}' holds a label outside 0-9. {HowToGet}");
-        return (images.Data, labels.Data);
+        return IdxDataSet.Load("Fashion-MNIST", folder, classes: 10, howToGet: HowToGet, expectedTrain: 60_000, expectedTest: 10_000)
+            .Renamed("FashionMNIST");
     }
 
     public static ClassificationData FromBytes(string name, byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels, int pixels, int classes)

@@ -6,22 +6,36 @@ namespace Declarative.Runtime.Training;
 /// <summary>What instruments see after an optimizer step.</summary>
 public sealed class TrainingState
 {
-    internal TrainingState(nn.Module<Tensor, Tensor> model, Data.ClassificationData data, long totalSteps, int stepsPerEpoch)
+    private readonly Func<long, bool>? _isEpochEnd;
+
+    internal TrainingState(nn.Module<Tensor, Tensor> model, Data.ClassificationData data, long totalSteps, int stepsPerEpoch, Func<long, bool>? isEpochEnd = null)
     {
         Model = model;
         Data = data;
         TotalSteps = totalSteps;
         StepsPerEpoch = stepsPerEpoch;
+        _isEpochEnd = isEpochEnd;
     }
 
-    public int StepsPerEpoch { get; }
+    /// <summary>Steps of the current epoch (of the first before training starts); varies with a batch-size schedule.</summary>
+    public int StepsPerEpoch { get; internal set; }
 
     /// <summary>Whether a cadence is due after the next optimizer step (for instruments that must save θ_t before it).</summary>
     public bool IsDueNext(Experiments.Cadence cadence)
     {
         var next = Step + 1;
-        return next <= TotalSteps && cadence.IsDue(next, next % StepsPerEpoch == 0, next == TotalSteps);
+        var epochEnd = _isEpochEnd?.Invoke(next) ?? (StepsPerEpoch > 0 && next % StepsPerEpoch == 0);
+        return next <= TotalSteps && cadence.IsDue(next, epochEnd, next == TotalSteps);
     }
+
+    /// <summary>The learning rate of the current step (first parameter group), after schedules and regime adaptation.</summary>
+    public double LearningRate { get; internal set; }
+
+    /// <summary>The batch size of the current step (varies with a batch-size schedule).</summary>
+    public int BatchSize { get; internal set; }
+
+    /// <summary>With the gradient-norm penalty: ‖∇L‖² of the step's mini-batch (a scalar tensor, detached); null otherwise.</summary>
+    public Tensor? BatchGradientNormSquared { get; internal set; }
 
     public nn.Module<Tensor, Tensor> Model { get; }
     public Data.ClassificationData Data { get; }
@@ -36,10 +50,10 @@ public sealed class TrainingState
     public bool IsEpochEnd { get; internal set; }
     public bool IsLast => Step == TotalSteps;
 
-    /// <summary>The step's mini-batch loss (computed before the update), a scalar tensor.</summary>
+    /// <summary>The step's mini-batch data loss L (computed before the update, without the gradient-norm penalty), a scalar tensor.</summary>
     public Tensor BatchLoss { get; internal set; } = null!;
 
-    /// <summary>The step's logits (computed before the update), detached.</summary>
+    /// <summary>The step's logits (predictions for a regression task), computed before the update, detached.</summary>
     public Tensor BatchLogits { get; internal set; } = null!;
 
     /// <summary>The step's labels (a view of the epoch's shuffled labels).</summary>

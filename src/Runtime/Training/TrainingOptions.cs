@@ -1,0 +1,34 @@
+using Declarative.Runtime.Schedules;
+
+namespace Declarative.Runtime.Training;
+
+/// <summary>
+/// The training variants of a <see cref="ClassificationLoop"/> beyond batch size, epochs and seed.
+/// Everything defaults to plain training: the optimizer's own learning rate, a constant batch size, no
+/// penalty, the declared number of epochs.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public static TrainingOptions Default { get; } = new();
+
+    /// <summary>
+    /// The learning rate per update (t = updates made so far, T = total updates); set on every parameter
+    /// group before each step. Null keeps the optimizer's learning rate (times the regime factor, if any).
+    /// </summary>
+    public Schedule? LearningRate { get; init; }
+
+    /// <summary>The batch size per epoch (t = epoch, T = epochs). Null keeps the loop's batch size.</summary>
+    public BatchSizeSchedule? BatchSize { get; init; }
+
+    /// <summary>
+    /// λ of the explicit gradient-norm penalty (F2): the loop minimises L + λ‖∇L‖², with ∇L the mini-batch
+    /// gradient, by double backward. 0 turns it off (one ordinary backward).
+    /// </summary>
+    public double GradientPenalty { get; init; }
+
+    /// <summary>Regime adaptation: a fixed number of updates whatever the batch size, lr × √(B / B₀).</summary>
+    public RegimeAdaptation? Regime { get; init; }
+
+    /// <summary>An explicit number of updates (overrides epochs and the regime's count); epochs repeat as needed.</summary>
+    public long? TotalUpdates { get; init; }
+}
