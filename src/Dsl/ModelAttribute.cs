@@ -56,33 +56,30 @@ namespace Declarative
     }
 
     /// <summary>
-    /// A small convolutional network: 3x3 convolutions with ReLU and 2x2 max-pooling per stage
-    /// (channels per stage, times <see cref="ModelAttribute.Width"/>), global average pooling, a linear read-out.
+    /// A small convolutional network for 28x28x1 or 32x32x3 images: two blocks of 3x3 convolution
+    /// (32 and 64 channels, times <see cref="ModelAttribute.Width"/>), optional normalisation, ReLU and
+    /// 2x2 max-pooling, a hidden layer of 128 units (times the width) and a linear read-out.
     /// </summary>
     /// <example>
-    /// <code>[Cnn(32, 64)]</code>
+    /// <code>[Cnn(Width = 0.5)]</code>
     /// </example>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class CnnAttribute : ModelAttribute
     {
-        /// <summary>A CNN with the given channels per stage (default 32, 64).</summary>
-        public CnnAttribute(params int[] channels) => Channels = channels.Length == 0 ? new[] { 32, 64 } : channels;
-
-        /// <summary>Channels of each stage.</summary>
-        public int[] Channels { get; }
     }
 
-    /// <summary>A small ResNet with batch norm: a stem, <see cref="Blocks"/> residual blocks per stage, three stages.</summary>
+    /// <summary>
+    /// A small CIFAR-style ResNet with batch norm: a 3x3 stem, three stages of <see cref="Blocks"/>
+    /// basic residual blocks with 16, 32 and 64 channels (times <see cref="ModelAttribute.Width"/>),
+    /// global average pooling and a linear read-out. Always batch-normalised.
+    /// </summary>
     /// <example>
-    /// <code>[ResNet(Blocks = 1, Channels = 16)]</code>
+    /// <code>[ResNet(Blocks = 2)]</code>
     /// </example>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ResNetAttribute : ModelAttribute
     {
         /// <summary>Residual blocks per stage. Default 1.</summary>
         public int Blocks { get; set; } = 1;
-
-        /// <summary>Channels of the first stage (doubled at each of the next two). Default 16.</summary>
-        public int Channels { get; set; } = 16;
     }
 }

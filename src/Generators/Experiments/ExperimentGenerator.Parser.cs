@@ -208,15 +208,13 @@ namespace Declarative.Generators.Experiments
                 {
                     var kind = attribute is null ? "Mlp" : Kind(attribute);
                     var settings = new List<Setting>();
-                    int[] sizes = kind switch
+                    if (kind == "Mlp")
                     {
-                        "Mlp" => attribute is null ? new[] { 256, 256 } : IntArray(attribute.ConstructorArguments.FirstOrDefault()),
-                        "Cnn" => attribute is null || IntArray(attribute.ConstructorArguments.FirstOrDefault()).Length == 0 ? new[] { 32, 64 } : IntArray(attribute.ConstructorArguments[0]),
-                        _ => Array.Empty<int>(),
-                    };
-                    foreach (var size in sizes.Where(s => s <= 0))
-                        Report(DiagnosticDescriptors.BadModel, Location(attribute), kind == "Cnn" ? "[Cnn] channel count" : "[Mlp] hidden width", Literal(size));
-                    settings.Add(new Setting("Sizes", "new int[] { " + string.Join(", ", sizes.Select(Literal)) + " }"));
+                        var sizes = attribute is null ? new[] { 256, 256 } : IntArray(attribute.ConstructorArguments.FirstOrDefault());
+                        foreach (var size in sizes.Where(s => s <= 0))
+                            Report(DiagnosticDescriptors.BadModel, Location(attribute), "[Mlp] hidden width", Literal(size));
+                        settings.Add(new Setting("Sizes", "new int[] { " + string.Join(", ", sizes.Select(Literal)) + " }"));
+                    }
 
                     var width = Named(attribute, "Width") as double? ?? 1.0;
                     if (width <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "Width multiplier", Literal(width));
@@ -229,8 +227,9 @@ namespace Declarative.Generators.Experiments
                     settings.Add(new Setting("GhostBatchSize", Member("GhostBatchSize", SpecialType.System_Int32, Literal(ghost))!));
                     if (kind == "ResNet")
                     {
-                        settings.Add(new Setting("Blocks", Literal(Named(attribute, "Blocks") as int? ?? 1)));
-                        settings.Add(new Setting("Channels", Literal(Named(attribute, "Channels") as int? ?? 16)));
+                        var blocks = Named(attribute, "Blocks") as int? ?? 1;
+                        if (blocks <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "[ResNet] Blocks", Literal(blocks));
+                        settings.Add(new Setting("Blocks", Literal(blocks)));
                     }
                     return new ComponentModel(kind, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
                 }

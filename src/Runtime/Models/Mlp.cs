@@ -13,11 +13,11 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     private readonly ModuleList<Linear> _layers = new();
     private readonly ModuleList<nn.Module<Tensor, Tensor>> _norms = new();
 
-    public Mlp(int inputs, IReadOnlyList<int> hidden, int outputs) : this(inputs, hidden, outputs, Normalization.None)
+    public Mlp(int inputs, IReadOnlyList<int> hidden, int outputs) : this(inputs, hidden, outputs, ModelNormalization.None)
     {
     }
 
-    public Mlp(int inputs, IReadOnlyList<int> hidden, int outputs, Normalization normalization) : base(nameof(Mlp))
+    public Mlp(int inputs, IReadOnlyList<int> hidden, int outputs, ModelNormalization normalization) : base(nameof(Mlp))
     {
         var width = inputs;
         foreach (var h in hidden)

@@ -11,7 +11,7 @@ public sealed record ModelOptions
 
     public double WidthMultiplier { get; init; } = 1;
     public double InitScale { get; init; } = 1;
-    public Normalization Normalization { get; init; } = Normalization.None;
+    public ModelNormalization Normalization { get; init; } = ModelNormalization.None;
 
     internal int Width(int baseWidth)
     {

@@ -47,7 +47,7 @@ public sealed class SmallResNet : nn.Module<Tensor, Tensor>
     {
         if (imageShape.Count != 3) throw new ArgumentException($"SmallResNet needs an image shape (C, H, W), got [{string.Join(", ", imageShape)}].", nameof(imageShape));
         options ??= ModelOptions.Default;
-        if (options.Normalization.Kind == NormalizationKind.None) options = options with { Normalization = Normalization.Batch };
+        if (options.Normalization.Kind == NormalizationKind.None) options = options with { Normalization = ModelNormalization.Batch };
         return ModelInit.Finish(new SmallResNet(imageShape[0], imageShape[1], imageShape[2], classes, options, blocksPerStage), options, device, dtype);
     }
 
@@ -69,7 +69,7 @@ public sealed class SmallResNet : nn.Module<Tensor, Tensor>
         private readonly Conv2d? shortcut;
         private readonly nn.Module<Tensor, Tensor>? shortcutNorm;
 
-        public BasicBlock(int inChannels, int outChannels, int stride, Normalization normalization) : base(nameof(BasicBlock))
+        public BasicBlock(int inChannels, int outChannels, int stride, ModelNormalization normalization) : base(nameof(BasicBlock))
         {
             conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
             norm1 = normalization.Create(outChannels, spatial: true)!;

@@ -1,3 +1,4 @@
+using Declarative;
 using TorchSharp;
 using static TorchSharp.torch;
 

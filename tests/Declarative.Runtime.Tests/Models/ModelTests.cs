@@ -10,7 +10,7 @@ public sealed class ModelTests
     [Fact]
     public void Mlp_width_multiplier_scales_hidden_widths_and_normalisation_is_inserted()
     {
-        using var mlp = Mlp.Create(20, depth: 2, width: 16, outputs: 3, CPU, new ModelOptions { WidthMultiplier = 1.5, Normalization = Normalization.Ghost(4) });
+        using var mlp = Mlp.Create(20, depth: 2, width: 16, outputs: 3, CPU, new ModelOptions { WidthMultiplier = 1.5, Normalization = ModelNormalization.Ghost(4) });
         var linears = mlp.modules().OfType<Linear>().ToArray();
         Assert.Equal([24L, 20L], linears[0].weight!.shape);
         Assert.Equal([24L, 24L], linears[1].weight!.shape);
@@ -24,9 +24,9 @@ public sealed class ModelTests
     public void Init_scale_multiplies_the_default_initialisation()
     {
         manual_seed(5);
-        using var plain = SmallCnn.Create([1, 28, 28], 10, CPU, new ModelOptions { Normalization = Normalization.Batch });
+        using var plain = SmallCnn.Create([1, 28, 28], 10, CPU, new ModelOptions { Normalization = ModelNormalization.Batch });
         manual_seed(5);
-        using var scaled = SmallCnn.Create([1, 28, 28], 10, CPU, new ModelOptions { InitScale = 3, Normalization = Normalization.Batch });
+        using var scaled = SmallCnn.Create([1, 28, 28], 10, CPU, new ModelOptions { InitScale = 3, Normalization = ModelNormalization.Batch });
         foreach (var ((name, p), (_, q)) in plain.named_parameters().Zip(scaled.named_parameters()))
         {
             var isNorm = name.StartsWith("norms", StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class ModelTests
         logits.sum().backward();
         Assert.All(resnet.parameters(), p => Assert.NotNull(p.grad));
 
-        using var ghost = SmallResNet.Create([1, 28, 28], 10, CPU, new ModelOptions { Normalization = Normalization.Ghost(2) });
+        using var ghost = SmallResNet.Create([1, 28, 28], 10, CPU, new ModelOptions { Normalization = ModelNormalization.Ghost(2) });
         Assert.True(ghost.modules().OfType<GhostBatchNorm>().Any());
         Assert.Equal([4L, 10L], ghost.forward(randn(4, 784)).shape);
     }

@@ -1,3 +1,4 @@
+using Declarative;
 using Declarative.Runtime.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;

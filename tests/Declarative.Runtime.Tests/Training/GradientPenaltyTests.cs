@@ -70,8 +70,8 @@ public sealed class GradientPenaltyTests
         };
         using var __ = imageData;
         manual_seed(1);
-        using var mlp = Declarative.Runtime.Models.Mlp.Create(16, [8], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.Normalization.Ghost(4) });
-        using var cnn = Declarative.Runtime.Models.SmallCnn.Create([1, 4, 4], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.Normalization.Batch, WidthMultiplier = 0.25 });
+        using var mlp = Declarative.Runtime.Models.Mlp.Create(16, [8], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.ModelNormalization.Ghost(4) });
+        using var cnn = Declarative.Runtime.Models.SmallCnn.Create([1, 4, 4], 3, CPU, new Declarative.Runtime.Models.ModelOptions { Normalization = Declarative.Runtime.Models.ModelNormalization.Batch, WidthMultiplier = 0.25 });
         foreach (var model in new nn.Module<Tensor, Tensor>[] { mlp, cnn })
         {
             using var optimizer = optim.SGD(model.parameters(), 0.01);

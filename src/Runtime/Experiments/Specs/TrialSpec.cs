@@ -43,7 +43,7 @@ public sealed record DataSpec(string Kind)
     public int Seed { get; init; } = 1;
 }
 
-/// <summary>A model as declared: kind (Mlp, Cnn, ResNet), layer sizes, width multiplier, init scale, normalisation.</summary>
+/// <summary>A model as declared: kind (Mlp, Cnn, ResNet), hidden sizes (Mlp), width multiplier, init scale, normalisation.</summary>
 public sealed record ModelSpec(string Kind)
 {
     public int[] Sizes { get; init; } = [];
@@ -52,7 +52,6 @@ public sealed record ModelSpec(string Kind)
     public Normalization Normalization { get; init; }
     public int GhostBatchSize { get; init; } = 32;
     public int Blocks { get; init; } = 1;
-    public int Channels { get; init; } = 16;
 }
 
 /// <summary>An optimizer and its hyper-parameters for one trial.</summary>

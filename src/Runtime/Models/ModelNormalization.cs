@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 namespace Declarative.Runtime.Models;
 
 /// <summary>Which normalisation layer a model puts after each hidden linear or convolution layer.</summary>
-public sealed record Normalization(NormalizationKind Kind, int VirtualBatchSize = 0)
+public sealed record ModelNormalization(NormalizationKind Kind, int VirtualBatchSize = 0)
 {
-    public static Normalization None { get; } = new(NormalizationKind.None);
-    public static Normalization Batch { get; } = new(NormalizationKind.BatchNorm);
+    public static ModelNormalization None { get; } = new(NormalizationKind.None);
+    public static ModelNormalization Batch { get; } = new(NormalizationKind.BatchNorm);
 
-    public static Normalization Ghost(int virtualBatchSize)
+    public static ModelNormalization Ghost(int virtualBatchSize)
     {
         if (virtualBatchSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(virtualBatchSize), virtualBatchSize, "Ghost batch norm needs a positive virtual batch size.");
