@@ -29,8 +29,9 @@ internal static partial class ClaimText
         return text.Length == 0 ? expression : text;
     }
 
+    /// <summary>4 significant digits, with a typographic minus so "ρ = −0.85" reads like the threshold it is compared with.</summary>
     public static string Number(double value) =>
-        double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+        (double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture)).Replace('-', '−');
 
     public static string Percent(double fraction) => (100 * fraction).ToString("G3", CultureInfo.InvariantCulture) + "%";
 
@@ -46,6 +47,6 @@ internal static partial class ClaimText
     [GeneratedRegex(@"^\(?\s*(\w+)\s*\)?\s*=>\s*")]
     private static partial Regex LambdaHead();
 
-    [GeneratedRegex(@"\b(Final|Peak|Lowest|StepOfPeak)\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*\2\.(\w+)\s*\)")]
+    [GeneratedRegex(@"\b(Final|Peak|Lowest|StepOfPeak)\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*\2\.([^()]+?)\s*\)")]
     private static partial Regex Accessor();
 }

@@ -48,7 +48,7 @@ public sealed record ExperimentResults(
         {
             var finals = new double?[Schema.Columns.Count];
             foreach (var row in group.OrderBy(r => r.Step))
-                for (var i = 0; i < finals.Length; i++)
+                for (var i = 0; i < Math.Min(finals.Length, row.Values.Length); i++)
                     if (row.Values[i] is { } v) finals[i] = v;
             result[group.Key] = finals;
         }

@@ -137,7 +137,7 @@ public static class MarkdownReport
         {
             md.Append("## ").Append(section.Key).Append("\n\n");
             foreach (var plot in section)
-                md.Append(Inline(plot.Caption)).Append("\n\n")
+                md.Append(Inline(plot.Caption)).Append(".\n\n")
                   .Append("![").Append(Path.GetFileNameWithoutExtension(plot.FileName)).Append("](").Append(results.Name).Append('/').Append(plot.FileName).Append(")\n\n");
         }
         if (problems.Count > 0)

@@ -5,8 +5,9 @@ namespace Declarative.Runtime.Reports;
 /// <summary>
 /// Makes sure ScottPlot draws text on a headless machine. ScottPlot asks Skia for its default
 /// family; where Skia's font manager finds no such family (no fontconfig, no fonts), labels would be
-/// drawn with an empty typeface. Then the first TrueType file under the system font folders is
-/// registered with ScottPlot and made the default.
+/// drawn with an empty typeface. A common sans-serif family is preferred when Skia finds one; else
+/// ScottPlot's default if it has glyphs; else the first TrueType file under the system font folders
+/// is registered with ScottPlot and made the default.
 /// </summary>
 public static class PlotFonts
 {
@@ -19,9 +20,10 @@ public static class PlotFonts
 
     private static string Choose()
     {
-        if (HasGlyphs(ScottPlot.Fonts.Default)) return ScottPlot.Fonts.Default;
+        // A sans-serif family reads best at plot sizes; ScottPlot's own pick on Linux can be a serif one.
         foreach (var family in new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans" })
             if (HasGlyphs(family)) return Use(family);
+        if (HasGlyphs(ScottPlot.Fonts.Default)) return ScottPlot.Fonts.Default;
         foreach (var folder in new[] { "/usr/share/fonts", "/usr/local/share/fonts", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".fonts") })
         {
             if (!Directory.Exists(folder)) continue;

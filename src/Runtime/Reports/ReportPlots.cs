@@ -13,8 +13,8 @@ namespace Declarative.Runtime.Reports;
 /// </summary>
 public static class ReportPlots
 {
-    public const int Width = 800;
-    public const int Height = 500;
+    public const int Width = 1000;
+    public const int Height = 560;
 
     /// <summary>At most this many components of a vector metric are drawn over steps.</summary>
     public const int MaxComponents = 4;
@@ -144,7 +144,7 @@ public static class ReportPlots
         plot.Title($"{results.Schema.Columns[column].Name} over steps");
         plot.XLabel("step");
         plot.YLabel(results.Schema.Columns[column].Name);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, Width, Height);
     }
 
@@ -167,10 +167,13 @@ public static class ReportPlots
             line.MarkerSize = 4;
             line.LegendText = point.Key;
         }
+        var entries = done.SelectMany(t => rows.TryGetValue(t.Id, out var r) ? r : []).Select(r => r.GetVector(column)?.Length ?? 0).DefaultIfEmpty(0).Max();
+        if (entries is > 0 and <= 25)
+            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, entries).Select(i => (double)i).ToArray(), Enumerable.Range(1, entries).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Title($"{results.Schema.Columns[column].Name}: final profile");
         plot.XLabel("entry");
         plot.YLabel(results.Schema.Columns[column].Name);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, Width, Height);
     }
 
@@ -203,7 +206,7 @@ public static class ReportPlots
         plot.Title($"{results.Schema.Columns[column].Name} over steps");
         plot.XLabel("step");
         plot.YLabel(results.Schema.Columns[column].Name);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, Width, Height);
     }
 
