@@ -1,4 +1,5 @@
 using Declarative.Runtime.Claims;
+using Declarative.Runtime.Experiments;
 
 namespace Declarative.Runtime.Reports;
 
@@ -34,6 +35,25 @@ public static class ReportWriter
         }
         File.WriteAllText(Path.Combine(folder, results.Name + ".md"), MarkdownReport.Render(results, checkedClaims, drawn, problems));
         return new ExperimentReport(results, checkedClaims);
+    }
+
+    /// <summary>
+    /// The experiment's declared claims. Building them runs the user's code (the static properties); when that
+    /// throws, the report shows one inconclusive entry that names the property and the error, and keeps the rest.
+    /// </summary>
+    public static IReadOnlyList<Claim> ClaimsOf(IExperimentDefinition experiment)
+    {
+        try
+        {
+            return experiment.Claims;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var property = new System.Diagnostics.StackTrace(e).GetFrames()
+                .Select(f => f.GetMethod()).FirstOrDefault(m => m is { Name: var n } && n.StartsWith("get_", StringComparison.Ordinal) && m.DeclaringType?.Assembly != typeof(Claim).Assembly);
+            var where = property is null ? "" : $" in {property.DeclaringType?.Name}.{property.Name[4..]}";
+            return [new UnbuildableClaim($"building the claims threw {e.GetType().Name}{where}: {e.Message}").Named("Claims")];
+        }
     }
 
     public static void WriteIndex(string folder, IEnumerable<ExperimentReport> reports)

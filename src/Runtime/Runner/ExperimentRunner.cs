@@ -75,7 +75,7 @@ public sealed class ExperimentRunner(TextWriter log)
         {
             var results = ExperimentResults.Load(store, experiment, budget);
             if (results.Trials.Count == 0) continue;
-            rendered.Add(ReportWriter.WriteExperiment(folder, results, experiment.Claims));
+            rendered.Add(ReportWriter.WriteExperiment(folder, results, ReportWriter.ClaimsOf(experiment)));
         }
         ReportWriter.WriteIndex(folder, rendered);
         log.WriteLine($"Reports: {Path.GetFullPath(folder)} ({rendered.Count} experiment(s)).");
