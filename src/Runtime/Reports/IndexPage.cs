@@ -31,10 +31,17 @@ public static class IndexPage
             ? "–"
             : string.Join("<br>", report.Claims.Select(c => $"{MarkdownReport.Mark(c.Verdict)}: `{c.Name}`"));
 
+    private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase) { "al", "e.g", "i.e", "etc", "vs", "cf", "Fig", "Eq", "resp" };
+
     private static string FirstSentence(string text)
     {
         var flat = text.Replace('\n', ' ').Replace("|", "\\|").Trim();
-        var end = flat.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? flat : flat[..(end + 1)];
+        // A sentence ends at ". " unless the word before it is an abbreviation ("et al. 2017", "e.g. lr/B").
+        for (var end = flat.IndexOf(". ", StringComparison.Ordinal); end >= 0; end = flat.IndexOf(". ", end + 1, StringComparison.Ordinal))
+        {
+            var start = flat.LastIndexOf(' ', end) + 1;
+            if (!Abbreviations.Contains(flat[start..end].TrimStart('('))) return flat[..(end + 1)];
+        }
+        return flat;
     }
 }

@@ -25,6 +25,16 @@ public sealed class ClaimReportTests
         Snapshot.Match(IndexPage.Render([Crafted(), new ExperimentReport(MarkdownReportTests.FixedResults(), [])]));
 
     [Fact]
+    public void Index_keeps_the_first_sentence_whole_across_abbreviations()
+    {
+        var results = GridResults.Crafted() with { Summary = "Distance grows as ln t (Hoffer et al. 2017, e.g. Fig. 2). The rest is detail." };
+
+        var index = IndexPage.Render([new ExperimentReport(results, [])]);
+
+        Assert.Contains("| Distance grows as ln t (Hoffer et al. 2017, e.g. Fig. 2). |", index);
+    }
+
+    [Fact]
     public void Report_states_each_verdict_before_the_tables()
     {
         var report = Crafted();
