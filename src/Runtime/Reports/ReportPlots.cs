@@ -96,8 +96,9 @@ public static class ReportPlots
             var text = plot.Add.Text(double.IsNaN(v) ? "–" : MarkdownReport.Number(v), xi, yi);
             text.Alignment = Alignment.MiddleCenter;
             text.LabelFontSize = 14;
-            var light = double.IsNaN(v) || range.Max == range.Min || (v - range.Min) / (range.Max - range.Min) > 0.6;
-            text.LabelFontColor = light ? Colors.Black : Colors.White;
+            // Viridis is dark at the low end and bright at the high end: white text on dark cells, black on bright ones.
+            var brightCell = double.IsNaN(v) || range.Max == range.Min || (v - range.Min) / (range.Max - range.Min) > 0.6;
+            text.LabelFontColor = brightCell ? Colors.Black : Colors.White;
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, xs.Count).Select(i => (double)i).ToArray(), xs.ToArray());
         plot.Axes.Left.SetTicks(Enumerable.Range(0, ys.Count).Select(i => (double)i).ToArray(), ys.ToArray());
