@@ -10,8 +10,14 @@ public enum Verdict
     Inconclusive,
 }
 
-/// <summary>A checked claim: the verdict and the numbers behind it.</summary>
-public sealed record ClaimResult(string Name, string Statement, Verdict Verdict, string Evidence);
+/// <summary>
+/// A checked claim: the verdict and the numbers behind it, in words (<see cref="Evidence"/>) and by
+/// name (<see cref="Numbers"/>, e.g. <c>rho</c>, <c>n</c>, <c>lower</c>), for reports and tests.
+/// </summary>
+public sealed record ClaimResult(string Name, string Statement, Verdict Verdict, string Evidence)
+{
+    public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>
 /// A finding an experiment states about its own results, checked by the runtime after the sweep.
@@ -25,7 +31,24 @@ public abstract class Claim
     /// <summary>The claim in words, with its statistic and threshold.</summary>
     public abstract string Statement { get; }
 
-    public abstract ClaimResult Check(ExperimentResults results);
+    /// <summary>
+    /// Checks the claim on an experiment's results. A claim whose code throws (say, a selector that
+    /// divides by a zero parameter) is reported as inconclusive with the exception's message rather
+    /// than stopping the other claims and the report.
+    /// </summary>
+    public ClaimResult Check(ExperimentResults results)
+    {
+        try
+        {
+            return Evaluate(results);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new ClaimResult(Name, Statement, Verdict.Inconclusive, $"checking the claim threw {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    protected abstract ClaimResult Evaluate(ExperimentResults results);
 
     /// <summary>Returns this claim with its name set; the generated catalogue calls it with the property name.</summary>
     public Claim Named(string name)

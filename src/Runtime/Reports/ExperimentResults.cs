@@ -24,6 +24,22 @@ public sealed record ExperimentResults(
             experiment.SettingsFor(budget), experiment.Axes, experiment.Schema, trials, rows);
     }
 
+    /// <summary>The distinct values of a sweep axis, in numeric order when they are all numbers (else in order of appearance).</summary>
+    public IReadOnlyList<string> AxisValues(string axis)
+    {
+        var values = Trials.Select(t => t.Parameter(axis) ?? "").Distinct().ToArray();
+        var numbers = values.Select(v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : (double?)null).ToArray();
+        return numbers.All(n => n.HasValue) ? values.Zip(numbers).OrderBy(p => p.Second!.Value).Select(p => p.First).ToArray() : values;
+    }
+
+    /// <summary>The trials grouped by sweep point (all seeds of one combination of axis values), in order of appearance.</summary>
+    public IReadOnlyList<IGrouping<string, TrialRecord>> Points() =>
+        Trials.GroupBy(PointLabel).ToArray();
+
+    /// <summary>A sweep point in words: "LearningRate=0.01, BatchSize=32".</summary>
+    public string PointLabel(TrialRecord trial) =>
+        string.Join(", ", Axes.Select(a => $"{a}={trial.Parameter(a)}"));
+
     /// <summary>The last sampled value of each column for each trial (null when never sampled).</summary>
     public IReadOnlyDictionary<string, double?[]> FinalValues()
     {
@@ -32,7 +48,7 @@ public sealed record ExperimentResults(
         {
             var finals = new double?[Schema.Columns.Count];
             foreach (var row in group.OrderBy(r => r.Step))
-                for (var i = 0; i < finals.Length; i++)
+                for (var i = 0; i < Math.Min(finals.Length, row.Values.Length); i++)
                     if (row.Values[i] is { } v) finals[i] = v;
             result[group.Key] = finals;
         }

@@ -1,37 +1,103 @@
 using System.Globalization;
 using System.Text;
+using Declarative.Runtime.Claims;
 using Declarative.Runtime.Experiments;
 
 namespace Declarative.Runtime.Reports;
 
 /// <summary>
-/// Renders one experiment's report as markdown: the finding, the settings, a table of final metrics
-/// per sweep point (mean ± standard deviation over seeds), and every trial with its status.
-/// Numbers are printed with <see cref="SignificantDigits"/> significant digits; the report holds no
-/// timestamps, paths or host names, so it is stable for snapshot tests.
+/// Renders one experiment's report as markdown, in the order a reader asks: what was found (the
+/// claims and their verdicts with the evidence), what was run (sweep, budget, metrics), the table of
+/// final metrics per sweep point (mean ± standard deviation over seeds), the plots, the trials that
+/// did not finish, every trial, and the declaration. Numbers are printed with
+/// <see cref="SignificantDigits"/> significant digits; the report holds no timestamps, paths or host
+/// names, so it is stable for snapshot tests. Plots are linked relative to the report as
+/// <c>&lt;Name&gt;/&lt;file&gt;.png</c>.
 /// </summary>
 public static class MarkdownReport
 {
     public const int SignificantDigits = 4;
 
-    public static string Render(ExperimentResults results)
+    public static string Render(ExperimentResults results) => Render(results, [], [], []);
+
+    public static string Render(ExperimentResults results, IReadOnlyList<ClaimResult> claims, IReadOnlyList<ReportPlot> plots,
+        IReadOnlyList<string>? plotProblems = null)
     {
         var md = new StringBuilder();
         md.Append("# ").Append(results.Name).Append("\n\n");
         if (results.Summary.Length > 0) md.Append(results.Summary).Append("\n\n");
 
-        var counts = Enum.GetValues<TrialStatus>()
-            .Select(s => (Status: s, Count: results.Trials.Count(t => t.Status == s)))
-            .Where(c => c.Count > 0)
-            .Select(c => $"{c.Count} {c.Status.ToString().ToLowerInvariant()}");
-        md.Append("Budget `").Append(results.Budget.Name).Append("`: ").Append(results.Settings.Describe()).Append(".  \n");
-        md.Append("Trials: ").Append(results.Trials.Count).Append(" (").Append(string.Join(", ", counts)).Append(").\n\n");
-
+        AppendClaims(md, claims);
+        AppendRun(md, results);
         AppendResultsTable(md, results);
+        AppendPlots(md, results, plots, plotProblems ?? []);
+        AppendUnfinished(md, results);
         AppendTrialsTable(md, results);
 
         md.Append("## Declaration\n\n```csharp\n").Append(results.Declaration.TrimEnd()).Append("\n```\n");
         return md.ToString();
+    }
+
+    public static string Mark(Verdict verdict) => verdict switch
+    {
+        Verdict.Holds => "✅ holds",
+        Verdict.Fails => "❌ fails",
+        _ => "⚠️ inconclusive",
+    };
+
+    /// <summary>"2 hold, 1 fails, 1 inconclusive" (or "no claims declared").</summary>
+    public static string Tally(IReadOnlyList<ClaimResult> claims)
+    {
+        if (claims.Count == 0) return "no claims declared";
+        var holds = claims.Count(c => c.Verdict == Verdict.Holds);
+        var fails = claims.Count(c => c.Verdict == Verdict.Fails);
+        var inconclusive = claims.Count(c => c.Verdict == Verdict.Inconclusive);
+        var parts = new List<string>();
+        if (holds > 0) parts.Add($"{holds} {(holds == 1 ? "holds" : "hold")}");
+        if (fails > 0) parts.Add($"{fails} {(fails == 1 ? "fails" : "fail")}");
+        if (inconclusive > 0) parts.Add($"{inconclusive} inconclusive");
+        return string.Join(", ", parts);
+    }
+
+    private static void AppendClaims(StringBuilder md, IReadOnlyList<ClaimResult> claims)
+    {
+        md.Append("## Claims\n\n");
+        if (claims.Count == 0)
+        {
+            md.Append("The experiment declares no claim: the tables and plots below are its result.\n\n");
+            return;
+        }
+        md.Append("Checked on the trials that finished; diverged and failed trials are left out and counted. ")
+          .Append("**").Append(Tally(claims)).Append(".**\n\n");
+        foreach (var claim in claims)
+        {
+            md.Append("- **").Append(Mark(claim.Verdict)).Append("** · `").Append(claim.Name).Append("`: ").Append(Inline(claim.Statement)).Append(".  \n")
+              .Append("  Evidence: ").Append(Inline(claim.Evidence)).Append(".\n");
+        }
+        md.Append('\n');
+    }
+
+    private static void AppendRun(StringBuilder md, ExperimentResults results)
+    {
+        md.Append("## What was run\n\n");
+        var points = results.Points().Count;
+        if (results.Axes.Count > 0)
+        {
+            md.Append("- Sweep: ")
+              .Append(string.Join(" × ", results.Axes.Select(a => $"{a} ∈ {{{string.Join(", ", results.AxisValues(a))}}}")))
+              .Append($": {points} sweep point{(points == 1 ? "" : "s")}.\n");
+        }
+        md.Append("- Budget `").Append(results.Budget.Name).Append("`: ").Append(results.Settings.Describe()).Append(".\n");
+        var counts = Enum.GetValues<TrialStatus>()
+            .Select(s => (Status: s, Count: results.Trials.Count(t => t.Status == s)))
+            .Where(c => c.Count > 0)
+            .Select(c => $"{c.Count} {c.Status.ToString().ToLowerInvariant()}");
+        md.Append("- Trials: ").Append(results.Trials.Count).Append(" (").Append(string.Join(", ", counts)).Append(").\n");
+        if (results.Schema.Columns.Count > 0)
+            md.Append("- Metrics: ")
+              .Append(string.Join(", ", results.Schema.Columns.Select(c => $"{c.Name} ({(c.IsVector ? "vector, " : "")}{c.Cadence})")))
+              .Append(".\n");
+        md.Append('\n');
     }
 
     private static void AppendResultsTable(StringBuilder md, ExperimentResults results)
@@ -39,28 +105,74 @@ public static class MarkdownReport
         md.Append("## Results\n\n");
         md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished.\n\n");
         var finals = results.FinalValues();
-        var columns = results.Schema.Columns;
+        var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
 
         md.Append('|');
         foreach (var axis in results.Axes) md.Append(' ').Append(axis).Append(" |");
         md.Append(" seeds done |");
-        foreach (var c in columns) md.Append(' ').Append(c.Name).Append(" |");
-        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Count))).Append('\n');
+        foreach (var c in columns) md.Append(' ').Append(c.Column.Name).Append(" |");
+        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length))).Append('\n');
 
-        foreach (var point in results.Trials.GroupBy(t => string.Join("\u001f", results.Axes.Select(a => t.Parameter(a)))))
+        foreach (var point in results.Points())
         {
             var trials = point.ToArray();
             var done = trials.Where(t => t.Status == TrialStatus.Done).ToArray();
             md.Append('|');
             foreach (var axis in results.Axes) md.Append(' ').Append(trials[0].Parameter(axis)).Append(" |");
             md.Append(' ').Append(done.Length).Append('/').Append(trials.Length).Append(" |");
-            for (var i = 0; i < columns.Count; i++)
+            foreach (var (_, i) in columns)
             {
                 var values = done.Select(t => finals.TryGetValue(t.Id, out var f) ? f[i] : null)
                     .Where(v => v.HasValue).Select(v => v!.Value).ToArray();
                 md.Append(' ').Append(values.Length == 0 ? "–" : MeanAndSpread(values)).Append(" |");
             }
             md.Append('\n');
+        }
+        md.Append('\n');
+    }
+
+    private static void AppendPlots(StringBuilder md, ExperimentResults results, IReadOnlyList<ReportPlot> plots, IReadOnlyList<string> problems)
+    {
+        foreach (var section in plots.GroupBy(p => p.Section))
+        {
+            md.Append("## ").Append(section.Key).Append("\n\n");
+            foreach (var plot in section)
+                md.Append(Inline(plot.Caption)).Append(".\n\n")
+                  .Append("![").Append(Path.GetFileNameWithoutExtension(plot.FileName)).Append("](").Append(results.Name).Append('/').Append(plot.FileName).Append(")\n\n");
+        }
+        if (problems.Count > 0)
+        {
+            md.Append("Plots that could not be drawn:\n\n");
+            foreach (var problem in problems) md.Append("- ").Append(Inline(problem)).Append('\n');
+            md.Append('\n');
+        }
+    }
+
+    private static void AppendUnfinished(StringBuilder md, ExperimentResults results)
+    {
+        md.Append("## Trials that did not finish\n\n");
+        var unfinished = results.Trials.Where(t => t.Status != TrialStatus.Done).ToArray();
+        if (unfinished.Length == 0)
+        {
+            md.Append("Every trial finished.\n\n");
+            return;
+        }
+        var diverged = unfinished.Count(t => t.Status == TrialStatus.Diverged);
+        var failed = unfinished.Count(t => t.Status == TrialStatus.Failed);
+        var other = unfinished.Length - diverged - failed;
+        md.Append($"{diverged} diverged (non-finite loss), {failed} failed (an error stopped them), {other} not run yet. ")
+          .Append("None of them enters the results table, the plots or the claims.\n\n");
+        md.Append('|');
+        foreach (var axis in results.Axes) md.Append(' ').Append(axis).Append(" |");
+        md.Append(" seed | status | steps | note |\n");
+        md.Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 4))).Append('\n');
+        foreach (var t in unfinished)
+        {
+            md.Append('|');
+            foreach (var axis in results.Axes) md.Append(' ').Append(t.Parameter(axis)).Append(" |");
+            md.Append(' ').Append(t.Seed).Append(" | ").Append(t.Status.ToString().ToLowerInvariant())
+              .Append(" | ").Append(t.Steps.ToString(CultureInfo.InvariantCulture))
+              .Append(" | ").Append(Escape(t.Error)).Append(" |\n");
         }
         md.Append('\n');
     }
@@ -92,4 +204,7 @@ public static class MarkdownReport
 
     private static string Escape(string? text) =>
         string.IsNullOrEmpty(text) ? "" : text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+
+    /// <summary>One line of prose: no line breaks, no trailing full stop (the caller adds one).</summary>
+    private static string Inline(string text) => text.Replace("\r", " ").Replace("\n", " ").TrimEnd('.', ' ');
 }

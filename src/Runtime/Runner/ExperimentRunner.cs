@@ -70,15 +70,14 @@ public sealed class ExperimentRunner(TextWriter log)
     public void RenderReports(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget, string folder)
     {
         Directory.CreateDirectory(folder);
-        var rendered = new List<ExperimentResults>();
+        var rendered = new List<ExperimentReport>();
         foreach (var experiment in experiments)
         {
             var results = ExperimentResults.Load(store, experiment, budget);
             if (results.Trials.Count == 0) continue;
-            File.WriteAllText(Path.Combine(folder, experiment.Name + ".md"), MarkdownReport.Render(results));
-            rendered.Add(results);
+            rendered.Add(ReportWriter.WriteExperiment(folder, results, ReportWriter.ClaimsOf(experiment)));
         }
-        File.WriteAllText(Path.Combine(folder, "index.md"), IndexPage.Render(rendered));
+        ReportWriter.WriteIndex(folder, rendered);
         log.WriteLine($"Reports: {Path.GetFullPath(folder)} ({rendered.Count} experiment(s)).");
     }
 

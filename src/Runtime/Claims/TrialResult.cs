@@ -1,0 +1,74 @@
+using Declarative.Runtime.Experiments;
+
+namespace Declarative.Runtime.Claims;
+
+/// <summary>
+/// One finished trial as a claim sees it: its typed sweep point, its seed and its typed metric rows
+/// in step order. Only trials that finished (status done) become a <see cref="TrialResult{TPoint, TMetrics}"/>;
+/// diverged, failed and unfinished trials are left out of every statistic and counted in the evidence.
+/// </summary>
+public sealed class TrialResult<TPoint, TMetrics>
+    where TMetrics : IMetricRow
+{
+    public TrialResult(string id, TPoint point, int seed, IReadOnlyList<TMetrics> rows)
+    {
+        Id = id;
+        Point = point;
+        Seed = seed;
+        Rows = rows;
+    }
+
+    public string Id { get; }
+    public TPoint Point { get; }
+    public int Seed { get; }
+
+    /// <summary>The trial's sweep parameters and seed in words, for evidence ("LearningRate=0.1, BatchSize=32, seed 1").</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>Identifies the sweep point (its parameters), so seeds of one point can be averaged.</summary>
+    internal string PointKey { get; init; } = "";
+
+    /// <summary>The trial's metric rows, in step order.</summary>
+    public IReadOnlyList<TMetrics> Rows { get; }
+
+    /// <summary>The last sampled value of a metric; NaN when it was never sampled (the trial is then left out and counted).</summary>
+    public double Final(Func<TMetrics, double?> metric)
+    {
+        for (var i = Rows.Count - 1; i >= 0; i--)
+            if (metric(Rows[i]) is { } v) return v;
+        return double.NaN;
+    }
+
+    /// <summary>The largest sampled value of a metric; NaN when it was never sampled.</summary>
+    public double Peak(Func<TMetrics, double?> metric) => Extreme(metric, Math.Max);
+
+    /// <summary>The smallest sampled value of a metric; NaN when it was never sampled.</summary>
+    public double Lowest(Func<TMetrics, double?> metric) => Extreme(metric, Math.Min);
+
+    /// <summary>The step at which a metric reached its peak; NaN when it was never sampled.</summary>
+    public double StepOfPeak(Func<TMetrics, double?> metric)
+    {
+        var best = double.NaN;
+        long step = 0;
+        foreach (var row in Rows)
+            if (metric(row) is { } v && (double.IsNaN(best) || v > best)) (best, step) = (v, row.Step);
+        return double.IsNaN(best) ? double.NaN : step;
+    }
+
+    /// <summary>The sampled values of a metric with their steps, in step order.</summary>
+    public IReadOnlyList<(long Step, double Value)> Series(Func<TMetrics, double?> metric)
+    {
+        var series = new List<(long, double)>();
+        foreach (var row in Rows)
+            if (metric(row) is { } v) series.Add((row.Step, v));
+        return series;
+    }
+
+    private double Extreme(Func<TMetrics, double?> metric, Func<double, double, double> pick)
+    {
+        var result = double.NaN;
+        foreach (var row in Rows)
+            if (metric(row) is { } v) result = double.IsNaN(result) ? v : pick(result, v);
+        return result;
+    }
+}

@@ -1,0 +1,64 @@
+using Declarative.Runtime.Claims;
+using Declarative.Runtime.Experiments;
+
+namespace Declarative.Runtime.Reports;
+
+/// <summary>
+/// Writes the reports folder: per experiment <c>&lt;Name&gt;.md</c> with its checked claims and its plots under
+/// <c>&lt;Name&gt;/*.png</c> (linked relatively), and <c>index.md</c> linking every experiment with its verdicts.
+/// </summary>
+public static class ReportWriter
+{
+    public static ExperimentReport WriteExperiment(string folder, ExperimentResults results, IReadOnlyList<Claim> claims)
+    {
+        Directory.CreateDirectory(folder);
+        var checkedClaims = claims.Select(c => c.Check(results)).ToArray();
+        var plotFolder = Path.Combine(folder, results.Name);
+        if (Directory.Exists(plotFolder))
+            foreach (var stale in Directory.EnumerateFiles(plotFolder, "*.png")) File.Delete(stale);
+
+        var drawn = new List<ReportPlot>();
+        var problems = new List<string>();
+        var plots = ReportPlots.Plan(results);
+        if (plots.Count > 0) Directory.CreateDirectory(plotFolder);
+        foreach (var plot in plots)
+        {
+            try
+            {
+                plot.Save(Path.Combine(plotFolder, plot.FileName));
+                drawn.Add(plot);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                problems.Add($"{plot.FileName} could not be drawn: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        File.WriteAllText(Path.Combine(folder, results.Name + ".md"), MarkdownReport.Render(results, checkedClaims, drawn, problems));
+        return new ExperimentReport(results, checkedClaims);
+    }
+
+    /// <summary>
+    /// The experiment's declared claims. Building them runs the user's code (the static properties); when that
+    /// throws, the report shows one inconclusive entry that names the property and the error, and keeps the rest.
+    /// </summary>
+    public static IReadOnlyList<Claim> ClaimsOf(IExperimentDefinition experiment)
+    {
+        try
+        {
+            return experiment.Claims;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var property = new System.Diagnostics.StackTrace(e).GetFrames()
+                .Select(f => f.GetMethod()).FirstOrDefault(m => m is { Name: var n } && n.StartsWith("get_", StringComparison.Ordinal) && m.DeclaringType?.Assembly != typeof(Claim).Assembly);
+            var where = property is null ? "" : $" in {property.DeclaringType?.Name}.{property.Name[4..]}";
+            return [new UnbuildableClaim($"building the claims threw {e.GetType().Name}{where}: {e.Message}").Named("Claims")];
+        }
+    }
+
+    public static void WriteIndex(string folder, IEnumerable<ExperimentReport> reports)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "index.md"), IndexPage.Render(reports));
+    }
+}

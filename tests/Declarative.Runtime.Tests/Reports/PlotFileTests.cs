@@ -1,0 +1,86 @@
+using System.Buffers.Binary;
+using Declarative.Runtime.Reports;
+using Declarative.Runtime.Tests.Claims;
+using SkiaSharp;
+
+namespace Declarative.Runtime.Tests.Reports;
+
+/// <summary>Writes the crafted grid's report to a temporary folder and checks every plot is a drawn PNG of the declared size.</summary>
+public sealed class PlotFileTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "declarative-report-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    [Fact]
+    public void Every_plot_is_a_png_of_the_declared_size_with_drawn_content()
+    {
+        var results = GridResults.Crafted();
+        ReportWriter.WriteExperiment(_folder, results, GridResults.CraftedClaims());
+
+        var files = Directory.GetFiles(Path.Combine(_folder, "Grid"), "*.png").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(ReportPlots.Plan(results).Select(p => p.FileName).Order(), files);
+        foreach (var file in files)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(_folder, "Grid", file!));
+            Assert.Equal(PngSignature, bytes[..8]);
+            Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+            Assert.Equal(ReportPlots.Width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+            Assert.Equal(ReportPlots.Height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+
+            using var bitmap = SKBitmap.Decode(bytes);
+            Assert.NotNull(bitmap);
+            var colours = new HashSet<uint>();
+            var nonWhite = 0;
+            for (var y = 0; y < bitmap.Height; y += 2)
+            for (var x = 0; x < bitmap.Width; x += 2)
+            {
+                var c = bitmap.GetPixel(x, y);
+                colours.Add((uint)c);
+                if (c.Red < 240 || c.Green < 240 || c.Blue < 240) nonWhite++;
+            }
+            Assert.True(colours.Count >= 20, $"{file} has only {colours.Count} distinct colours: it looks blank.");
+            Assert.True(nonWhite > 2000, $"{file} has only {nonWhite} sampled non-white pixels: nothing was drawn.");
+        }
+    }
+
+    [Fact]
+    public void Report_links_each_plot_relatively_and_the_files_exist()
+    {
+        var results = GridResults.Crafted();
+        ReportWriter.WriteExperiment(_folder, results, GridResults.CraftedClaims());
+
+        var md = File.ReadAllText(Path.Combine(_folder, "Grid.md"));
+        var links = System.Text.RegularExpressions.Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(8, links.Length);
+        foreach (var link in links)
+        {
+            Assert.False(Path.IsPathRooted(link));
+            Assert.True(File.Exists(Path.Combine(_folder, link)), $"{link} is linked but missing.");
+        }
+        Assert.DoesNotContain("could not be drawn", md);
+    }
+
+    [Fact]
+    public void Text_is_drawn_with_an_available_font()
+    {
+        PlotFonts.EnsureAvailable();
+        Assert.DoesNotContain("no font file found", PlotFonts.Family);
+        using var typeface = SKTypeface.FromFamilyName(ScottPlot.Fonts.Default);
+        Assert.True(typeface.GlyphCount > 0);
+    }
+
+    [Fact]
+    public void Index_is_written_next_to_the_reports()
+    {
+        var report = ReportWriter.WriteExperiment(_folder, GridResults.Crafted(), GridResults.CraftedClaims());
+        ReportWriter.WriteIndex(_folder, [report]);
+
+        Assert.Contains("[Grid](Grid.md)", File.ReadAllText(Path.Combine(_folder, "index.md")));
+    }
+}
