@@ -25,19 +25,28 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# Debian packages the build needs: fonts for the report plots; Fashion-MNIST for RunExperiments.
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || { echo "warning: no apt-get; install $* yourself" >&2; return 0; }
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: $*"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_fonts() {
+  [ -n "$(ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf 2>/dev/null)" ] || apt_install fonts-dejavu-core
+}
+
 ensure_fashion_mnist() {
   local folder="${DECLARATIVE_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
   for a in "${args[@]+"${args[@]}"}"; do case "$a" in --data=*) folder="${a#--data=}" ;; esac; done
   [ -e "$folder/train-images-idx3-ubyte.gz" ] || [ -e "$folder/train-images-idx3-ubyte" ] && return 0
-  if [ "$folder" = /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2>&1; then
-    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dataset-fashion-mnist >/dev/null
-  fi
+  if [ "$folder" = /usr/share/datasets/fashion-mnist ]; then apt_install dataset-fashion-mnist; fi
 }
 
 case "$target" in
-  RunExperiments) ensure_fashion_mnist ;;
+  RunExperiments) ensure_fonts; ensure_fashion_mnist ;;
+  Test|Report|Default) ensure_fonts ;;
 esac
 
 dotnet tool restore >/dev/null
