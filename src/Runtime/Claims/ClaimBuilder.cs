@@ -31,15 +31,17 @@ public sealed partial class ClaimBuilder<TPoint, TMetrics>
     /// Inconclusive with fewer than <paramref name="minPoints"/> points (trials) that finished.
     /// </summary>
     public Claim Increasing(Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> by, double minRho = 0.5, int minPoints = 3,
-        MonotoneOver over = MonotoneOver.SweepPoints,
-        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(by))] string byText = "") =>
-        new MonotoneClaim<TPoint, TMetrics>(this, value, by, increasing: true, minRho, minPoints, over, valueText, byText);
+        MonotoneOver over = MonotoneOver.SweepPoints, Func<TPoint, bool>? where = null,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(by))] string byText = "",
+        [CallerArgumentExpression(nameof(where))] string whereText = "") =>
+        new MonotoneClaim<TPoint, TMetrics>(this, value, by, increasing: true, minRho, minPoints, over, valueText, byText, where, whereText);
 
     /// <summary><paramref name="value"/> falls as <paramref name="by"/> grows: Spearman ρ ≤ −<paramref name="minRho"/>; see <see cref="Increasing"/>.</summary>
     public Claim Decreasing(Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> by, double minRho = 0.5, int minPoints = 3,
-        MonotoneOver over = MonotoneOver.SweepPoints,
-        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(by))] string byText = "") =>
-        new MonotoneClaim<TPoint, TMetrics>(this, value, by, increasing: false, minRho, minPoints, over, valueText, byText);
+        MonotoneOver over = MonotoneOver.SweepPoints, Func<TPoint, bool>? where = null,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(by))] string byText = "",
+        [CallerArgumentExpression(nameof(where))] string whereText = "") =>
+        new MonotoneClaim<TPoint, TMetrics>(this, value, by, increasing: false, minRho, minPoints, over, valueText, byText, where, whereText);
 
     /// <summary>
     /// Within every finished trial, <paramref name="metric"/> is linear in ln(step) (samples at step ≥ 1): the least-squares
@@ -79,6 +81,24 @@ public sealed partial class ClaimBuilder<TPoint, TMetrics>
     /// Inconclusive with fewer than <paramref name="minGroups"/> such groups.
     /// </summary>
     public Claim Invariant(Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> along, double relativeTolerance = 0.05, int minGroups = 1,
-        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(along))] string alongText = "") =>
-        new InvarianceClaim<TPoint, TMetrics>(this, value, along, relativeTolerance, minGroups, valueText, alongText);
+        Func<TPoint, bool>? where = null,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(along))] string alongText = "",
+        [CallerArgumentExpression(nameof(where))] string whereText = "") =>
+        new InvarianceClaim<TPoint, TMetrics>(this, value, along, relativeTolerance, minGroups, valueText, alongText, where, whereText);
+
+    /// <summary>
+    /// <paramref name="value"/> is at least <paramref name="bound"/> on average over the finished trials (of the points selected
+    /// by <paramref name="where"/>): the one-sided t-interval's lower bound (at <paramref name="confidence"/>) is above the bound.
+    /// Inconclusive with fewer than <paramref name="minTrials"/> trials.
+    /// </summary>
+    public Claim AtLeast(Func<TrialResult<TPoint, TMetrics>, double> value, double bound, double confidence = 0.95, int minTrials = 2,
+        Func<TPoint, bool>? where = null,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(where))] string whereText = "") =>
+        new BoundClaim<TPoint, TMetrics>(this, value, bound, atLeast: true, confidence, minTrials, where, valueText, whereText);
+
+    /// <summary><paramref name="value"/> is at most <paramref name="bound"/> on average: the one-sided interval's upper bound is below it.</summary>
+    public Claim AtMost(Func<TrialResult<TPoint, TMetrics>, double> value, double bound, double confidence = 0.95, int minTrials = 2,
+        Func<TPoint, bool>? where = null,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(where))] string whereText = "") =>
+        new BoundClaim<TPoint, TMetrics>(this, value, bound, atLeast: false, confidence, minTrials, where, valueText, whereText);
 }

@@ -16,12 +16,15 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
     private readonly Func<TPoint, double> _along;
     private readonly double _tolerance;
     private readonly int _minGroups;
+    private readonly Func<TPoint, bool>? _where;
+    private readonly string? _whereText;
     private readonly string _valueText;
     private readonly string _alongText;
 
     public InvarianceClaim(ClaimBuilder<TPoint, TMetrics> builder, Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> along,
-        double relativeTolerance, int minGroups, string valueText, string alongText)
+        double relativeTolerance, int minGroups, string valueText, string alongText, Func<TPoint, bool>? where = null, string? whereText = null)
     {
+        (_where, _whereText) = (where, where is null ? null : ClaimText.Describe(whereText ?? ""));
         if (!(relativeTolerance > 0)) throw new ArgumentOutOfRangeException(nameof(relativeTolerance), relativeTolerance, "relativeTolerance is the largest (max − min) / |mean| allowed in a group: a positive number, e.g. 0.05.");
         if (minGroups < 1) throw new ArgumentOutOfRangeException(nameof(minGroups), minGroups, "minGroups must be at least 1.");
         (_builder, _value, _along, _tolerance, _minGroups) = (builder, value, along, relativeTolerance, minGroups);
@@ -29,13 +32,13 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
     }
 
     public override string Statement =>
-        $"{_valueText} is the same at sweep points with equal {_alongText}: in each group, (max − min) / |mean| of the seed-averaged values ≤ {ClaimText.Percent(_tolerance)} " +
+        $"{_valueText} is the same at sweep points with equal {_alongText}{(_whereText is null ? "" : $" where {_whereText}")}: in each group, (max − min) / |mean| of the seed-averaged values ≤ {ClaimText.Percent(_tolerance)} " +
         $"(needs at least {_minGroups} group(s) of two or more points with a finished trial)";
 
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
-        var values = set.Values(_value, out var withoutValue);
+        var values = set.Values(_value, out var withoutValue).Where(v => _where is null || _where(v.Trial.Point)).ToList();
         var points = values.GroupBy(v => v.Trial.PointKey)
             .Select(g => (Key: RoundKey(_along(g.First().Trial.Point)), Mean: g.Average(v => v.Value)))
             .Where(p => double.IsFinite(p.Key));

@@ -14,12 +14,15 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
     private readonly double _minRho;
     private readonly int _minPoints;
     private readonly MonotoneOver _over;
+    private readonly Func<TPoint, bool>? _where;
+    private readonly string? _whereText;
     private readonly string _valueText;
     private readonly string _byText;
 
     public MonotoneClaim(ClaimBuilder<TPoint, TMetrics> builder, Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> by,
-        bool increasing, double minRho, int minPoints, MonotoneOver over, string valueText, string byText)
+        bool increasing, double minRho, int minPoints, MonotoneOver over, string valueText, string byText, Func<TPoint, bool>? where = null, string? whereText = null)
     {
+        (_where, _whereText) = (where, where is null ? null : ClaimText.Describe(whereText ?? ""));
         if (!(minRho > 0 && minRho <= 1)) throw new ArgumentOutOfRangeException(nameof(minRho), minRho, "minRho is the size of Spearman's ρ the claim needs: a number in (0, 1], e.g. 0.5.");
         if (minPoints < 3) throw new ArgumentOutOfRangeException(nameof(minPoints), minPoints, "A rank correlation needs at least 3 observations: set minPoints to 3 or more.");
         (_builder, _value, _by, _increasing, _minRho, _minPoints, _over) = (builder, value, by, increasing, minRho, minPoints, over);
@@ -31,12 +34,14 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
 
     public override string Statement =>
         $"{_valueText} {(_increasing ? "increases" : "decreases")} with {_byText}: Spearman ρ {(_increasing ? "≥ " : "≤ −")}{ClaimText.Number(_minRho)} " +
-        $"over the {(_over == MonotoneOver.SweepPoints ? "sweep points, seeds averaged" : "finished trials")} (needs at least {_minPoints} {Unit})";
+        $"over the {(_over == MonotoneOver.SweepPoints ? "sweep points, seeds averaged" : "finished trials")}{Scope} (needs at least {_minPoints} {Unit})";
+
+    private string Scope => _whereText is null ? "" : $" where {_whereText}";
 
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
-        var values = set.Values(_value, out var withoutValue);
+        var values = set.Values(_value, out var withoutValue).Where(v => _where is null || _where(v.Trial.Point)).ToList();
         var observations = _over == MonotoneOver.SweepPoints
             ? values.GroupBy(v => v.Trial.PointKey)
                 .Select(g => (X: _by(g.First().Trial.Point), Y: g.Average(v => v.Value))).ToList()

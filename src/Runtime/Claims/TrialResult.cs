@@ -55,6 +55,20 @@ public sealed class TrialResult<TPoint, TMetrics>
         return double.IsNaN(best) ? double.NaN : step;
     }
 
+    /// <summary>The mean of a metric's samples over the trial; NaN when it was never sampled.</summary>
+    public double Mean(Func<TMetrics, double?> metric)
+    {
+        var values = Series(metric);
+        return values.Count == 0 ? double.NaN : values.Average(v => v.Value);
+    }
+
+    /// <summary>The fraction of a metric's samples that satisfy <paramref name="condition"/>; NaN when it was never sampled.</summary>
+    public double Fraction(Func<TMetrics, double?> metric, Func<double, bool> condition)
+    {
+        var values = Series(metric);
+        return values.Count == 0 ? double.NaN : (double)values.Count(v => condition(v.Value)) / values.Count;
+    }
+
     /// <summary>The sampled values of a metric with their steps, in step order.</summary>
     public IReadOnlyList<(long Step, double Value)> Series(Func<TMetrics, double?> metric)
     {
