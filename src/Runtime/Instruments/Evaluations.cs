@@ -54,3 +54,47 @@ public sealed class TestAccuracy(InstrumentContext context, InstrumentOptions op
     public string Name => nameof(TestAccuracy);
     public double Measure(TrainingState state) => context.Evaluate("test", context.Data.TestInputs, context.Data.TestLabels, state.Step).Accuracy;
 }
+
+/// <summary>Mean cross-entropy on the fixed training subset of <see cref="InstrumentOptions.Examples"/> examples (the one the full-batch instruments use), evaluation mode.</summary>
+public sealed class SubsetLoss(InstrumentContext context, InstrumentOptions options) : IInstrument
+{
+    public string Name => nameof(SubsetLoss);
+
+    public double Measure(TrainingState state)
+    {
+        var (x, y) = context.FixedSubset(options.Examples);
+        return context.Evaluate($"subset:{x.shape[0]}", x, y, state.Step).Loss;
+    }
+}
+
+/// <summary>Accuracy on the fixed training subset of <see cref="InstrumentOptions.Examples"/> examples, evaluation mode.</summary>
+public sealed class SubsetAccuracy(InstrumentContext context, InstrumentOptions options) : IInstrument
+{
+    public string Name => nameof(SubsetAccuracy);
+
+    public double Measure(TrainingState state)
+    {
+        var (x, y) = context.FixedSubset(options.Examples);
+        return context.Evaluate($"subset:{x.shape[0]}", x, y, state.Step).Accuracy;
+    }
+}
+
+/// <summary>The generalization gap in loss, TestLoss − TrainLoss (shares their evaluations when both are tracked).</summary>
+public sealed class GeneralizationGap(InstrumentContext context, InstrumentOptions options) : IInstrument
+{
+    public string Name => nameof(GeneralizationGap);
+
+    public double Measure(TrainingState state) =>
+        context.Evaluate("test", context.Data.TestInputs, context.Data.TestLabels, state.Step).Loss
+        - context.Evaluate("train", context.Data.TrainInputs, context.Data.TrainLabels, state.Step).Loss;
+}
+
+/// <summary>The generalization gap in accuracy, TrainAccuracy − TestAccuracy.</summary>
+public sealed class AccuracyGap(InstrumentContext context, InstrumentOptions options) : IInstrument
+{
+    public string Name => nameof(AccuracyGap);
+
+    public double Measure(TrainingState state) =>
+        context.Evaluate("train", context.Data.TrainInputs, context.Data.TrainLabels, state.Step).Accuracy
+        - context.Evaluate("test", context.Data.TestInputs, context.Data.TestLabels, state.Step).Accuracy;
+}
