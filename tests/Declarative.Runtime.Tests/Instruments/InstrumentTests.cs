@@ -12,6 +12,7 @@ namespace Declarative.Runtime.Tests.Instruments;
 /// The instruments on multinomial logistic regression in float64 (an Mlp without hidden layers), against the
 /// closed forms of <see cref="SoftmaxRegression"/>, driven by the real training loop.
 /// </summary>
+[Collection(GlobalTorchState.Name)]
 public sealed class InstrumentTests
 {
     private const int Features = 4, Classes = 3, Train = 60, Test = 30;
