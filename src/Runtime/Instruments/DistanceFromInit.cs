@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Declarative.Runtime.Instruments;
 
 /// <summary>‖θ_t − θ_0‖ over all parameters, accumulated in float64. θ_0 is copied when the instrument is created.</summary>
-public sealed class DistanceFromInit : IInstrument, IDisposable
+public sealed class DistanceFromInit : IInstrument, ICostReporting, IDisposable
 {
+    private readonly CostMeter _cost = new();
     private readonly InstrumentContext _context;
     private readonly Tensor[] _initial;
 
@@ -21,7 +22,10 @@ public sealed class DistanceFromInit : IInstrument, IDisposable
 
     public double InitialNorm { get; }
 
-    public double Measure(TrainingState state)
+    public double ElapsedSeconds => _cost.ElapsedSeconds;
+    public long Calls => _cost.Calls;
+
+    public double Measure(TrainingState state) => _cost.Time(() =>
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -30,7 +34,7 @@ public sealed class DistanceFromInit : IInstrument, IDisposable
         foreach (var p in _context.Model.parameters())
             sum.add_((p - _initial[i++]).to_type(ScalarType.Float64).square().sum());
         return Math.Sqrt(sum.item<double>());
-    }
+    });
 
     internal static double Norm(IEnumerable<Tensor> tensors)
     {
@@ -47,13 +51,17 @@ public sealed class DistanceFromInit : IInstrument, IDisposable
 }
 
 /// <summary>‖θ_t − θ_0‖ / ‖θ_0‖.</summary>
-public sealed class RelativeDistanceFromInit(InstrumentContext context, InstrumentOptions options) : IInstrument, IDisposable
+public sealed class RelativeDistanceFromInit(InstrumentContext context, InstrumentOptions options) : IInstrument, ICostReporting, IDisposable
 {
+    private readonly CostMeter _cost = new();
+    public double ElapsedSeconds => _cost.ElapsedSeconds;
+    public long Calls => _cost.Calls;
+
     private readonly DistanceFromInit _distance = new(context, options);
 
     public string Name => nameof(RelativeDistanceFromInit);
 
-    public double Measure(TrainingState state) => _distance.Measure(state) / _distance.InitialNorm;
+    public double Measure(TrainingState state) => _cost.Time(() => _distance.Measure(state) / _distance.InitialNorm);
 
     public void Dispose() => _distance.Dispose();
 }

@@ -136,8 +136,12 @@ public sealed class GradientNoiseScale(InstrumentContext context, InstrumentOpti
 }
 
 /// <summary>The trial's learning rate over its batch size, lr/B (Jastrzebski et al. 2017).</summary>
-public sealed class LearningRateOverBatchSize(InstrumentContext context, InstrumentOptions options) : IInstrument
+public sealed class LearningRateOverBatchSize(InstrumentContext context, InstrumentOptions options) : IInstrument, ICostReporting
 {
+    private readonly CostMeter _cost = new();
+    public double ElapsedSeconds => _cost.ElapsedSeconds;
+    public long Calls => _cost.Calls;
+
     public string Name => nameof(LearningRateOverBatchSize);
-    public double Measure(TrainingState state) => context.LearningRate / context.BatchSize;
+    public double Measure(TrainingState state) => _cost.Time(() => context.LearningRate / context.BatchSize);
 }

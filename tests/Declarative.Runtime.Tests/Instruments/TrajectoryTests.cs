@@ -94,6 +94,29 @@ public sealed class TrajectoryTests
     }
 
     [Fact]
+    public void Every_enum_member_has_an_instrument_of_its_shape_that_reports_its_cost()
+    {
+        var members = Enum.GetNames<Declarative.Instruments>().Where(n => n != nameof(Declarative.Instruments.None)).Order().ToArray();
+        Assert.Equal(members, AllNames.Order().ToArray());
+        foreach (var name in members)
+        {
+            var vector = typeof(Declarative.Instruments).GetField(name)!.GetCustomAttributes(typeof(ColumnShapeAttribute), false)
+                .Cast<ColumnShapeAttribute>().Any(a => a.Shape == ColumnShape.Vector);
+            Assert.Equal(vector, InstrumentCatalog.Vectors.ContainsKey(name));
+        }
+
+        using var data = SoftmaxRegression.Data(train: 32, test: 16, features: 8, classes: 3, seed: 1, dtype: ScalarType.Float32);
+        using var model = new Mlp(8, [4], 3);
+        using var context = new InstrumentContext(model, data) { LearningRate = 0.1, BatchSize = 8 };
+        foreach (var name in members)
+        {
+            using var instrument = InstrumentCatalog.Create(name, context, Options(Cadence.Every(1)));
+            Assert.IsAssignableFrom<ICostReporting>(instrument);
+            Assert.StartsWith(name, instrument.GetType().Name);
+        }
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void Memory_stays_flat_over_5000_steps_with_every_instrument_every_10th_step()
     {
