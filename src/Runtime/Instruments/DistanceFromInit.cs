@@ -32,7 +32,7 @@ public sealed class DistanceFromInit : IInstrument, ICostReporting, IDisposable
         var sum = zeros(1, dtype: ScalarType.Float64, device: _initial[0].device);
         var i = 0;
         foreach (var p in _context.Model.parameters())
-            sum.add_((p - _initial[i++]).to_type(ScalarType.Float64).square().sum());
+            sum.add_((p - _initial[i++]).square().sum(ScalarType.Float64));
         return Math.Sqrt(sum.item<double>());
     });
 

@@ -36,7 +36,7 @@ public sealed class InterpolationSegment
     {
         using var eval = FullBatch.Eval(_context);
         using var scope = NewDisposeScope();
-        var before = Previous.ValuesBefore(state);
+        var before = ParameterVector.Flatten(Previous.ValuesBefore(state));
         var after = ParameterVector.Flatten(_context.Parameters);
         return LineProfile.Measure(FullBatch.Loss(_context, _options.Examples), _context.Parameters, before, after - before, _alphas);
     });

@@ -5,13 +5,14 @@ namespace Declarative.Runtime.Instruments;
 
 /// <summary>
 /// θ_t, copied in the BeforeUpdate hook of the steps after which a cadence is due (so that after the update
-/// θ_{t+1} − θ_t is available). One per cadence, shared by the instruments of one [Track].
+/// θ_{t+1} − θ_t is available). One per cadence, shared by the instruments of one [Track]. The copy goes into
+/// buffers allocated once, in the parameters' own dtype: no allocation per step.
 /// </summary>
 public sealed class PreviousIterate : IDisposable
 {
     private readonly InstrumentContext _context;
     private readonly Experiments.Cadence? _cadence;
-    private Tensor? _values;
+    private Tensor[]? _values;
     private long _step = -1;
 
     private PreviousIterate(InstrumentContext context, Experiments.Cadence? cadence)
@@ -32,14 +33,17 @@ public sealed class PreviousIterate : IDisposable
         if (_cadence is not null && !state.IsDueNext(_cadence)) return;
         Cost.TimeHook(() =>
         {
-            _values?.Dispose();
-            _values = ParameterVector.Flatten(_context.Parameters).DetachFromDisposeScope(); // outlives the step's dispose scope
+            using var noGrad = no_grad();
+            var parameters = _context.Parameters;
+            // Owned by this object: created outside any dispose scope's reach, freed in Dispose.
+            _values ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+            for (var i = 0; i < parameters.Count; i++) _values[i].copy_(parameters[i]);
             _step = state.Step;
         });
     }
 
-    /// <summary>θ_t as a flat float64 vector, for the step that just finished (state.Step = t + 1).</summary>
-    public Tensor ValuesBefore(Training.TrainingState state)
+    /// <summary>θ_t per parameter (owned by this object), for the step that just finished (state.Step = t + 1).</summary>
+    public IReadOnlyList<Tensor> ValuesBefore(Training.TrainingState state)
     {
         if (_values is null || _step != state.Step - 1)
             throw new InvalidOperationException(
@@ -47,9 +51,22 @@ public sealed class PreviousIterate : IDisposable
         return _values;
     }
 
+    /// <summary>‖θ_{t+1} − θ_t‖, accumulated in float64.</summary>
+    public double UpdateNorm(Training.TrainingState state)
+    {
+        var before = ValuesBefore(state);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var parameters = _context.Parameters;
+        var sum = zeros(1, dtype: ScalarType.Float64);
+        for (var i = 0; i < parameters.Count; i++)
+            sum.add_((parameters[i] - before[i]).square().sum(ScalarType.Float64));
+        return Math.Sqrt(sum.item<double>());
+    }
+
     public void Dispose()
     {
         _context.BeforeUpdate -= OnBeforeUpdate;
-        _values?.Dispose();
+        if (_values is not null) foreach (var t in _values) t.Dispose();
     }
 }

@@ -21,10 +21,5 @@ public sealed class UpdateNorm : IInstrument, ICostReporting
     public double ElapsedSeconds => _cost.ElapsedSeconds + _previous.Cost.ElapsedSeconds;
     public long Calls => _cost.Calls;
 
-    public double Measure(TrainingState state) => _cost.Time(() =>
-    {
-        using var scope = NewDisposeScope();
-        var now = ParameterVector.Flatten(_context.Parameters);
-        return ParameterVector.Norm(now - _previous.ValuesBefore(state));
-    });
+    public double Measure(TrainingState state) => _cost.Time(() => _previous.UpdateNorm(state));
 }
