@@ -43,10 +43,19 @@ public static class InstrumentCost
             Console.WriteLine($"Plain step: {plain * 1e3:F2} ms (median over {2 * repeats} blocks of 32 steps)");
         }
 
+        var names = InstrumentCatalog.Scalars.Keys.Concat(InstrumentCatalog.Vectors.Keys).ToArray();
+        if (!args.Contains("--totals-only")) PerInstrument(data, names, repeats, calls);
+        Totals(data, names, repeats);
+        Console.WriteLine();
+        Console.WriteLine($"# finished {DateTime.UtcNow:u}, load average {LoadAverage()}");
+        return 0;
+    }
+
+    private static void PerInstrument(ClassificationData data, string[] names, int repeats, int calls)
+    {
         Console.WriteLine();
         Console.WriteLine("| instrument | kind | ms per measurement | plain steps per measurement | method |");
         Console.WriteLine("|---|---|---:|---:|---|");
-        var names = InstrumentCatalog.Scalars.Keys.Concat(InstrumentCatalog.Vectors.Keys).ToArray();
         foreach (var name in names)
         {
             using var session = new Session(data);
@@ -69,6 +78,10 @@ public static class InstrumentCost
             Console.WriteLine($"| {name} | {kind} | {seconds * 1e3:F2} | {seconds / plain:F3} | {method} |");
         }
 
+    }
+
+    private static void Totals(ClassificationData data, string[] names, int repeats)
+    {
         Console.WriteLine();
         Console.WriteLine("| configuration | plain ms/step | instrumented ms/step | slowdown | target |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -82,9 +95,6 @@ public static class InstrumentCost
             var (p, i) = session.Alternate(names, Cadence.Every(16), steps: 32, repeats: repeats);
             Console.WriteLine($"| (b) all {names.Length} instruments, default options, every 16th step | {p * 1e3:F2} | {i * 1e3:F2} | {i / p:F3}x | ≤ 1.5x |");
         }
-        Console.WriteLine();
-        Console.WriteLine($"# finished {DateTime.UtcNow:u}, load average {LoadAverage()}");
-        return 0;
     }
 
     private static string? Option(string[] args, string name)

@@ -39,8 +39,7 @@ public sealed class BatchGradientNorm : IInstrument, ICostReporting
             foreach (var p in _context.Parameters)
             {
                 var g = p.grad;
-                if (g is null) continue;
-                sum += g.to_type(ScalarType.Float64).square().sum().item<double>();
+                if (g is not null) sum += InitialWeights.SquaredNorm(g);
             }
             _value = Math.Sqrt(sum);
             _step = state.Step + 1;

@@ -56,12 +56,14 @@ public sealed class PreviousIterate : IDisposable
     {
         var before = ValuesBefore(state);
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
         var parameters = _context.Parameters;
-        var sum = zeros(1, dtype: ScalarType.Float64);
+        var sum = 0.0;
         for (var i = 0; i < parameters.Count; i++)
-            sum.add_((parameters[i] - before[i]).square().sum(ScalarType.Float64));
-        return Math.Sqrt(sum.item<double>());
+        {
+            using var d = parameters[i] - before[i];
+            sum += InitialWeights.SquaredNorm(d);
+        }
+        return Math.Sqrt(sum);
     }
 
     public void Dispose()
