@@ -8,6 +8,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--threads 2] [--repeats 5] [--calls 3] [--totals-only]");
+    Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--threads 2] [--repeats 5] [--calls 3] [--totals-only | --light-only]");
     return 2;
 }
