@@ -35,5 +35,59 @@ namespace Declarative
 
         /// <summary>Distance from initialisation relative to the initial norm, ‖θ_t − θ_0‖ / ‖θ_0‖.</summary>
         RelativeDistanceFromInit = 1L << 7,
+
+        /// <summary>Mean cross-entropy on the fixed training subset of <c>Examples</c> examples that the full-batch instruments use (evaluation mode).</summary>
+        SubsetLoss = 1L << 8,
+
+        /// <summary>Accuracy on the fixed training subset of <c>Examples</c> examples (evaluation mode).</summary>
+        SubsetAccuracy = 1L << 9,
+
+        /// <summary>Generalization gap in loss: test loss minus train loss.</summary>
+        GeneralizationGap = 1L << 10,
+
+        /// <summary>Generalization gap in accuracy: train accuracy minus test accuracy.</summary>
+        AccuracyGap = 1L << 11,
+
+        /// <summary>Norm of the step just taken, ‖θ_{t+1} − θ_t‖.</summary>
+        UpdateNorm = 1L << 12,
+
+        /// <summary>Norm of the mini-batch gradient the optimizer applied at the step (read before the update; free).</summary>
+        BatchGradientNorm = 1L << 13,
+
+        /// <summary>Norm of the full-batch gradient on the fixed training subset of <c>Examples</c> examples.</summary>
+        GradientNorm = 1L << 14,
+
+        /// <summary>Variance of the mini-batch gradient (trace of its covariance) at the trial's batch size, from <c>Samples</c> mini-batches.</summary>
+        GradientVariance = 1L << 15,
+
+        /// <summary>Gradient noise scale B_noise = tr(Σ)/‖G‖² (McCandlish et al.), from <c>Samples</c> mini-batches of the trial's batch size.</summary>
+        GradientNoiseScale = 1L << 16,
+
+        /// <summary>The trial's learning rate divided by its batch size (lr/B).</summary>
+        LearningRateOverBatchSize = 1L << 17,
+
+        /// <summary>The <c>TopK</c> largest Hessian eigenvalues of the loss on the fixed subset (Lanczos on Hessian-vector products), largest first.</summary>
+        [ColumnShape(ColumnShape.Vector)]
+        HessianTopEigenvalues = 1L << 18,
+
+        /// <summary>Trace of the Hessian of the loss on the fixed subset (Hutchinson, <c>Samples</c> Rademacher probes).</summary>
+        HessianTrace = 1L << 19,
+
+        /// <summary>Loss on the fixed subset along the top Hessian eigenvector (unit norm), L(θ + α v₁) over the alpha grid.</summary>
+        [ColumnShape(ColumnShape.Vector)]
+        LossAlongTopEigenvector = 1L << 20,
+
+        /// <summary>Loss on the fixed subset on the line between consecutive iterates, L(θ_t + α(θ_{t+1} − θ_t)) over the alpha grid.</summary>
+        [ColumnShape(ColumnShape.Vector)]
+        InterpolationProfile = 1L << 21,
+
+        /// <summary>Position α* of the minimum of the loss between consecutive iterates (0 = θ_t, 1 = θ_{t+1}).</summary>
+        InterpolationMinimum = 1L << 22,
+
+        /// <summary>Height of θ_t above the floor of the segment to θ_{t+1}: L(θ_t) − L(θ_α*).</summary>
+        InterpolationHeight = 1L << 23,
+
+        /// <summary>ε-sharpness of Keskar et al. (percent): the largest relative loss increase in a box of relative size <c>Epsilon</c> around the weights, by <c>AscentSteps</c> projected ascent steps.</summary>
+        EpsilonSharpness = 1L << 24,
     }
 }

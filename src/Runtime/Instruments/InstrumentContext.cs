@@ -3,9 +3,19 @@ using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments;
 
-/// <summary>What instruments share within one trial: the model, the data, and one evaluation per data split and step.</summary>
-public sealed class InstrumentContext
+/// <summary>
+/// What instruments share within one trial: the model, the data, one evaluation per data split and step,
+/// the fixed training subset of the full-batch instruments, and per-step results that several instruments
+/// read (one Lanczos run serves both the top eigenvalues and the loss along the top eigenvector).
+/// </summary>
+public sealed class InstrumentContext : IDisposable
 {
+    /// <summary>Seed of the fixed subset's permutation: the same subset for every instrument, trial and step.</summary>
+    public const long SubsetSeed = 20_180_101;
+
+    private readonly Dictionary<object, object> _shared = [];
+    private readonly Dictionary<object, (long Step, object Value)> _perStep = [];
+    private Tensor[]? _parameters;
     private const int EvaluationChunk = 2_000;
     private readonly Dictionary<string, (long Step, double Loss, double Accuracy)> _evaluations = [];
 
@@ -32,6 +42,69 @@ public sealed class InstrumentContext
     public event Action<Training.TrainingState>? BeforeUpdate;
 
     public void RaiseBeforeUpdate(Training.TrainingState state) => BeforeUpdate?.Invoke(state);
+
+    /// <summary>The model's trainable parameters, in a fixed order.</summary>
+    public IReadOnlyList<Tensor> Parameters => _parameters ??= Model.parameters().Where(p => p.requires_grad).ToArray();
+
+    /// <summary>
+    /// The first <paramref name="examples"/> training examples of a fixed permutation (seed <see cref="SubsetSeed"/>,
+    /// independent of the trial's streams); all of them when <paramref name="examples"/> is 0 or exceeds the set.
+    /// </summary>
+    public (Tensor Inputs, Tensor Labels) FixedSubset(int examples)
+    {
+        var n = Data.TrainCount;
+        var count = examples <= 0 || examples >= n ? n : examples;
+        return Shared(("subset", count), () =>
+        {
+            using var generator = new Generator((ulong)SubsetSeed);
+            using var permutation = randperm(n, generator: generator).to(Data.TrainInputs.device);
+            using var index = permutation.narrow(0, 0, count);
+            // Owned by the context, never by the dispose scope of the step that first asked for it.
+            return new TensorPair(Data.TrainInputs.index_select(0, index).DetachFromDisposeScope(), Data.TrainLabels.index_select(0, index).DetachFromDisposeScope());
+        }).AsTuple();
+    }
+
+    /// <summary>An object created once per trial and key, disposed with the context.</summary>
+    public T Shared<T>(object key, Func<T> create) where T : class
+    {
+        if (_shared.TryGetValue(key, out var value)) return (T)value;
+        var created = create();
+        _shared[key] = created;
+        return created;
+    }
+
+    /// <summary>A value computed once per step and key (shared by instruments measured at the same step); the previous step's value is disposed.</summary>
+    public T PerStep<T>(object key, long step, Func<T> compute) where T : class
+    {
+        if (_perStep.TryGetValue(key, out var cached))
+        {
+            if (cached.Step == step) return (T)cached.Value;
+            (cached.Value as IDisposable)?.Dispose();
+            _perStep.Remove(key);
+        }
+        var value = compute();
+        _perStep[key] = (step, value);
+        return value;
+    }
+
+    public void Dispose()
+    {
+        foreach (var value in _perStep.Values) (value.Value as IDisposable)?.Dispose();
+        foreach (var value in _shared.Values) (value as IDisposable)?.Dispose();
+        _perStep.Clear();
+        _shared.Clear();
+    }
+
+    private sealed class TensorPair(Tensor first, Tensor second) : IDisposable
+    {
+        public (Tensor, Tensor) AsTuple() => (first, second);
+
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+    }
 
     /// <summary>Mean cross-entropy and accuracy of the model on a split, computed once per step in evaluation mode.</summary>
     public (double Loss, double Accuracy) Evaluate(string split, Tensor inputs, Tensor labels, long step)

@@ -29,6 +29,12 @@ public sealed record InstrumentOptions
     /// <summary>Projected ascent steps of ε-sharpness.</summary>
     public int AscentSteps { get; init; } = 10;
 
+    /// <summary>Lanczos stopping rule: every wanted Ritz pair has residual ‖Hy − θy‖ ≤ tolerance·|θ| (not in the DSL yet).</summary>
+    public double LanczosTolerance { get; init; } = Numerics.Lanczos.DefaultTolerance;
+
+    /// <summary>Most Hessian-vector products per Lanczos run; 0 = max(20, 3k + 10), capped at the parameter count (not in the DSL yet).</summary>
+    public int LanczosIterations { get; init; }
+
     /// <summary>The cadence the instrument is measured at (set by the generated loop).</summary>
     public Experiments.Cadence? Cadence { get; init; }
 

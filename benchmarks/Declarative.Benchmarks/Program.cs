@@ -1,0 +1,13 @@
+using Declarative.Benchmarks;
+
+return args.FirstOrDefault() switch
+{
+    "instruments" => InstrumentCost.Run(args.Skip(1).ToArray()),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--threads 2] [--repeats 5] [--calls 3] [--totals-only | --light-only]");
+    return 2;
+}

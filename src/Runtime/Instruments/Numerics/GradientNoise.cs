@@ -1,0 +1,44 @@
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Instruments.Numerics;
+
+/// <summary>
+/// Gradient noise from S mini-batch gradients g_1..g_S of batch size B (McCandlish et al. 2018, "An
+/// empirical model of large-batch training"):
+/// <list type="bullet">
+/// <item>BatchVariance = Σ_s ‖g_s − ḡ‖² / (S − 1): the trace of the covariance of a mini-batch gradient, tr(Σ)/B;</item>
+/// <item>TraceSigma = B · BatchVariance: tr(Σ) of the per-example gradient covariance;</item>
+/// <item>GradientNormSquared = ‖ḡ‖² − BatchVariance / S: an unbiased estimate of ‖G‖² (may be ≤ 0 when noise dominates);</item>
+/// <item>NoiseScale = tr(Σ) / ‖G‖² (B_simple), NaN when the estimate of ‖G‖² is not positive.</item>
+/// </list>
+/// </summary>
+public sealed record GradientNoiseResult(double BatchVariance, double TraceSigma, double GradientNormSquared, double MeanGradientNormSquared)
+{
+    public double NoiseScale => GradientNormSquared > 0 ? TraceSigma / GradientNormSquared : double.NaN;
+}
+
+public static class GradientNoise
+{
+    public static GradientNoiseResult Estimate(IReadOnlyList<LossFunction> batchLosses, IReadOnlyList<Tensor> parameters, int batchSize)
+    {
+        var samples = batchLosses.Count;
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(batchLosses), samples, "Gradient noise needs at least two mini-batches.");
+        using var scope = NewDisposeScope();
+        // Welford: a running mean and the running sum of squared deviations (no cancellation).
+        var mean = zeros([ParameterVector.Count(parameters)], dtype: ScalarType.Float64);
+        var deviations = 0.0;
+        var k = 0;
+        foreach (var loss in batchLosses)
+        {
+            using var inner = NewDisposeScope();
+            var g = ParameterVector.Gradient(loss, parameters, out _);
+            k++;
+            var before = g - mean;
+            mean.add_(before / k);
+            deviations += ParameterVector.Dot(before, g - mean);
+        }
+        var meanSquared = ParameterVector.Dot(mean, mean);
+        var variance = deviations / (samples - 1);
+        return new GradientNoiseResult(variance, batchSize * variance, meanSquared - variance / samples, meanSquared);
+    }
+}

@@ -1,0 +1,74 @@
+using Declarative.Runtime.Instruments.Numerics;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Instruments;
+
+/// <summary>
+/// θ_t, copied in the BeforeUpdate hook of the steps after which a cadence is due (so that after the update
+/// θ_{t+1} − θ_t is available). One per cadence, shared by the instruments of one [Track]. The copy goes into
+/// buffers allocated once, in the parameters' own dtype: no allocation per step.
+/// </summary>
+public sealed class PreviousIterate : IDisposable
+{
+    private readonly InstrumentContext _context;
+    private readonly Experiments.Cadence? _cadence;
+    private Tensor[]? _values;
+    private long _step = -1;
+
+    private PreviousIterate(InstrumentContext context, Experiments.Cadence? cadence)
+    {
+        _context = context;
+        _cadence = cadence;
+        context.BeforeUpdate += OnBeforeUpdate;
+    }
+
+    /// <summary>Seconds spent copying in the hook (charged to the instruments that use it).</summary>
+    public CostMeter Cost { get; } = new();
+
+    public static PreviousIterate For(InstrumentContext context, Experiments.Cadence? cadence) =>
+        context.Shared(("previous-iterate", (object?)cadence ?? "every step"), () => new PreviousIterate(context, cadence));
+
+    private void OnBeforeUpdate(Training.TrainingState state)
+    {
+        if (_cadence is not null && !state.IsDueNext(_cadence)) return;
+        Cost.TimeHook(() =>
+        {
+            using var noGrad = no_grad();
+            var parameters = _context.Parameters;
+            // Owned by this object: created outside any dispose scope's reach, freed in Dispose.
+            _values ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+            for (var i = 0; i < parameters.Count; i++) _values[i].copy_(parameters[i]);
+            _step = state.Step;
+        });
+    }
+
+    /// <summary>θ_t per parameter (owned by this object), for the step that just finished (state.Step = t + 1).</summary>
+    public IReadOnlyList<Tensor> ValuesBefore(Training.TrainingState state)
+    {
+        if (_values is null || _step != state.Step - 1)
+            throw new InvalidOperationException(
+                $"θ_{state.Step - 1} was not recorded: measure this instrument only at the steps its cadence makes due, and connect ClassificationLoop.BeforeUpdate to InstrumentContext.RaiseBeforeUpdate.");
+        return _values;
+    }
+
+    /// <summary>‖θ_{t+1} − θ_t‖, accumulated in float64.</summary>
+    public double UpdateNorm(Training.TrainingState state)
+    {
+        var before = ValuesBefore(state);
+        using var noGrad = no_grad();
+        var parameters = _context.Parameters;
+        var sum = 0.0;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            using var d = parameters[i] - before[i];
+            sum += InitialWeights.SquaredNorm(d);
+        }
+        return Math.Sqrt(sum);
+    }
+
+    public void Dispose()
+    {
+        _context.BeforeUpdate -= OnBeforeUpdate;
+        if (_values is not null) foreach (var t in _values) t.Dispose();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Declarative.Runtime.Data;
+using Declarative.Runtime.Experiments;
+using Declarative.Runtime.Instruments;
+using Declarative.Runtime.Models;
+using Declarative.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Tests.Instruments;
+
+/// <summary>Tests that share the process-wide torch state (thread count, global random stream) run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GlobalTorchState
+{
+    public const string Name = "global torch state";
+}
+
+[Collection(GlobalTorchState.Name)]
+public sealed class TrajectoryTests
+{
+    private static readonly string[] AllNames = [.. InstrumentCatalog.Scalars.Keys, .. InstrumentCatalog.Vectors.Keys];
+
+    private static InstrumentOptions Options(Cadence cadence) => new()
+    {
+        Cadence = cadence, Examples = 48, TopK = 2, Samples = 3, AlphaPoints = 5, AscentSteps = 2, Epsilon = 1e-2, Seed = 5,
+    };
+
+    /// <summary>Trains a float32 MLP with momentum and weight decay; returns the final weights and every step's loss.</summary>
+    private static (Tensor[] Weights, double[] Losses) Train(ClassificationData data, Mlp model, string[] instruments, Cadence cadence, int epochs)
+    {
+        using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-3);
+        using var loop = new ClassificationLoop(model, optimizer, data, batchSize: 16, epochs, seed: 3);
+        using var context = new InstrumentContext(model, data) { LearningRate = 0.05, BatchSize = 16 };
+        loop.BeforeUpdate += context.RaiseBeforeUpdate;
+        var options = Options(cadence);
+        var created = instruments.Select(name => InstrumentCatalog.Create(name, context, options)).ToList();
+        var losses = new List<double>();
+        try
+        {
+            while (loop.Next())
+            {
+                losses.Add(loop.State.BatchLoss.item<float>());
+                var due = cadence.IsDue(loop.State.Step, loop.State.IsEpochEnd, loop.State.IsLast);
+                if (!due) continue;
+                foreach (var instrument in created)
+                    Assert.All(InstrumentCatalog.Measure(instrument, loop.State), v => Assert.False(double.IsInfinity(v)));
+            }
+        }
+        finally
+        {
+            foreach (var instrument in created) instrument.Dispose();
+        }
+        return (model.parameters().Select(p => p.detach().clone()).ToArray(), losses.ToArray());
+    }
+
+    private static Mlp CopyOf(Mlp source, int inputs)
+    {
+        var copy = new Mlp(inputs, [16, 16], 3);
+        using var noGrad = no_grad();
+        foreach (var (to, from) in copy.parameters().Zip(source.parameters())) to.copy_(from);
+        return copy;
+    }
+
+    [Fact]
+    public void Training_with_every_instrument_at_every_step_gives_bit_identical_weights()
+    {
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            using var data = SoftmaxRegression.Data(train: 96, test: 32, features: 8, classes: 3, seed: 9, dtype: ScalarType.Float32);
+            manual_seed(123);
+            using var reference = new Mlp(8, [16, 16], 3);
+            using var plain = CopyOf(reference, 8);
+            using var measured = CopyOf(reference, 8);
+
+            var (expected, expectedLosses) = Train(data, plain, [], Cadence.Every(1), epochs: 3);
+            manual_seed(99);
+            using var before = get_rng_state();
+            var (actual, actualLosses) = Train(data, measured, AllNames, Cadence.Every(1), epochs: 3);
+            using var after = get_rng_state();
+
+            Assert.Equal(18, actualLosses.Length);
+            Assert.Equal(expectedLosses, actualLosses);
+            for (var i = 0; i < expected.Length; i++)
+                Assert.Equal(Bits(expected[i]), Bits(actual[i]));
+            Assert.Equal(before.data<byte>().ToArray(), after.data<byte>().ToArray());
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    [Fact]
+    public void Every_enum_member_has_an_instrument_of_its_shape_that_reports_its_cost()
+    {
+        var members = Enum.GetNames<Declarative.Instruments>().Where(n => n != nameof(Declarative.Instruments.None)).Order().ToArray();
+        Assert.Equal(members, AllNames.Order().ToArray());
+        foreach (var name in members)
+        {
+            var vector = typeof(Declarative.Instruments).GetField(name)!.GetCustomAttributes(typeof(ColumnShapeAttribute), false)
+                .Cast<ColumnShapeAttribute>().Any(a => a.Shape == ColumnShape.Vector);
+            Assert.Equal(vector, InstrumentCatalog.Vectors.ContainsKey(name));
+        }
+
+        using var data = SoftmaxRegression.Data(train: 32, test: 16, features: 8, classes: 3, seed: 1, dtype: ScalarType.Float32);
+        using var model = new Mlp(8, [4], 3);
+        using var context = new InstrumentContext(model, data) { LearningRate = 0.1, BatchSize = 8 };
+        foreach (var name in members)
+        {
+            using var instrument = InstrumentCatalog.Create(name, context, Options(Cadence.Every(1)));
+            Assert.IsAssignableFrom<ICostReporting>(instrument);
+            Assert.StartsWith(name, instrument.GetType().Name);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Memory_stays_flat_over_5000_steps_with_every_instrument_every_10th_step()
+    {
+        using var data = SoftmaxRegression.Data(train: 1024, test: 256, features: 8, classes: 3, seed: 11, dtype: ScalarType.Float32);
+        manual_seed(7);
+        using var model = new Mlp(8, [16, 16], 3);
+        using var optimizer = optim.SGD(model.parameters(), 0.05);
+        using var loop = new ClassificationLoop(model, optimizer, data, batchSize: 16, epochs: 79, seed: 3);
+        using var context = new InstrumentContext(model, data) { LearningRate = 0.05, BatchSize = 16 };
+        loop.BeforeUpdate += context.RaiseBeforeUpdate;
+        var cadence = Cadence.Every(10);
+        var created = AllNames.Select(name => InstrumentCatalog.Create(name, context, Options(cadence) with { Examples = 256 })).ToList();
+        long warm = 0;
+        try
+        {
+            while (loop.Next() && loop.State.Step <= 5_000)
+            {
+                if (cadence.IsDue(loop.State.Step, loop.State.IsEpochEnd, loop.State.IsLast))
+                    foreach (var instrument in created) InstrumentCatalog.Measure(instrument, loop.State);
+                if (loop.State.Step == 500) warm = ResidentBytes();
+            }
+        }
+        finally
+        {
+            foreach (var instrument in created) instrument.Dispose();
+        }
+        Assert.True(loop.State.Step >= 5_000);
+        var end = ResidentBytes();
+        Assert.True(end < warm * 1.05, $"resident memory grew from {warm / 1e6:F1} MB after warm-up to {end / 1e6:F1} MB");
+    }
+
+    private static int[] Bits(Tensor t) => t.contiguous().data<float>().ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+}
