@@ -240,7 +240,7 @@ namespace Declarative.Generators.Experiments
                         w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
                     foreach (var c in columns)
                     {
-                        var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}" }.Concat(c.Options));
+                        var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}", "Seed = trial.Seed" }.Concat(c.Options));
                         w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(setup.Instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
                     }
                     w.Line();

@@ -143,6 +143,7 @@ public sealed class TrialSetup : IDisposable
 
     public void Dispose()
     {
+        Instruments.Dispose();
         Loop.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
