@@ -101,4 +101,16 @@ public sealed partial class ClaimBuilder<TPoint, TMetrics>
         Func<TPoint, bool>? where = null,
         [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(where))] string whereText = "") =>
         new BoundClaim<TPoint, TMetrics>(this, value, bound, atLeast: false, confidence, minTrials, where, valueText, whereText);
+
+    /// <summary>
+    /// The location of the best value moves with a group key: within each group of sweep points sharing <paramref name="group"/>
+    /// (e.g. width), find the <paramref name="at"/> (e.g. noise scale) where the seed-averaged <paramref name="value"/> is highest;
+    /// Spearman ρ between the group key and that location is at least <paramref name="minRho"/> (or at most −minRho when
+    /// <paramref name="increasing"/> is false). Inconclusive with fewer than <paramref name="minGroups"/> groups.
+    /// </summary>
+    public Claim OptimumMoves(Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> at, Func<TPoint, double> group,
+        bool increasing = true, double minRho = 0.5, int minGroups = 3,
+        [CallerArgumentExpression(nameof(value))] string valueText = "", [CallerArgumentExpression(nameof(at))] string atText = "",
+        [CallerArgumentExpression(nameof(group))] string groupText = "") =>
+        new OptimumClaim<TPoint, TMetrics>(this, value, at, group, increasing, minRho, minGroups, valueText, atText, groupText);
 }

@@ -39,6 +39,14 @@ public sealed class TrialResult<TPoint, TMetrics>
         return double.NaN;
     }
 
+    /// <summary>The first sampled value of a metric; NaN when it was never sampled.</summary>
+    public double Initial(Func<TMetrics, double?> metric)
+    {
+        foreach (var row in Rows)
+            if (metric(row) is { } v) return v;
+        return double.NaN;
+    }
+
     /// <summary>The largest sampled value of a metric; NaN when it was never sampled.</summary>
     public double Peak(Func<TMetrics, double?> metric) => Extreme(metric, Math.Max);
 

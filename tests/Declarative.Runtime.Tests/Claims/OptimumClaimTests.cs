@@ -1,0 +1,48 @@
+using Declarative.Runtime.Claims;
+using static Declarative.Runtime.Tests.Claims.GridResults;
+
+namespace Declarative.Runtime.Tests.Claims;
+
+/// <summary>The optimum-location claim (e.g. the best noise scale grows with width) for each verdict.</summary>
+public sealed class OptimumClaimTests
+{
+    private static readonly Claim BestRateGrowsWithBatch =
+        Expect.OptimumMoves(r => r.Final(m => m.TestAccuracy), at: p => p.LearningRate, group: p => p.BatchSize).Named(nameof(BestRateGrowsWithBatch));
+
+    private static GridResults GridOf(Func<double, int, double> accuracy)
+    {
+        var grid = new GridResults();
+        foreach (var lr in new[] { 0.01, 0.05, 0.2 })
+        foreach (var batch in new[] { 32, 128, 512 })
+            grid.Final(lr, batch, 0, accuracy(lr, batch));
+        return grid;
+    }
+
+    [Fact]
+    public void Holds_when_the_best_rate_moves_up_with_the_batch()
+    {
+        // the best learning rate is the one closest to batch / 2560: 0.0125, 0.05, 0.2
+        var result = BestRateGrowsWithBatch.Check(GridOf((lr, b) => 1 - Math.Abs(Math.Log(lr) - Math.Log(b / 2560.0))).Build());
+
+        Assert.Equal(Verdict.Holds, result.Verdict);
+        Assert.Equal(1.0, result.Numbers["rho"], 12);
+        Assert.Contains("best at 0.2", result.Evidence);
+    }
+
+    [Fact]
+    public void Fails_when_the_best_rate_moves_down()
+    {
+        var result = BestRateGrowsWithBatch.Check(GridOf((lr, b) => 1 - Math.Abs(Math.Log(lr) - Math.Log(6.4 / b))).Build());
+
+        Assert.Equal(Verdict.Fails, result.Verdict);
+        Assert.True(result.Numbers["rho"] < 0);
+    }
+
+    [Fact]
+    public void Is_inconclusive_with_too_few_groups()
+    {
+        var grid = new GridResults().Final(0.01, 32, 0, 0.8).Final(0.05, 32, 0, 0.9).Final(0.01, 128, 0, 0.7).Final(0.05, 128, 0, 0.6);
+
+        Assert.Equal(Verdict.Inconclusive, BestRateGrowsWithBatch.Check(grid.Build()).Verdict);
+    }
+}
