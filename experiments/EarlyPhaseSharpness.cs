@@ -1,0 +1,31 @@
+namespace Declarative.Experiments;
+
+/// <summary>
+/// F3, the early phase of training (Jastrzebski et al. 2020, "The break-even point on optimization
+/// trajectories of deep neural networks"): the largest Hessian eigenvalue rises fast early in
+/// training, peaks, then falls or stabilises; the peak is lower for a larger learning rate or a
+/// smaller batch.
+/// </summary>
+[Experiment(Epochs = 1, Seeds = 2)]
+[Smoke(Steps = 200, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
+[FashionMnist]
+[Mlp(256, 256)]
+[Sgd]
+[Track(Instruments.HessianTopEigenvalues, LogSpaced = 4, TopK = 2, Examples = 512)]
+[Track(Instruments.BatchLoss, Every = 20)]
+[Track(Instruments.TestAccuracy, AtEnd = true)]
+public partial record EarlyPhaseSharpness(
+    [Values(0.01, 0.05, 0.2)] double LearningRate,
+    [Values(32, 128, 512)] int BatchSize)
+{
+    /// <summary>The SGD noise level the finding is stated in.</summary>
+    public double LearningRateOverBatchSize => LearningRate / BatchSize;
+
+    /// <summary>The peak of the top eigenvalue is lower for noisier SGD (a larger lr/B).</summary>
+    public static Claim PeakIsLowerForNoisierSgd =>
+        Expect.Decreasing(r => r.Peak(m => m.HessianTopEigenvalues?[0]), by: p => p.LearningRateOverBatchSize, minRho: 0.5);
+
+    /// <summary>Sharpness rises early: its peak is at least 1.5 times its value after the first step.</summary>
+    public static Claim SharpnessRisesEarly =>
+        Expect.AtLeast(r => r.Peak(m => m.HessianTopEigenvalues?[0]) / r.Initial(m => m.HessianTopEigenvalues?[0]), 1.5);
+}

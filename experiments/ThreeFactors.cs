@@ -1,0 +1,35 @@
+namespace Declarative.Experiments;
+
+/// <summary>
+/// F4, three factors influencing minima (Jastrzebski et al. 2017, "Three factors influencing minima
+/// in SGD"): the ratio of learning rate to batch size sets the width of the minimum SGD finds; the
+/// endpoint is approximately invariant when both are scaled by the same factor; a higher ratio gives
+/// flatter minima and less memorisation of noisy labels. The invariance breaks for a very large
+/// learning rate: the grid includes that regime (lr up to 0.8) and the claims say where they should hold.
+/// </summary>
+[Experiment(Epochs = 4, Seeds = 2)]
+[Smoke(Epochs = 1, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
+[FashionMnist(LabelNoise = 0.2)]
+[Mlp(256, 256)]
+[Sgd]
+[Track(Instruments.HessianTopEigenvalues, AtEnd = true, Examples = 512)]
+[Track(Instruments.TestAccuracy | Instruments.TrainAccuracy, AtEnd = true)]
+public partial record ThreeFactors(
+    [Values(32, 128, 512)] int BatchSize,
+    [Values(1e-4, 4e-4, 1.6e-3)] double RatioLrToBatch)
+{
+    /// <summary>Linked axis: the learning rate along lines of equal lr/B.</summary>
+    public double LearningRate => RatioLrToBatch * BatchSize;
+
+    /// <summary>Along a line of equal lr/B, the final test accuracy is the same within 5% where the learning rate is moderate (≤ 0.25).</summary>
+    public static Claim EndpointDependsOnTheRatioOnly =>
+        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.RatioLrToBatch, relativeTolerance: 0.05, where: p => p.LearningRate <= 0.25);
+
+    /// <summary>A higher lr/B ends in a flatter minimum (lower top Hessian eigenvalue), where the learning rate is moderate.</summary>
+    public static Claim HigherRatioFindsFlatterMinima =>
+        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, minRho: 0.5, where: p => p.LearningRate <= 0.25);
+
+    /// <summary>A higher lr/B memorises fewer of the 20% noisy labels (lower accuracy on the noisy training labels), where the learning rate is moderate.</summary>
+    public static Claim HigherRatioMemorisesLess =>
+        Expect.Decreasing(r => r.Final(m => m.TrainAccuracy), by: p => p.RatioLrToBatch, minRho: 0.5, where: p => p.LearningRate <= 0.25);
+}
