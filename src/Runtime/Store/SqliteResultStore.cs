@@ -68,8 +68,11 @@ public sealed class SqliteResultStore : IResultStore
     {
         if (Version() == SchemaVersion) return;
 
+        // BEGIN IMMEDIATE: two runners opening a new store at once migrate it one after the other.
         using var transaction = _connection.BeginTransaction();
-        if (Version() < 1)
+        var version = Convert.ToInt32(Scalar("PRAGMA user_version;", transaction), CultureInfo.InvariantCulture);
+        if (version == SchemaVersion) return;
+        if (version < 1)
             Execute("""
                 CREATE TABLE IF NOT EXISTS experiments (
                     name TEXT PRIMARY KEY,
@@ -439,9 +442,10 @@ public sealed class SqliteResultStore : IResultStore
         command.ExecuteNonQuery();
     }
 
-    private object? Scalar(string sql)
+    private object? Scalar(string sql, SqliteTransaction? transaction = null)
     {
         using var command = Command(sql);
+        command.Transaction = transaction;
         return command.ExecuteScalar();
     }
 }
