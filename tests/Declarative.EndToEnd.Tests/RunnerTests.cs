@@ -94,6 +94,33 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_trial_left_running_by_a_runner_on_another_host_is_run_again_once_its_heartbeat_is_stale()
+    {
+        var environment = _box.Environment(trials: 3, steps: 2, stepMs: 1);
+        Assert.Equal(0, FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady")).Exit);
+        // Pretend two trials are held by a runner elsewhere that died: one long silent, one that beat a moment ago.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_box.Store};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE trials SET status = 'running', lease = 'gone', runner = 'elsewhere/1/1', host = 'elsewhere', heartbeat = 0 WHERE ordinal = 0;
+                UPDATE trials SET status = 'running', lease = 'gone', runner = 'elsewhere/1/1', host = 'elsewhere',
+                    heartbeat = (julianday('now') - 2440587.5) * 86400.0 WHERE ordinal = 1;
+                DELETE FROM metrics_Steady WHERE trial_id IN (SELECT id FROM trials WHERE ordinal < 2);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady", "--stale-after", "3"));
+
+        Assert.True(exit == 0, output);
+        Assert.Equal([2L, 2L, 1L], _box.Query("SELECT attempts FROM trials ORDER BY ordinal").Select(r => r[0]));
+        Assert.All(_box.Query("SELECT status FROM trials"), r => Assert.Equal("done", r[0]));
+        Assert.Equal([2L, 2L, 2L], _box.Query("SELECT count(*) FROM metrics_Steady GROUP BY trial_id").Select(r => r[0]));
+    }
+
+    [Fact]
     public void Export_writes_an_experiments_rows_as_csv()
     {
         var environment = _box.Environment(trials: 2, steps: 3, stepMs: 1);

@@ -22,6 +22,12 @@ public sealed class ExperimentRunner(TextWriter log)
         var selected = Select(catalog, options.Filter);
         EnsureWritable(options.ReportFolder, "--reports");
         if (options.WeightsFolder is not null) EnsureWritable(options.WeightsFolder, "--weights");
+        if (!options.Device.Equals("auto", StringComparison.OrdinalIgnoreCase) && !options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            // Refuse an unavailable GPU once here rather than failing every trial in its worker.
+            TorchEnvironment.EnsureLoaded();
+            TorchEnvironment.ResolveDevice(options.Device);
+        }
         if (options.DataFolder is not null && !Directory.Exists(options.DataFolder))
             throw new Data.DataSetException($"The data folder '{options.DataFolder}' given with --data does not exist.");
 
