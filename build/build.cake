@@ -1,4 +1,6 @@
-// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Benchmark.
+// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export.
+// RunExperiments: --budget, --filter, --parallel N, --threads N, --trial-timeout S, --stale-after S, --retry-failed,
+// --keep-weights [--weights folder], --progress auto|live|plain, --device, --data, --store, --reports.
 // Options are passed through as --name=value (build.sh also accepts --name value).
 
 var target = Argument("target", "Test");
@@ -11,6 +13,14 @@ var data = Argument("data", "");
 var threads = Argument("threads", "0");
 var device = Argument("device", "auto");
 var retryFailed = HasArgument("retry-failed");
+var parallel = Argument("parallel", "1");
+var trialTimeout = Argument("trial-timeout", "0");
+var staleAfter = Argument("stale-after", "30");
+var keepWeights = HasArgument("keep-weights");
+var weights = Argument("weights", "artifacts/weights");
+var progress = Argument("progress", "auto");
+var experiment = Argument("experiment", "");
+var output = Argument("output", "");
 var testFilter = Argument("test-filter", "Category!=Slow");
 var torchBackend = Argument("torch-backend", "cpu");
 
@@ -71,9 +81,14 @@ Task("RunExperiments")
     .IsDependentOn("Compile")
     .Does(() =>
 {
-    var extra = new List<string> { "--threads " + threads, "--device " + device };
+    var extra = new List<string>
+    {
+        "--threads " + threads, "--device " + device, "--parallel " + parallel, "--trial-timeout " + trialTimeout,
+        "--stale-after " + staleAfter, "--progress " + progress,
+    };
     if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + FromRoot(data) + "\"");
     if (retryFailed) extra.Add("--retry-failed");
+    if (keepWeights) extra.AddRange(new[] { "--keep-weights", "--weights \"" + FromRoot(weights) + "\"" });
     RunExperimentsCommand("run", extra);
 });
 
@@ -81,6 +96,23 @@ Task("Report")
     .Description("Re-renders the reports from the store without running anything.")
     .IsDependentOn("Compile")
     .Does(() => RunExperimentsCommand("report", Array.Empty<string>()));
+
+Task("Export")
+    .Description("Writes one experiment's metric rows to CSV: --experiment <Name> --output <file.csv>.")
+    .IsDependentOn("Compile")
+    .Does(() =>
+{
+    if (string.IsNullOrWhiteSpace(experiment) || string.IsNullOrWhiteSpace(output))
+        throw new CakeException("Export needs --experiment <Name> and --output <file.csv>.");
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().AppendQuoted(experimentsDll.FullPath).Append("export")
+            .AppendSwitchQuoted("--experiment", " ", experiment).AppendSwitchQuoted("--output", " ", FromRoot(output))
+            .AppendSwitchQuoted("--store", " ", FromRoot(store)),
+        WorkingDirectory = root,
+    });
+    if (exit != 0) throw new CakeException(exit, $"The experiments' `export` command failed with exit code {exit} (its message is above).");
+});
 
 Task("Default").IsDependentOn("Test");
 

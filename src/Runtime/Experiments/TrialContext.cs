@@ -21,4 +21,12 @@ public sealed class TrialContext
     public Action<long, long>? OnStep { get; init; }
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Where the trial keeps its weights, or null when the run was not asked to keep them. The
+    /// generated loop calls <c>context.Weights?.Save(model, "initial", 0)</c> before the first step,
+    /// <c>Save(model, TrialWeights.Checkpoint(step), step)</c> at declared checkpoints and
+    /// <c>Save(model, "final", step)</c> at the end (also when the trial diverged).
+    /// </summary>
+    public Weights.TrialWeights? Weights { get; init; }
 }

@@ -21,6 +21,25 @@ public static class Cli
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", DefaultValueFactory = _ => 0 };
         var retry = new Option<bool>("--retry-failed") { Description = "Run failed trials again (they are otherwise kept as failed)." };
+        var parallel = new Option<int>("--parallel") { Description = "Worker processes at once (default 1); each gets cores / N threads unless --threads is given.", DefaultValueFactory = _ => 1 };
+        var trialTimeout = new Option<double>("--trial-timeout") { Description = "Seconds a trial may run before its worker is killed and the trial failed (default: no limit).", DefaultValueFactory = _ => 0 };
+        var staleAfter = new Option<double>("--stale-after") { Description = "Seconds without a heartbeat after which another runner's running trial is presumed abandoned and run again.", DefaultValueFactory = _ => 30 };
+        var keepWeights = new Option<bool>("--keep-weights") { Description = "Keep each trial's initial and final weights (.npy per tensor + manifest.json) under --weights." };
+        var weightsFolder = new Option<string>("--weights") { Description = "Folder for kept weights.", DefaultValueFactory = _ => Path.Combine("artifacts", "weights") };
+        var progress = new Option<string>("--progress") { Description = "auto (live view on a terminal, lines otherwise), live or plain.", DefaultValueFactory = _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "live", "plain");
+        parallel.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--parallel must be at least 1.");
+        });
+        trialTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() < 0) result.AddError("--trial-timeout must be 0 (no limit) or a positive number of seconds.");
+        });
+        staleAfter.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0) result.AddError("--stale-after must be a positive number of seconds.");
+        });
 
         budget.Validators.Add(result =>
         {
@@ -35,13 +54,20 @@ public static class Cli
 
         var run = new Command("run", "Run the trials not yet finished, store them, and render the reports.")
         {
-            filter, budget, storeOption, output, dataFolder, device, threads, retry,
+            filter, budget, storeOption, output, dataFolder, device, threads, retry, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder, progress,
         };
         run.SetAction(parse => Guard(() =>
         {
             Budget.TryParse(parse.GetValue(budget), out var b);
             var options = new RunOptions(SplitFilter(parse.GetValue(filter)), b, parse.GetValue(storeOption)!, parse.GetValue(output)!,
-                parse.GetValue(dataFolder), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(retry));
+                parse.GetValue(dataFolder), parse.GetValue(device)!, parse.GetValue(threads), parse.GetValue(retry))
+            {
+                Parallel = parse.GetValue(parallel),
+                TrialTimeout = parse.GetValue(trialTimeout) is > 0 and var t ? TimeSpan.FromSeconds(t) : null,
+                StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
+                WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
+                Live = parse.GetValue(progress) switch { "live" => true, "plain" => false, _ => null },
+            };
             return new ExperimentRunner(Console.Out).Run(catalog, options);
         }));
 
@@ -68,7 +94,49 @@ public static class Cli
             return 0;
         });
 
-        var root = new RootCommand("Declarative experiments: run sweeps, store results, render reports.") { run, report, list };
+        var experimentName = new Option<string>("--experiment") { Description = "The experiment whose rows to export.", Required = true };
+        var csvOutput = new Option<string>("--output") { Description = "The CSV file to write.", Required = true };
+        var export = new Command("export", "Write one experiment's metric rows (with each trial's status and parameters) to a CSV file.")
+        {
+            experimentName, csvOutput, storeOption,
+        };
+        export.SetAction(parse => Guard(() =>
+        {
+            var experiment = ExperimentRunner.Select(catalog, [parse.GetValue(experimentName)!]).Single();
+            var path = parse.GetValue(storeOption)!;
+            if (!File.Exists(path)) throw new StoreException($"No store at '{path}': run the experiments first or name the store with --store.");
+            var file = Path.GetFullPath(parse.GetValue(csvOutput)!);
+            ExperimentRunner.EnsureWritable(Path.GetDirectoryName(file)!, "--output");
+            using var store = new SqliteResultStore(path);
+            var temporary = file + ".tmp";
+            int rows;
+            using (var writer = new StreamWriter(temporary, false, new System.Text.UTF8Encoding(false)))
+                rows = CsvExport.Write(store, experiment, writer);
+            File.Move(temporary, file, overwrite: true);
+            Console.WriteLine($"{rows} row(s) of {experiment.Name} written to {file}.");
+            return 0;
+        }));
+
+        // Hidden: the runner re-invokes this executable once per trial.
+        var workerStore = new Option<string>("--store") { Required = true };
+        var workerTrial = new Option<string>("--trial") { Required = true };
+        var workerLease = new Option<string>("--lease") { Required = true };
+        var workerData = new Option<string?>("--data");
+        var workerDevice = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
+        var workerThreads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
+        var workerWeights = new Option<string?>("--weights");
+        var workerHeartbeat = new Option<int>("--heartbeat-ms") { DefaultValueFactory = _ => 1000 };
+        var worker = new Command("worker", "Runs one claimed trial (used by `run`).")
+        {
+            workerStore, workerTrial, workerLease, workerData, workerDevice, workerThreads, workerWeights, workerHeartbeat,
+        };
+        worker.Hidden = true;
+        worker.SetAction(parse => Guard(() => TrialWorker.Run(catalog, new TrialWorker.Options(
+            parse.GetValue(workerStore)!, parse.GetValue(workerTrial)!, parse.GetValue(workerLease)!, parse.GetValue(workerData),
+            parse.GetValue(workerDevice)!, parse.GetValue(workerThreads), parse.GetValue(workerWeights),
+            TimeSpan.FromMilliseconds(Math.Max(50, parse.GetValue(workerHeartbeat)))))));
+
+        var root = new RootCommand("Declarative experiments: run sweeps, store results, render reports.") { run, report, list, export, worker };
         return root.Parse(args).Invoke();
     }
 

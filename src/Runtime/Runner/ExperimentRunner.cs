@@ -8,63 +8,215 @@ using Declarative.Runtime.Torch;
 namespace Declarative.Runtime.Runner;
 
 /// <summary>
-/// Runs the trials of the selected experiments that are not yet finished, stores every trial's
-/// rows and status, then renders the reports. A trial that throws is recorded as failed and the
-/// sweep goes on; a trial whose loss stops being finite is recorded as diverged.
+/// Runs the trials of the selected experiments that are not yet finished, each in its own worker
+/// process (see <see cref="TrialWorker"/>), up to <see cref="RunOptions.Parallel"/> at once, then
+/// renders the reports. Trials are claimed atomically from the store, so several runners can share
+/// one store; a trial whose runner died (same host: its process is gone; elsewhere: its heartbeat is
+/// stale) is run again. A worker that aborts, is killed or exceeds the time limit fails its trial
+/// only, with the cause stored; a trial whose loss stops being finite is recorded as diverged.
 /// </summary>
 public sealed class ExperimentRunner(TextWriter log)
 {
-    public int Run(IReadOnlyList<IExperimentDefinition> catalog, RunOptions options)
+    public int Run(IReadOnlyList<IExperimentDefinition> catalog, RunOptions options, IProgressView? view = null)
     {
         var selected = Select(catalog, options.Filter);
-        TorchEnvironment.EnsureLoaded();
-        TorchEnvironment.SetThreads(options.Threads);
-        var device = TorchEnvironment.ResolveDevice(options.Device);
+        EnsureWritable(options.ReportFolder, "--reports");
+        if (options.WeightsFolder is not null) EnsureWritable(options.WeightsFolder, "--weights");
+        if (!options.Device.Equals("auto", StringComparison.OrdinalIgnoreCase) && !options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            // Refuse an unavailable GPU once here rather than failing every trial in its worker.
+            TorchEnvironment.EnsureLoaded();
+            TorchEnvironment.ResolveDevice(options.Device);
+        }
+        if (options.DataFolder is not null && !Directory.Exists(options.DataFolder))
+            throw new Data.DataSetException($"The data folder '{options.DataFolder}' given with --data does not exist.");
 
         using var store = new SqliteResultStore(options.StorePath);
-        using var data = new DataCatalog(options.DataFolder);
-        var failures = 0;
+        var total = 0;
         foreach (var experiment in selected)
         {
             store.EnsureExperiment(experiment);
             var trials = experiment.Trials(options.Budget);
             store.AddTrials(experiment.Name, options.Budget, trials);
-            var status = store.Trials(experiment.Name).ToDictionary(t => t.Id, t => t.Status);
-            var todo = trials.Where(t => status[t.Id] is TrialStatus.Pending or TrialStatus.Running
-                || (options.RetryFailed && status[t.Id] == TrialStatus.Failed)).ToArray();
-            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {trials.Count - todo.Length} already finished, {todo.Length} to run ({experiment.SettingsFor(options.Budget).Describe()}).");
+            total += trials.Count;
+            var retried = options.RetryFailed ? store.ResetFailed(experiment.Name, options.Budget) : 0;
+            var stored = store.Trials(experiment.Name).Where(t => t.Budget == options.Budget.Name).ToArray();
+            var finished = stored.Count(t => t.Status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed);
+            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished, {trials.Count - finished} to run" +
+                $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}).");
+        }
+        log.WriteLine($"Workers: {options.Parallel} at once, {options.ThreadsPerWorker} thread(s) each{(options.TrialTimeout is { } t ? $", time limit {t.TotalSeconds:F0} s per trial" : "")}. Store: {store.Path}");
+        log.Flush();
 
-            var index = 0;
-            foreach (var trial in todo)
+        view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
+        var sweep = new Sweep(store, selected, options, total);
+        view.Run(sweep.Loop);
+
+        RenderReports(store, selected, options.Budget, options.ReportFolder);
+        if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
+        return sweep.FailedHere == 0 ? 0 : 3;
+    }
+
+    /// <summary>Fails before any trial runs when an output folder cannot be written, so no work is lost at the end.</summary>
+    internal static void EnsureWritable(string folder, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"The output folder '{Path.GetFullPath(folder)}' ({option}) is not writable: {e.Message} Choose another with {option}; nothing was run or deleted.");
+        }
+    }
+
+    /// <summary>One run's loop: reap finished workers, release claims of dead local runners, claim and start trials, show progress.</summary>
+    private sealed class Sweep(SqliteResultStore store, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total)
+    {
+        private sealed record Active(WorkerProcess Process, TrialClaim Claim, string Label);
+
+        private readonly List<Active> _active = [];
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly Dictionary<string, string> _labels = [];
+        private int _finishedHere;
+        private DateTime _lastReleaseCheck = DateTime.MinValue;
+
+        public int FailedHere { get; private set; }
+        public string? DataError { get; private set; }
+
+        public void Loop(IProgressSink sink)
+        {
+            try
             {
-                index++;
-                var label = $"{experiment.Name} {index}/{todo.Length} {Describe(trial)}";
-                store.MarkRunning(trial.Id, Environment.MachineName);
-                var sink = new BufferedMetricSink();
-                var clock = Stopwatch.StartNew();
-                try
+                while (true)
                 {
-                    var context = new TrialContext(device, data, sink);
-                    var outcome = experiment.Run(trial, context);
-                    store.Complete(experiment.Name, experiment.Schema, trial.Id, outcome, sink.Rows, clock.Elapsed.TotalSeconds);
-                    log.WriteLine($"  {label}: {outcome.Status.ToString().ToLowerInvariant()} after {outcome.Steps} steps in {clock.Elapsed.TotalSeconds:F1} s{Final(experiment, sink)}");
+                    Reap(sink);
+                    if (DateTime.UtcNow - _lastReleaseCheck > TimeSpan.FromSeconds(2)) ReleaseDeadLocalClaims(sink);
+                    while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claim) Start(claim, sink);
+                    if (_active.Count == 0 && (DataError is not null || !AnyRunningElsewhere())) break;
+                    sink.Update(Progress());
+                    Thread.Sleep(100);
                 }
-                catch (DataSetException)
-                {
-                    store.Fail(trial.Id, "data set missing or unreadable", clock.Elapsed.TotalSeconds);
-                    throw;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    failures++;
-                    store.Fail(trial.Id, e.GetBaseException().Message, clock.Elapsed.TotalSeconds);
-                    log.WriteLine($"  {label}: failed: {e.GetBaseException().Message}");
-                }
+                sink.Update(Progress());
+            }
+            finally
+            {
+                foreach (var a in _active) a.Process.Dispose();
             }
         }
 
-        RenderReports(store, selected, options.Budget, options.ReportFolder);
-        return failures == 0 ? 0 : 3;
+        private TrialClaim? ClaimNext()
+        {
+            foreach (var e in experiments)
+                if (store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter) is { } claim)
+                    return claim;
+            return null;
+        }
+
+        private void Start(TrialClaim claim, IProgressSink sink)
+        {
+            var label = Label(claim.Experiment, claim.TrialId);
+            var args = new List<string>
+            {
+                "worker", "--store", store.Path, "--trial", claim.TrialId, "--lease", claim.Lease,
+                "--device", options.Device, "--threads", options.ThreadsPerWorker.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--heartbeat-ms", ((int)options.HeartbeatEvery.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (options.DataFolder is not null) args.AddRange(["--data", Path.GetFullPath(options.DataFolder)]);
+            if (options.WeightsFolder is not null) args.AddRange(["--weights", Path.GetFullPath(options.WeightsFolder)]);
+            _active.Add(new Active(new WorkerProcess(args), claim, label));
+            sink.Started(label + (claim.Attempt > 1 ? $" (attempt {claim.Attempt})" : ""));
+        }
+
+        private void Reap(IProgressSink sink)
+        {
+            foreach (var a in _active.ToArray())
+            {
+                if (!a.Process.HasExited)
+                {
+                    if (options.TrialTimeout is { } limit && a.Process.Elapsed > limit) a.Process.KillForTimeout();
+                    else continue;
+                }
+                var code = a.Process.ExitCode;
+                var seconds = a.Process.Elapsed.TotalSeconds;
+                if (a.Process.TimedOut)
+                    store.Fail(a.Claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s) and was killed. Last stderr lines:\n{a.Process.StderrTail}", seconds);
+                else if (code == TrialWorker.DataMissing)
+                    DataError = $"The data set is missing or unreadable: {a.Process.StderrTail}";
+                else if (code != TrialWorker.Stored)
+                    store.Fail(a.Claim, $"the worker process ended with {WorkerProcess.DescribeExit(code)}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
+
+                var record = store.Trial(a.Claim.TrialId);
+                var status = record?.Status ?? TrialStatus.Failed;
+                if (status == TrialStatus.Failed) FailedHere++;
+                if (status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed) _finishedHere++;
+                var detail = status switch
+                {
+                    TrialStatus.Done => $"{record!.Steps} steps in {seconds:F1} s",
+                    TrialStatus.Diverged or TrialStatus.Failed => $"{record?.Error} ({seconds:F1} s)",
+                    _ => $"claim lost ({WorkerProcess.DescribeExit(code)})",
+                };
+                sink.Finished(a.Label, status.ToString().ToLowerInvariant(), detail);
+                a.Process.Dispose();
+                _active.Remove(a);
+            }
+        }
+
+        /// <summary>A claim held by a runner of this host whose process is gone is put back at once (a remote one waits for its heartbeat to go stale).</summary>
+        private void ReleaseDeadLocalClaims(IProgressSink sink)
+        {
+            _lastReleaseCheck = DateTime.UtcNow;
+            foreach (var e in experiments)
+                foreach (var r in store.Running(e.Name, options.Budget))
+                    if (r.Runner != RunnerIdentity.Current && RunnerIdentity.IsDeadLocal(r.Runner)
+                        && store.Release(r.TrialId, r.Lease, $"runner {r.Runner} died; re-queued"))
+                        sink.Message($"  requeued {Label(e.Name, r.TrialId)}: its runner ({r.Runner}) is no longer running");
+        }
+
+        private bool AnyRunningElsewhere() => experiments.Any(e => store.Running(e.Name, options.Budget).Count > 0);
+
+        private DateTime _lastSnapshot = DateTime.MinValue;
+        private SweepProgress? _snapshot;
+
+        private SweepProgress Progress()
+        {
+            if (_snapshot is not null && DateTime.UtcNow - _lastSnapshot < TimeSpan.FromMilliseconds(500)) return _snapshot;
+            _lastSnapshot = DateTime.UtcNow;
+            int done = 0, diverged = 0, failed = 0, left = 0;
+            var running = new List<RunningTrialView>();
+            var mine = _active.Select(a => a.Claim.Lease).ToHashSet();
+            foreach (var e in experiments)
+            {
+                foreach (var t in store.Trials(e.Name).Where(t => t.Budget == options.Budget.Name))
+                    switch (t.Status)
+                    {
+                        case TrialStatus.Done: done++; break;
+                        case TrialStatus.Diverged: diverged++; break;
+                        case TrialStatus.Failed: failed++; break;
+                        case TrialStatus.Pending: left++; break;
+                    }
+                running.AddRange(store.Running(e.Name, options.Budget).Select(r =>
+                    new RunningTrialView(Label(e.Name, r.TrialId), r.Step, r.TotalSteps, r.Loss, TimeSpan.FromSeconds(Math.Max(0, r.RunningSeconds)), mine.Contains(r.Lease))));
+            }
+            TimeSpan? eta = null;
+            if (_finishedHere > 0)
+            {
+                var perTrial = _clock.Elapsed.TotalSeconds * Math.Min(options.Parallel, Math.Max(1, _finishedHere)) / _finishedHere;
+                eta = TimeSpan.FromSeconds(perTrial * (left + running.Count * 0.5) / options.Parallel);
+            }
+            return _snapshot = new SweepProgress(total, done, diverged, failed, running, left, _clock.Elapsed, eta);
+        }
+
+        private string Label(string experiment, string trialId)
+        {
+            if (_labels.TryGetValue(trialId, out var label)) return label;
+            var record = store.Trial(trialId);
+            label = record is null ? $"{experiment} {trialId}" : $"{experiment} {Describe(record.Parameters, record.Seed)}";
+            return _labels[trialId] = label;
+        }
     }
 
     public void RenderReports(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget, string folder)
@@ -90,18 +242,6 @@ public sealed class ExperimentRunner(TextWriter log)
         return catalog.Where(e => filter.Any(f => string.Equals(e.Name, f, StringComparison.OrdinalIgnoreCase))).ToArray();
     }
 
-    private static string Describe(ITrial trial) =>
-        string.Join(" ", trial.Parameters.Select(p => $"{p.Key}={p.Value}")) + $" seed={trial.Seed}";
-
-    private static string Final(IExperimentDefinition experiment, BufferedMetricSink sink)
-    {
-        if (sink.Rows.Count == 0) return "";
-        var parts = new List<string>();
-        for (var i = 0; i < experiment.Schema.Columns.Count; i++)
-        {
-            var last = sink.Rows.LastOrDefault(r => r.GetValue(i).HasValue)?.GetValue(i);
-            if (last is { } v) parts.Add($"{experiment.Schema.Columns[i].Name}={MarkdownReport.Number(v)}");
-        }
-        return parts.Count == 0 ? "" : ": " + string.Join(", ", parts);
-    }
+    private static string Describe(IReadOnlyList<KeyValuePair<string, string>> parameters, int seed) =>
+        string.Join(" ", parameters.Select(p => $"{p.Key}={p.Value}")) + $" seed={seed}";
 }

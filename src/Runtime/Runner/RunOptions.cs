@@ -10,4 +10,26 @@ public sealed record RunOptions(
     string? DataFolder,
     string Device,
     int Threads,
-    bool RetryFailed);
+    bool RetryFailed)
+{
+    /// <summary>Worker processes at once; the CPU threads are divided between them unless <see cref="Threads"/> is given.</summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>A trial's worker is killed and the trial failed after this long; null for no limit.</summary>
+    public TimeSpan? TrialTimeout { get; init; }
+
+    /// <summary>A running trial whose heartbeat is older than this is presumed abandoned and is run again.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker refreshes its heartbeat and progress in the store.</summary>
+    public TimeSpan HeartbeatEvery { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where trials keep their initial and final weights (<c>{folder}/{experiment}/{trial id}/</c>); null to keep none.</summary>
+    public string? WeightsFolder { get; init; }
+
+    /// <summary>Live terminal view (true), line-by-line (false), or decide from <see cref="Console.IsOutputRedirected"/> (null).</summary>
+    public bool? Live { get; init; }
+
+    /// <summary>Threads each worker gives TorchSharp.</summary>
+    public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
+}

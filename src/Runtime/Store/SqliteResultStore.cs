@@ -12,7 +12,10 @@ namespace Declarative.Runtime.Store;
 /// </summary>
 public sealed class SqliteResultStore : IResultStore
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>Seconds since 1970 on the database's clock (one clock for every runner on the store).</summary>
+    private const string Now = "((julianday('now') - 2440587.5) * 86400.0)";
     private readonly SqliteConnection _connection;
 
     public SqliteResultStore(string path)
@@ -65,31 +68,49 @@ public sealed class SqliteResultStore : IResultStore
     {
         if (Version() == SchemaVersion) return;
 
+        // BEGIN IMMEDIATE: two runners opening a new store at once migrate it one after the other.
+        using var transaction = _connection.BeginTransaction();
+        var version = Convert.ToInt32(Scalar("PRAGMA user_version;", transaction), CultureInfo.InvariantCulture);
+        if (version == SchemaVersion) return;
+        if (version < 1)
+            Execute("""
+                CREATE TABLE IF NOT EXISTS experiments (
+                    name TEXT PRIMARY KEY,
+                    summary TEXT NOT NULL,
+                    declaration TEXT NOT NULL,
+                    axes TEXT NOT NULL,
+                    columns TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS trials (
+                    id TEXT PRIMARY KEY,
+                    experiment TEXT NOT NULL,
+                    budget TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    parameters TEXT NOT NULL,
+                    ordinal INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    steps INTEGER NOT NULL DEFAULT 0,
+                    seconds REAL NOT NULL DEFAULT 0,
+                    host TEXT,
+                    error TEXT,
+                    started_at TEXT,
+                    finished_at TEXT);
+                CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment, ordinal);
+                """, transaction);
+        // Version 2: claims. lease is the fencing token of the current attempt, runner the process
+        // holding it, heartbeat (seconds since 1970, database clock) its last sign of life, and
+        // progress_step/total_steps/loss what the live view shows.
         Execute("""
-            CREATE TABLE IF NOT EXISTS experiments (
-                name TEXT PRIMARY KEY,
-                summary TEXT NOT NULL,
-                declaration TEXT NOT NULL,
-                axes TEXT NOT NULL,
-                columns TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS trials (
-                id TEXT PRIMARY KEY,
-                experiment TEXT NOT NULL,
-                budget TEXT NOT NULL,
-                seed INTEGER NOT NULL,
-                parameters TEXT NOT NULL,
-                ordinal INTEGER NOT NULL,
-                status TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                steps INTEGER NOT NULL DEFAULT 0,
-                seconds REAL NOT NULL DEFAULT 0,
-                host TEXT,
-                error TEXT,
-                started_at TEXT,
-                finished_at TEXT);
-            CREATE INDEX IF NOT EXISTS trials_by_experiment ON trials(experiment, ordinal);
-            PRAGMA user_version = 1;
-            """);
+            ALTER TABLE trials ADD COLUMN lease TEXT;
+            ALTER TABLE trials ADD COLUMN runner TEXT;
+            ALTER TABLE trials ADD COLUMN heartbeat REAL;
+            ALTER TABLE trials ADD COLUMN progress_step INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE trials ADD COLUMN total_steps INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE trials ADD COLUMN loss REAL;
+            CREATE INDEX IF NOT EXISTS trials_by_status ON trials(experiment, budget, status, ordinal);
+            PRAGMA user_version = 2;
+            """, transaction);
+        transaction.Commit();
     }
 
     public void EnsureExperiment(IExperimentDefinition experiment)
@@ -151,13 +172,24 @@ public sealed class SqliteResultStore : IResultStore
         transaction.Commit();
     }
 
+    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error";
+
     public IReadOnlyList<TrialRecord> Trials(string experiment)
     {
-        using var command = Command("""
-            SELECT id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error
-            FROM trials WHERE experiment = $experiment ORDER BY budget, ordinal, id;
-            """);
+        using var command = Command($"SELECT {TrialColumns} FROM trials WHERE experiment = $experiment ORDER BY budget, ordinal, id;");
         command.Parameters.AddWithValue("$experiment", experiment);
+        return ReadTrials(command);
+    }
+
+    public TrialRecord? Trial(string trialId)
+    {
+        using var command = Command($"SELECT {TrialColumns} FROM trials WHERE id = $id;");
+        command.Parameters.AddWithValue("$id", trialId);
+        return ReadTrials(command).SingleOrDefault();
+    }
+
+    private static List<TrialRecord> ReadTrials(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var result = new List<TrialRecord>();
         while (reader.Read())
@@ -174,19 +206,134 @@ public sealed class SqliteResultStore : IResultStore
 
     public void MarkRunning(string trialId, string host)
     {
-        using var command = Command("""
-            UPDATE trials SET status = 'running', attempts = attempts + 1, host = $host, error = NULL,
-                started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $id;
+        using var command = Command($"""
+            UPDATE trials SET status = 'running', attempts = attempts + 1, host = $host, error = NULL, lease = NULL, runner = NULL,
+                heartbeat = {Now}, started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $id;
             """);
         command.Parameters.AddWithValue("$id", trialId);
         command.Parameters.AddWithValue("$host", host);
         command.ExecuteNonQuery();
     }
 
-    public void Complete(string experiment, MetricSchema schema, string trialId, TrialOutcome outcome, IReadOnlyList<IMetricRow> rows, double seconds)
+    public TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter)
+    {
+        var lease = Guid.NewGuid().ToString("N");
+        // BEGIN IMMEDIATE takes the write lock before the subquery reads, so the choice and the
+        // update are one step for every other connection. (PostgreSQL: FOR UPDATE SKIP LOCKED in the subquery.)
+        using var transaction = _connection.BeginTransaction();
+        using var command = Command($"""
+            UPDATE trials SET status = 'running', attempts = attempts + 1, lease = $lease, runner = $runner, host = $host,
+                heartbeat = {Now}, error = CASE WHEN status = 'running' THEN 'previous attempt abandoned (stale heartbeat)' ELSE NULL END,
+                progress_step = 0, total_steps = 0, loss = NULL,
+                started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL
+            WHERE id = (
+                SELECT id FROM trials
+                WHERE experiment = $experiment AND budget = $budget
+                  AND (status = 'pending' OR (status = 'running' AND (heartbeat IS NULL OR heartbeat < {Now} - $stale)))
+                ORDER BY ordinal, id LIMIT 1)
+            RETURNING id, attempts;
+            """);
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$lease", lease);
+        command.Parameters.AddWithValue("$runner", runner);
+        command.Parameters.AddWithValue("$host", host);
+        command.Parameters.AddWithValue("$experiment", experiment);
+        command.Parameters.AddWithValue("$budget", budget.Name);
+        command.Parameters.AddWithValue("$stale", staleAfter.TotalSeconds);
+        TrialClaim? claim = null;
+        using (var reader = command.ExecuteReader())
+            if (reader.Read()) claim = new TrialClaim(reader.GetString(0), experiment, budget.Name, lease, reader.GetInt32(1));
+        transaction.Commit();
+        return claim;
+    }
+
+    public bool Heartbeat(TrialClaim claim, long step, long totalSteps, double? loss)
+    {
+        using var command = Command($"""
+            UPDATE trials SET heartbeat = {Now}, progress_step = $step, total_steps = $total, loss = $loss
+            WHERE id = $id AND lease = $lease AND status = 'running';
+            """);
+        command.Parameters.AddWithValue("$id", claim.TrialId);
+        command.Parameters.AddWithValue("$lease", claim.Lease);
+        command.Parameters.AddWithValue("$step", step);
+        command.Parameters.AddWithValue("$total", totalSteps);
+        command.Parameters.AddWithValue("$loss", loss is { } l && double.IsFinite(l) ? l : DBNull.Value);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public bool Release(string trialId, string lease, string reason)
+    {
+        using var command = Command("""
+            UPDATE trials SET status = 'pending', lease = NULL, runner = NULL, heartbeat = NULL, error = $reason
+            WHERE id = $id AND lease = $lease AND status = 'running';
+            """);
+        command.Parameters.AddWithValue("$id", trialId);
+        command.Parameters.AddWithValue("$lease", lease);
+        command.Parameters.AddWithValue("$reason", reason);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public int ResetFailed(string experiment, Budget budget)
+    {
+        using var command = Command("UPDATE trials SET status = 'pending', lease = NULL, runner = NULL WHERE experiment = $experiment AND budget = $budget AND status = 'failed';");
+        command.Parameters.AddWithValue("$experiment", experiment);
+        command.Parameters.AddWithValue("$budget", budget.Name);
+        return command.ExecuteNonQuery();
+    }
+
+    public IReadOnlyList<RunningTrial> Running(string experiment, Budget budget)
+    {
+        using var command = Command($"""
+            SELECT id, experiment, lease, runner, host, {Now} - coalesce(heartbeat, 0),
+                   (julianday('now') - julianday(started_at)) * 86400.0, progress_step, total_steps, loss
+            FROM trials WHERE experiment = $experiment AND budget = $budget AND status = 'running' ORDER BY ordinal, id;
+            """);
+        command.Parameters.AddWithValue("$experiment", experiment);
+        command.Parameters.AddWithValue("$budget", budget.Name);
+        using var reader = command.ExecuteReader();
+        var result = new List<RunningTrial>();
+        while (reader.Read())
+            result.Add(new RunningTrial(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetDouble(5), reader.IsDBNull(6) ? 0 : reader.GetDouble(6), reader.GetInt64(7), reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetDouble(9)));
+        return result;
+    }
+
+    public void Complete(string experiment, MetricSchema schema, string trialId, TrialOutcome outcome, IReadOnlyList<IMetricRow> rows, double seconds) =>
+        CompleteCore(experiment, schema, trialId, null, outcome, rows, seconds);
+
+    public bool Complete(string experiment, MetricSchema schema, TrialClaim claim, TrialOutcome outcome, IReadOnlyList<IMetricRow> rows, double seconds) =>
+        CompleteCore(experiment, schema, claim.TrialId, claim.Lease, outcome, rows, seconds);
+
+    /// <summary>
+    /// The status update goes first: when a lease is given and no longer holds the trial, nothing
+    /// else is written and the transaction is rolled back, so a superseded attempt leaves no rows.
+    /// </summary>
+    private bool CompleteCore(string experiment, MetricSchema schema, string trialId, string? lease, TrialOutcome outcome, IReadOnlyList<IMetricRow> rows, double seconds)
     {
         var table = MetricTable(experiment);
         using var transaction = _connection.BeginTransaction();
+        using (var update = Command($"""
+            UPDATE trials SET status = $status, steps = $steps, seconds = $seconds, error = $error, progress_step = $steps,
+                heartbeat = {Now}, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            WHERE id = $id {(lease is null ? "" : "AND lease = $lease AND status = 'running'")};
+            """))
+        {
+            update.Transaction = transaction;
+            update.Parameters.AddWithValue("$id", trialId);
+            if (lease is not null) update.Parameters.AddWithValue("$lease", lease);
+            update.Parameters.AddWithValue("$status", outcome.Status.ToString().ToLowerInvariant());
+            update.Parameters.AddWithValue("$steps", outcome.Steps);
+            update.Parameters.AddWithValue("$seconds", seconds);
+            update.Parameters.AddWithValue("$error", (object?)outcome.Message ?? DBNull.Value);
+            if (update.ExecuteNonQuery() != 1)
+            {
+                transaction.Rollback();
+                return false;
+            }
+        }
+
         using (var delete = Command($"DELETE FROM {table} WHERE trial_id = $id;"))
         {
             delete.Transaction = transaction;
@@ -214,33 +361,26 @@ public sealed class SqliteResultStore : IResultStore
                 insert.ExecuteNonQuery();
             }
         }
-
-        using (var update = Command("""
-            UPDATE trials SET status = $status, steps = $steps, seconds = $seconds, error = $error,
-                finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $id;
-            """))
-        {
-            update.Transaction = transaction;
-            update.Parameters.AddWithValue("$id", trialId);
-            update.Parameters.AddWithValue("$status", outcome.Status.ToString().ToLowerInvariant());
-            update.Parameters.AddWithValue("$steps", outcome.Steps);
-            update.Parameters.AddWithValue("$seconds", seconds);
-            update.Parameters.AddWithValue("$error", (object?)outcome.Message ?? DBNull.Value);
-            update.ExecuteNonQuery();
-        }
         transaction.Commit();
+        return true;
     }
 
-    public void Fail(string trialId, string error, double seconds)
+    public void Fail(string trialId, string error, double seconds) => FailCore(trialId, null, error, seconds);
+
+    public bool Fail(TrialClaim claim, string error, double seconds) => FailCore(claim.TrialId, claim.Lease, error, seconds);
+
+    private bool FailCore(string trialId, string? lease, string error, double seconds)
     {
-        using var command = Command("""
-            UPDATE trials SET status = 'failed', error = $error, seconds = $seconds,
-                finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $id;
+        using var command = Command($"""
+            UPDATE trials SET status = 'failed', error = $error, seconds = $seconds, heartbeat = {Now},
+                finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            WHERE id = $id {(lease is null ? "" : "AND lease = $lease AND status = 'running'")};
             """);
         command.Parameters.AddWithValue("$id", trialId);
+        if (lease is not null) command.Parameters.AddWithValue("$lease", lease);
         command.Parameters.AddWithValue("$error", error);
         command.Parameters.AddWithValue("$seconds", seconds);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery() == 1;
     }
 
     public IReadOnlyList<MetricSample> Rows(string experiment, MetricSchema schema)
@@ -302,9 +442,10 @@ public sealed class SqliteResultStore : IResultStore
         command.ExecuteNonQuery();
     }
 
-    private object? Scalar(string sql)
+    private object? Scalar(string sql, SqliteTransaction? transaction = null)
     {
         using var command = Command(sql);
+        command.Transaction = transaction;
         return command.ExecuteScalar();
     }
 }

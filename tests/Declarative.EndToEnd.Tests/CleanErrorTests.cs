@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+
+namespace Declarative.EndToEnd.Tests;
+
+/// <summary>Mistakes a user can make stop the runner with a message naming the thing, a non-zero exit code, and nothing deleted.</summary>
+public sealed class CleanErrorTests : IDisposable
+{
+    private readonly Sandbox _box = new();
+
+    public void Dispose() => _box.Dispose();
+
+    [Theory]
+    [InlineData("--parallel", "0", "--parallel")]
+    [InlineData("--trial-timeout", "-1", "--trial-timeout")]
+    [InlineData("--budget", "huge", "huge")]
+    [InlineData("--no-such-option", "1", "--no-such-option")]
+    public void A_bad_option_is_named_and_the_exit_code_is_not_zero(string option, string value, string named)
+    {
+        var (exit, output) = FakesProcess.Run(_box.Folder, null, _box.RunArgs("Steady", option, value));
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(named, output);
+        Assert.False(File.Exists(_box.Store));
+    }
+
+    [Fact]
+    public void An_unknown_experiment_lists_the_known_ones()
+    {
+        var (exit, output) = FakesProcess.Run(_box.Folder, null, _box.RunArgs("Stedy"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Stedy", output);
+        Assert.Contains("Known experiments: Mixed, Steady", output);
+    }
+
+    [Fact]
+    public void An_unwritable_reports_folder_stops_the_run_before_any_trial()
+    {
+        var blocker = Path.Combine(_box.Folder, "a-file");
+        File.WriteAllText(blocker, "not a folder");
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, _box.Environment(), ["run", "--filter", "Steady", "--store", _box.Store, "--reports", Path.Combine(blocker, "reports"), "--progress", "plain"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--reports", output);
+        Assert.Contains("not writable", output);
+        Assert.Empty(_box.LogLines());
+        Assert.Equal("not a folder", File.ReadAllText(blocker));
+    }
+
+    [Fact]
+    public void A_store_from_a_newer_schema_is_refused_and_left_as_it_is()
+    {
+        using (var connection = new SqliteConnection($"Data Source={_box.Store};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE precious(x); INSERT INTO precious VALUES (42); PRAGMA user_version = 99;";
+            command.ExecuteNonQuery();
+        }
+        var before = File.ReadAllBytes(_box.Store);
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, _box.Environment(), _box.RunArgs("Steady"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("schema version 99", output);
+        Assert.Equal(before, File.ReadAllBytes(_box.Store));
+        Assert.Empty(_box.LogLines());
+    }
+
+    [Fact]
+    public void A_corrupt_store_is_reported_and_kept()
+    {
+        File.WriteAllText(_box.Store, "somebody's notes, not a database");
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, _box.Environment(), _box.RunArgs("Steady"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(_box.Store, output);
+        Assert.Equal("somebody's notes, not a database", File.ReadAllText(_box.Store));
+    }
+}
