@@ -56,6 +56,31 @@ public sealed class GeneratedLoopTests
         Assert.Equal(RunOnce(), RunOnce());
     }
 
+    [Fact]
+    public void Generated_loop_keeps_initial_final_and_declared_checkpoint_weights()
+    {
+        var source = Samples.Grid.Replace("[Sgd]", "[Sgd]\n[Checkpoints(Every = 8)]");
+        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(source));
+        var definition = (IExperimentDefinition)Activator.CreateInstance(assembly.GetType("Sample.Grid+Definition")!)!;
+        var trial = definition.Trials(Budget.Smoke).Single(t => t.Parameters[1].Value == "16" && t.Parameters[0].Value == "0.1");
+        var root = Directory.CreateTempSubdirectory("declarative-weights-").FullName;
+        try
+        {
+            using var data = new DataCatalog();
+            data.Register("FashionMNIST", SyntheticData(seed: 1));
+            var weights = Runtime.Weights.TrialWeights.For(root, definition.Name, trial);
+            definition.Run(trial, new TrialContext(CPU, data, new BufferedMetricSink()) { Weights = weights });
+
+            var saved = Directory.GetDirectories(weights.Folder).Select(Path.GetFileName).Order().ToArray();
+            Assert.Equal(["final", "initial", "step-00000008", "step-00000016"], saved);
+            Assert.True(File.Exists(Path.Combine(weights.Folder, "final", "manifest.json")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>Two Gaussian blobs per class in 784 dimensions: a task an MLP learns in a few steps.</summary>
     internal static ClassificationData SyntheticData(int seed)
     {

@@ -236,6 +236,7 @@ namespace Declarative.Generators.Experiments
                 {
                     w.Line($"using var setup = {Experiments}.TrialSetup.Create(SpecFor(trial), context);");
                     w.Line("var loop = setup.Loop;");
+                    w.Line("context.Weights?.Save(setup.Model, \"initial\", 0);");
                     for (var i = 0; i < model.Tracks.Count; i++)
                         w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
                     foreach (var c in columns)
@@ -256,8 +257,16 @@ namespace Declarative.Generators.Experiments
                         var values = string.Concat(columns.Select(c => ", " + Local(c.Name) + "Value"));
                         w.Line($"if ({anyDue}) context.Sink.Write(new Metrics(state.Step, state.Epoch{values}));");
                         w.Line("context.OnStep?.Invoke(state.Step, state.TotalSteps);");
-                        w.Line($"if (!loop.LossIsFinite(out var loss)) return {Experiments}.TrialOutcome.Diverged(state.Step, loss);");
+                        if (model.CheckpointEvery > 0)
+                            w.Line($"if (context.Weights is {{ }} weights && state.Step % {model.CheckpointEvery} == 0) weights.Save(setup.Model, global::Declarative.Runtime.Weights.TrialWeights.Checkpoint(state.Step), state.Step);");
+                        w.Line("if (!loop.LossIsFinite(out var loss))");
+                        using (w.Braces())
+                        {
+                            w.Line("context.Weights?.Save(setup.Model, \"final\", state.Step);");
+                            w.Line($"return {Experiments}.TrialOutcome.Diverged(state.Step, loss);");
+                        }
                     }
+                    w.Line("context.Weights?.Save(setup.Model, \"final\", loop.State.Step);");
                     w.Line($"return {Experiments}.TrialOutcome.Done(loop.State.Step);");
                 }
                 w.Line();

@@ -95,6 +95,11 @@ namespace Declarative.Generators.Experiments
                         ? Member("PenaltyCoefficient", SpecialType.System_Double, Literal(Named(gp, "Coefficient") as double? ?? 0.0))
                         : null;
 
+                    var checkpoints = Find(attributes, "CheckpointsAttribute");
+                    var checkpointEvery = Named(checkpoints, "Every") as int? ?? 0;
+                    if (checkpoints is not null && checkpointEvery <= 0)
+                        Report(DiagnosticDescriptors.BadBudget, Location(checkpoints), "[Checkpoints] Every", _name, Literal(checkpointEvery), "a positive number of steps");
+
                     var tracks = new List<TrackModel>();
                     foreach (var track in attributes.Where(a => IsDsl(a, "TrackAttribute")))
                         if (ParseTrack(track, dataModel) is { } parsed) tracks.Add(parsed);
@@ -139,6 +144,7 @@ namespace Declarative.Generators.Experiments
                         penalty,
                         parameters.ToEquatableArray(),
                         exclusion is not null,
+                        checkpointEvery,
                         tracks.ToEquatableArray(),
                         claims.ToEquatableArray()));
                 }

@@ -23,6 +23,7 @@ namespace Declarative.Generators.Model
         string? GradientPenalty,
         EquatableArray<ParameterModel> Parameters,
         bool HasExclusion,
+        int CheckpointEvery,
         EquatableArray<TrackModel> Tracks,
         EquatableArray<string> Claims);
 
