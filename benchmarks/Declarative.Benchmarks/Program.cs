@@ -3,11 +3,13 @@ using Declarative.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "instruments" => InstrumentCost.Run(args.Skip(1).ToArray()),
+    "crosscheck" => CrossCheck.Run(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
+    Console.Error.WriteLine("usage: Declarative.Benchmarks crosscheck --trial <weights folder of a trial> [--out dir] (then tools/crosscheck_pytorch.py)");
     Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--threads 2] [--repeats 5] [--calls 3] [--totals-only | --light-only]");
     return 2;
 }
