@@ -15,6 +15,41 @@ public sealed class GeneratedSourceTests
     }
 
     [Fact]
+    public void Generated_variant_experiment_source_matches_snapshot()
+    {
+        var result = GeneratorHarness.Run(Samples.Variants);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Empty(result.CompilerErrors);
+        Snapshot.Match(result.Source("Sample.Variants.Experiment.g.cs"));
+    }
+
+    [Fact]
+    public void Generated_linked_and_excluded_sweep_source_matches_snapshot()
+    {
+        var result = GeneratorHarness.Run("""
+            namespace Sample;
+            using Declarative;
+
+            /// <summary>Learning rate and batch size along lines of constant ratio, crossed with log-spaced label noise.</summary>
+            [Experiment(Steps = 100, Seeds = 2)]
+            [FashionMnist(TrainSubset = 1_000)]
+            [Track(Instruments.TestAccuracy, AtEnd = true)]
+            public partial record Lines(
+                [Values(0.01, 0.04, 0.16), Linked("line")] double LearningRate,
+                [Values(32, 128, 512), Linked("line")] int BatchSize,
+                [RandomSample(0.0, 0.3, 2, Seed = 3)] double LabelNoise)
+            {
+                public bool Excluded => BatchSize == 512 && LabelNoise > 0.2;
+            }
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Empty(result.CompilerErrors);
+        Snapshot.Match(result.Source("Sample.Lines.Experiment.g.cs"));
+    }
+
+    [Fact]
     public void Generated_catalogue_matches_snapshot()
     {
         var result = GeneratorHarness.Run(Samples.Grid, """

@@ -25,4 +25,27 @@ internal static class Samples
             public double Ratio => LearningRate / BatchSize;
         }
         """;
+
+    /// <summary>A record that uses the training variants, linked-free sweeps of an enum and a range, derived members.</summary>
+    public const string Variants = """
+        namespace Sample;
+        using Declarative;
+
+        /// <summary>Optimizers with label noise, ghost batch norm, a cosine schedule with warm-up and the gradient penalty.</summary>
+        [Experiment(Updates = 12, Seeds = 1)]
+        [GaussianMixture(Classes = 4, Dimensions = 16, Train = 256, Test = 128)]
+        [Mlp(32, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 8)]
+        [AnyOptimizer(LearningRate = 0.05)]
+        [LearningRateSchedule(ScheduleKind.Cosine, WarmupSteps = 3)]
+        [GradientPenalty(Coefficient = 0.01)]
+        [Track(Instruments.BatchLoss, Every = 4)]
+        [Track(Instruments.TestAccuracy | Instruments.TrainLoss, AtEnd = true)]
+        public partial record Variants(
+            [Values(OptimizerKind.Nesterov, OptimizerKind.AdamW, OptimizerKind.RAdam)] OptimizerKind Optimizer,
+            [LinearRange(0.0, 0.2, 2)] double LabelNoise)
+        {
+            public int BatchSize => 32;
+            public double Momentum => 0.9;
+        }
+        """;
 }

@@ -7,32 +7,11 @@ namespace Declarative.Generators.Tests;
 /// <summary>A record that uses the training variants compiles, expands and trains end to end through the generated code.</summary>
 public sealed class VariantLoopTests
 {
-    private const string Variants = """
-        namespace Sample;
-        using Declarative;
-
-        /// <summary>Optimizers with label noise, ghost batch norm, a cosine schedule with warm-up and the gradient penalty.</summary>
-        [Experiment(Updates = 12, Seeds = 1)]
-        [GaussianMixture(Classes = 4, Dimensions = 16, Train = 256, Test = 128)]
-        [Mlp(32, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 8)]
-        [AnyOptimizer(LearningRate = 0.05)]
-        [LearningRateSchedule(ScheduleKind.Cosine, WarmupSteps = 3)]
-        [GradientPenalty(Coefficient = 0.01)]
-        [Track(Instruments.BatchLoss, Every = 4)]
-        [Track(Instruments.TestAccuracy | Instruments.TrainLoss, AtEnd = true)]
-        public partial record Variants(
-            [Values(OptimizerKind.Nesterov, OptimizerKind.AdamW, OptimizerKind.RAdam)] OptimizerKind Optimizer,
-            [LinearRange(0.0, 0.2, 2)] double LabelNoise)
-        {
-            public int BatchSize => 32;
-            public double Momentum => 0.9;
-        }
-        """;
 
     [Fact]
     public void Every_variant_trial_trains_for_the_declared_updates()
     {
-        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(Variants));
+        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(Samples.Variants));
         var definition = (IExperimentDefinition)Activator.CreateInstance(assembly.GetType("Sample.Variants+Definition")!)!;
         var trials = definition.Trials(Budget.Full);
         Assert.Equal(6, trials.Count);
@@ -54,7 +33,7 @@ public sealed class VariantLoopTests
     [Fact]
     public void The_spec_carries_the_trial_values()
     {
-        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(Variants));
+        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(Samples.Variants));
         var type = assembly.GetType("Sample.Variants")!;
         var definition = (IExperimentDefinition)Activator.CreateInstance(assembly.GetType("Sample.Variants+Definition")!)!;
         var trial = definition.Trials(Budget.Full)[5];
