@@ -7,7 +7,7 @@ namespace Declarative.Experiments;
 /// smaller batch.
 /// </summary>
 [Experiment(Epochs = 1, Seeds = 2)]
-[Smoke(Steps = 200, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
+[Smoke(Steps = 100, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
 [FashionMnist]
 [Mlp(256, 256)]
 [Sgd]

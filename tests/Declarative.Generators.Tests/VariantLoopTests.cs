@@ -40,7 +40,10 @@ public sealed class VariantLoopTests
         var spec = (Runtime.Experiments.Specs.TrialSpec)type.GetMethod("SpecFor")!.Invoke(null, [trial])!;
 
         Assert.Equal(OptimizerKind.RAdam, spec.Optimizer.Kind);
-        Assert.Equal(0.9, spec.Optimizer.Momentum);
+        Assert.Equal(0.0, spec.Optimizer.Momentum); // RAdam takes no momentum
+        var nesterov = (Runtime.Experiments.Specs.TrialSpec)type.GetMethod("SpecFor")!.Invoke(null, [definition.Trials(Budget.Full)[0]])!;
+        Assert.Equal(OptimizerKind.Nesterov, nesterov.Optimizer.Kind);
+        Assert.Equal(0.9, nesterov.Optimizer.Momentum);
         Assert.Equal(32, spec.Optimizer.BatchSize);
         Assert.Equal(0.2, spec.Data.LabelNoise);
         Assert.Equal(Normalization.GhostBatchNorm, spec.Model.Normalization);

@@ -269,7 +269,10 @@ namespace Declarative.Generators.Experiments
                         new("LearningRate", Member("LearningRate", SpecialType.System_Double, Literal(lr))!),
                         new("BatchSize", Member("BatchSize", SpecialType.System_Int32, Literal(Named(attribute, "BatchSize") as int? ?? 128))!),
                         new("WeightDecay", Member("WeightDecay", SpecialType.System_Double, Literal(decay))!),
-                        new("Momentum", Member("Momentum", SpecialType.System_Double, Literal(momentum))!),
+                        new("Momentum", declared == "AnyOptimizer"
+                            // the momentum setting applies to the momentum kinds only; plain SGD and the Adam family ignore it
+                            ? $"{kind} is global::Declarative.OptimizerKind.Momentum or global::Declarative.OptimizerKind.Nesterov ? {Member("Momentum", SpecialType.System_Double, Literal(momentum))} : 0d"
+                            : Member("Momentum", SpecialType.System_Double, Literal(momentum))!),
                         new("Beta1", Member("Beta1", SpecialType.System_Double, Literal(Named(attribute, "Beta1") as double? ?? 0.9))!),
                         new("Beta2", Member("Beta2", SpecialType.System_Double, Literal(Named(attribute, "Beta2") as double? ?? 0.999))!),
                         new("Epsilon", Member("Epsilon", SpecialType.System_Double, Literal(Named(attribute, "Epsilon") as double? ?? 1e-8))!),
