@@ -30,6 +30,9 @@ public sealed record RunOptions(
     /// <summary>Live terminal view (true), line-by-line (false), or decide from <see cref="Console.IsOutputRedirected"/> (null).</summary>
     public bool? Live { get; init; }
 
+    /// <summary>Run the trials as a Slurm job array instead of local workers; null to run them here.</summary>
+    public SlurmOptions? Slurm { get; init; }
+
     /// <summary>Threads each worker gives TorchSharp.</summary>
     public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
 }
