@@ -177,6 +177,7 @@ public static class Cli
                 TrialTimeout = parse.GetValue(trialTimeout) is > 0 and var t ? TimeSpan.FromSeconds(t) : null,
                 StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
                 WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
+                PollEvery = TimeSpan.FromSeconds(1),
             };
             return new ExperimentRunner(Console.Out).Drain(catalog, options);
         }));

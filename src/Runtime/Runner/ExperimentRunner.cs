@@ -125,7 +125,7 @@ public sealed class ExperimentRunner(TextWriter log)
                     while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claim) Start(claim, sink);
                     if (_active.Count == 0 && (DataError is not null || !AnyRunningElsewhere())) break;
                     sink.Update(Progress());
-                    Thread.Sleep(100);
+                    Thread.Sleep(options.PollEvery);
                 }
                 sink.Update(Progress());
             }
