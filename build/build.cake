@@ -1,13 +1,16 @@
 // The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export.
 // RunExperiments: --budget, --filter, --parallel N, --threads N, --trial-timeout S, --stale-after S, --retry-failed,
-// --keep-weights [--weights folder], --progress auto|live|plain, --device, --data, --store, --reports.
+// --keep-weights [--weights folder], --progress auto|live|plain, --device, --data, --store, --reports,
+// --executor local|slurm with --array-tasks N, --partition P, --time-limit T, --cpus-per-task C,
+// --sbatch-args="...", --slurm-logs folder (docs/scale-out.md).
+// --store is a SQLite file or a PostgreSQL URI/connection string; without it, $DECLARATIVE_STORE, else artifacts/results.db.
 // Options are passed through as --name=value (build.sh also accepts --name value).
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var budget = Argument("budget", "smoke");
 var filter = Argument("filter", "");
-var store = Argument("store", "artifacts/results.db");
+var store = Argument("store", "");
 var reports = Argument("reports", "artifacts/reports");
 var data = Argument("data", "");
 var threads = Argument("threads", "0");
@@ -21,7 +24,14 @@ var weights = Argument("weights", "artifacts/weights");
 var progress = Argument("progress", "auto");
 var experiment = Argument("experiment", "");
 var output = Argument("output", "");
-var testFilter = Argument("test-filter", "Category!=Slow");
+var testFilter = Argument("test-filter", "Category!=Slow&Category!=ScaleOut");
+var executor = Argument("executor", "local");
+var arrayTasks = Argument("array-tasks", "4");
+var partition = Argument("partition", "");
+var timeLimit = Argument("time-limit", "");
+var cpusPerTask = Argument("cpus-per-task", "1");
+var sbatchArgs = Argument("sbatch-args", "");
+var slurmLogs = Argument("slurm-logs", "artifacts/slurm");
 var torchBackend = Argument("torch-backend", "cpu");
 
 var root = MakeAbsolute(Directory(".."));
@@ -30,6 +40,9 @@ var experimentsDll = root.CombineWithFilePath($"experiments/bin/{configuration}/
 
 // Paths on the command line are relative to the repository root, where ./build.sh runs.
 string FromRoot(string path) => System.IO.Path.GetFullPath(path, root.FullPath);
+
+// A PostgreSQL store is a URI or a connection string, not a path.
+bool IsServerStore(string location) => location.Contains("://") || location.Contains("=");
 
 DotNetMSBuildSettings MsBuild() => new DotNetMSBuildSettings().WithProperty("TorchBackend", torchBackend);
 
@@ -46,7 +59,7 @@ Task("Compile")
 });
 
 Task("Test")
-    .Description("Runs the test suite (slow tests excluded unless --test-filter is given).")
+    .Description("Runs the test suite (slow and scale-out tests excluded unless --test-filter is given).")
     .IsDependentOn("Compile")
     .Does(() =>
 {
@@ -64,8 +77,8 @@ void RunExperimentsCommand(string verb, IEnumerable<string> extra)
     var args = new ProcessArgumentBuilder()
         .Append(verb)
         .AppendSwitchQuoted("--budget", " ", budget)
-        .AppendSwitchQuoted("--store", " ", FromRoot(store))
         .AppendSwitchQuoted("--reports", " ", FromRoot(reports));
+    if (!string.IsNullOrWhiteSpace(store)) args.AppendSwitchQuoted("--store", " ", IsServerStore(store) ? store : FromRoot(store));
     if (!string.IsNullOrWhiteSpace(filter)) args.AppendSwitchQuoted("--filter", " ", filter);
     foreach (var e in extra) args.Append(e);
     var exit = StartProcess("dotnet", new ProcessSettings
@@ -89,6 +102,14 @@ Task("RunExperiments")
     if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + FromRoot(data) + "\"");
     if (retryFailed) extra.Add("--retry-failed");
     if (keepWeights) extra.AddRange(new[] { "--keep-weights", "--weights \"" + FromRoot(weights) + "\"" });
+    if (executor == "slurm")
+    {
+        extra.AddRange(new[] { "--executor slurm", "--array-tasks " + arrayTasks, "--cpus-per-task " + cpusPerTask, "--slurm-logs \"" + FromRoot(slurmLogs) + "\"" });
+        if (!string.IsNullOrWhiteSpace(partition)) extra.Add("--partition \"" + partition + "\"");
+        if (!string.IsNullOrWhiteSpace(timeLimit)) extra.Add("--time-limit \"" + timeLimit + "\"");
+        if (!string.IsNullOrWhiteSpace(sbatchArgs)) extra.Add(new ProcessArgumentBuilder().AppendSwitchQuoted("--sbatch-args", " ", sbatchArgs).Render());
+    }
+    else if (executor != "local") throw new CakeException($"--executor '{executor}' is unknown: use local (default) or slurm.");
     RunExperimentsCommand("run", extra);
 });
 
@@ -104,13 +125,10 @@ Task("Export")
 {
     if (string.IsNullOrWhiteSpace(experiment) || string.IsNullOrWhiteSpace(output))
         throw new CakeException("Export needs --experiment <Name> and --output <file.csv>.");
-    var exit = StartProcess("dotnet", new ProcessSettings
-    {
-        Arguments = new ProcessArgumentBuilder().AppendQuoted(experimentsDll.FullPath).Append("export")
-            .AppendSwitchQuoted("--experiment", " ", experiment).AppendSwitchQuoted("--output", " ", FromRoot(output))
-            .AppendSwitchQuoted("--store", " ", FromRoot(store)),
-        WorkingDirectory = root,
-    });
+    var exportArgs = new ProcessArgumentBuilder().AppendQuoted(experimentsDll.FullPath).Append("export")
+        .AppendSwitchQuoted("--experiment", " ", experiment).AppendSwitchQuoted("--output", " ", FromRoot(output));
+    if (!string.IsNullOrWhiteSpace(store)) exportArgs.AppendSwitchQuoted("--store", " ", IsServerStore(store) ? store : FromRoot(store));
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = exportArgs, WorkingDirectory = root });
     if (exit != 0) throw new CakeException(exit, $"The experiments' `export` command failed with exit code {exit} (its message is above).");
 });
 

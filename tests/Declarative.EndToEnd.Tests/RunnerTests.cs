@@ -43,7 +43,7 @@ public sealed class RunnerTests : IDisposable
     {
         var environment = _box.Environment(steps: 4, stepMs: 10);
 
-        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--parallel", "2", "--threads", "1", "--trial-timeout", "4"));
+        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--parallel", "2", "--threads", "1", "--trial-timeout", "20")); // generous: a worker's start-up (TorchSharp, the data) counts against it on a loaded machine
 
         Assert.True(exit == 3, output); // some trials failed
         var status = _box.Query("SELECT parameters, status, coalesce(error, '') FROM trials WHERE experiment = 'Mixed'")
@@ -63,7 +63,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("diverged", report);
 
         // Failed trials stay failed on a re-run, and run again only when asked.
-        var again = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--trial-timeout", "4"));
+        var again = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--trial-timeout", "20")); // generous: a worker's start-up (TorchSharp, the data) counts against it on a loaded machine
         Assert.Contains("0 to run", again.Output);
         var retry = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--retry-failed", "--trial-timeout", "1", "--parallel", "3"));
         Assert.Contains("3 failed trial(s) retried", retry.Output);

@@ -15,7 +15,7 @@ public static class Cli
     {
         var filter = new Option<string[]>("--filter") { Description = "Experiment names to run (default: all). Separate with commas or repeat the option.", AllowMultipleArgumentsPerToken = true };
         var budget = new Option<string>("--budget") { Description = "smoke (default: a quick check of the machinery) or full (answers the question).", DefaultValueFactory = _ => "smoke" };
-        var storeOption = new Option<string>("--store") { Description = "SQLite file holding the results.", DefaultValueFactory = _ => Path.Combine("artifacts", "results.db") };
+        var storeOption = new Option<string>("--store") { Description = $"Where the results live: a SQLite file, or PostgreSQL as postgres://user@host:port/db or Host=...;Database=... (default: ${StoreFactory.EnvironmentVariable}, else artifacts/results.db).", DefaultValueFactory = _ => StoreFactory.DefaultLocation };
         var output = new Option<string>("--reports") { Description = "Folder for the markdown reports.", DefaultValueFactory = _ => Path.Combine("artifacts", "reports") };
         var dataFolder = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default: ${FashionMnist.EnvironmentVariable}, else {FashionMnist.DefaultFolder})." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
@@ -28,6 +28,22 @@ public static class Cli
         var weightsFolder = new Option<string>("--weights") { Description = "Folder for kept weights.", DefaultValueFactory = _ => Path.Combine("artifacts", "weights") };
         var progress = new Option<string>("--progress") { Description = "auto (live view on a terminal, lines otherwise), live or plain.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "live", "plain");
+        var executor = new Option<string>("--executor") { Description = "local (worker processes here, default) or slurm (one job array whose tasks claim trials from the store).", DefaultValueFactory = _ => "local" };
+        executor.AcceptOnlyFromAmong("local", "slurm");
+        var arrayTasks = new Option<int>("--array-tasks") { Description = "Slurm: tasks in the job array (sbatch --array=0-(N-1)).", DefaultValueFactory = _ => 4 };
+        var partition = new Option<string?>("--partition") { Description = "Slurm: partition (default: the cluster's default)." };
+        var timeLimit = new Option<string?>("--time-limit") { Description = "Slurm: time limit per array task, e.g. 02:00:00 (default: the partition's)." };
+        var cpusPerTask = new Option<int>("--cpus-per-task") { Description = "Slurm: CPUs per array task; its workers share them as TorchSharp threads.", DefaultValueFactory = _ => 1 };
+        var sbatchArgs = new Option<string?>("--sbatch-args") { Description = "Slurm: more sbatch options, e.g. \"--account=lab --gres=gpu:1\"." };
+        var slurmLogs = new Option<string>("--slurm-logs") { Description = "Slurm: folder for the batch script and the tasks' output (on a file system the nodes can write).", DefaultValueFactory = _ => Path.Combine("artifacts", "slurm") };
+        arrayTasks.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--array-tasks must be at least 1.");
+        });
+        cpusPerTask.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--cpus-per-task must be at least 1.");
+        });
         parallel.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1) result.AddError("--parallel must be at least 1.");
@@ -55,6 +71,7 @@ public static class Cli
         var run = new Command("run", "Run the trials not yet finished, store them, and render the reports.")
         {
             filter, budget, storeOption, output, dataFolder, device, threads, retry, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder, progress,
+            executor, arrayTasks, partition, timeLimit, cpusPerTask, sbatchArgs, slurmLogs,
         };
         run.SetAction(parse => Guard(() =>
         {
@@ -67,6 +84,14 @@ public static class Cli
                 StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
                 WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
                 Live = parse.GetValue(progress) switch { "live" => true, "plain" => false, _ => null },
+                Slurm = parse.GetValue(executor) != "slurm" ? null : new SlurmOptions(parse.GetValue(arrayTasks), parse.GetValue(cpusPerTask))
+                {
+                    Partition = parse.GetValue(partition),
+                    TimeLimit = parse.GetValue(timeLimit),
+                    ExtraArguments = parse.GetValue(sbatchArgs),
+                    LogFolder = parse.GetValue(slurmLogs)!,
+                    WorkersPerTask = parse.GetValue(parallel),
+                },
             };
             return new ExperimentRunner(Console.Out).Run(catalog, options);
         }));
@@ -80,8 +105,8 @@ public static class Cli
             Budget.TryParse(parse.GetValue(budget), out var b);
             var selected = ExperimentRunner.Select(catalog, SplitFilter(parse.GetValue(filter)));
             var path = parse.GetValue(storeOption)!;
-            if (!File.Exists(path)) throw new StoreException($"No store at '{path}': run the experiments first (./build.sh RunExperiments) or name the store with --store.");
-            using var store = new SqliteResultStore(path);
+            StoreFactory.EnsureExists(path, "run the experiments first (./build.sh RunExperiments) or name the store with --store.");
+            using var store = StoreFactory.Open(path);
             new ExperimentRunner(Console.Out).RenderReports(store, selected, b, parse.GetValue(output)!);
             return 0;
         }));
@@ -104,10 +129,10 @@ public static class Cli
         {
             var experiment = ExperimentRunner.Select(catalog, [parse.GetValue(experimentName)!]).Single();
             var path = parse.GetValue(storeOption)!;
-            if (!File.Exists(path)) throw new StoreException($"No store at '{path}': run the experiments first or name the store with --store.");
+            StoreFactory.EnsureExists(path, "run the experiments first or name the store with --store.");
             var file = Path.GetFullPath(parse.GetValue(csvOutput)!);
             ExperimentRunner.EnsureWritable(Path.GetDirectoryName(file)!, "--output");
-            using var store = new SqliteResultStore(path);
+            using var store = StoreFactory.Open(path);
             var temporary = file + ".tmp";
             int rows;
             using (var writer = new StreamWriter(temporary, false, new System.Text.UTF8Encoding(false)))
@@ -136,7 +161,28 @@ public static class Cli
             parse.GetValue(workerDevice)!, parse.GetValue(workerThreads), parse.GetValue(workerWeights),
             TimeSpan.FromMilliseconds(Math.Max(50, parse.GetValue(workerHeartbeat)))))));
 
-        var root = new RootCommand("Declarative experiments: run sweeps, store results, render reports.") { run, report, list, export, worker };
+        // Hidden: each Slurm array task runs this; it claims and runs trials until none is left.
+        var drain = new Command("drain", "Claims and runs trials of the store until none is left (one Slurm array task; used by `run --executor slurm`).")
+        {
+            filter, budget, storeOption, dataFolder, device, threads, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder,
+        };
+        drain.Hidden = true;
+        drain.SetAction(parse => Guard(() =>
+        {
+            Budget.TryParse(parse.GetValue(budget), out var b);
+            var options = new RunOptions(SplitFilter(parse.GetValue(filter)), b, parse.GetValue(storeOption)!, "", parse.GetValue(dataFolder),
+                parse.GetValue(device)!, parse.GetValue(threads), RetryFailed: false)
+            {
+                Parallel = parse.GetValue(parallel),
+                TrialTimeout = parse.GetValue(trialTimeout) is > 0 and var t ? TimeSpan.FromSeconds(t) : null,
+                StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
+                WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
+                PollEvery = TimeSpan.FromSeconds(1),
+            };
+            return new ExperimentRunner(Console.Out).Drain(catalog, options);
+        }));
+
+        var root = new RootCommand("Declarative experiments: run sweeps, store results, render reports.") { run, report, list, export, worker, drain };
         return root.Parse(args).Invoke();
     }
 

@@ -31,7 +31,7 @@ public sealed class ExperimentRunner(TextWriter log)
         if (options.DataFolder is not null && !Directory.Exists(options.DataFolder))
             throw new Data.DataSetException($"The data folder '{options.DataFolder}' given with --data does not exist.");
 
-        using var store = new SqliteResultStore(options.StorePath);
+        using var store = StoreFactory.Open(options.StorePath);
         var total = 0;
         foreach (var experiment in selected)
         {
@@ -45,16 +45,43 @@ public sealed class ExperimentRunner(TextWriter log)
             log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished, {trials.Count - finished} to run" +
                 $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}).");
         }
-        log.WriteLine($"Workers: {options.Parallel} at once, {options.ThreadsPerWorker} thread(s) each{(options.TrialTimeout is { } t ? $", time limit {t.TotalSeconds:F0} s per trial" : "")}. Store: {store.Path}");
+        view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
+        if (options.Slurm is { } slurm)
+        {
+            // The job array's tasks do the work (the hidden `drain` command); this process follows the store.
+            log.WriteLine($"Executor: Slurm, {slurm.ArrayTasks} array task(s) of {slurm.CpusPerTask} CPU(s){(options.TrialTimeout is { } limit ? $", time limit {limit.TotalSeconds:F0} s per trial" : "")}. Store: {StoreFactory.Describe(options.StorePath)}");
+            log.Flush();
+            var code = new SlurmExecutor(log).Run(store, selected, options, total, view);
+            RenderReports(store, selected, options.Budget, options.ReportFolder);
+            return code;
+        }
+        log.WriteLine($"Workers: {options.Parallel} at once, {options.ThreadsPerWorker} thread(s) each{(options.TrialTimeout is { } t ? $", time limit {t.TotalSeconds:F0} s per trial" : "")}. Store: {StoreFactory.Describe(options.StorePath)}");
         log.Flush();
 
-        view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
-        var sweep = new Sweep(store, selected, options, total);
+        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, total);
         view.Run(sweep.Loop);
 
         RenderReports(store, selected, options.Budget, options.ReportFolder);
         if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
         return sweep.FailedHere == 0 ? 0 : 3;
+    }
+
+    /// <summary>
+    /// The hidden <c>drain</c> command, one per Slurm array task: claims and runs the selected
+    /// experiments' trials (already added by the submitting runner) until none is pending and none
+    /// is running elsewhere, so a trial of a task that died is taken over once its heartbeat is stale.
+    /// No reports: the submitting runner renders them.
+    /// </summary>
+    public int Drain(IReadOnlyList<IExperimentDefinition> catalog, RunOptions options)
+    {
+        var selected = Select(catalog, options.Filter);
+        using var store = StoreFactory.Open(options.StorePath);
+        log.WriteLine($"Drain on {RunnerIdentity.Current}: {options.Parallel} worker(s), {options.ThreadsPerWorker} thread(s) each. Store: {StoreFactory.Describe(options.StorePath)}");
+        log.Flush();
+        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, 0);
+        new PlainProgressView(log, TimeSpan.FromSeconds(30)).Run(sweep.Loop);
+        if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
+        return 0;
     }
 
     /// <summary>Fails before any trial runs when an output folder cannot be written, so no work is lost at the end.</summary>
@@ -74,7 +101,7 @@ public sealed class ExperimentRunner(TextWriter log)
     }
 
     /// <summary>One run's loop: reap finished workers, release claims of dead local runners, claim and start trials, show progress.</summary>
-    private sealed class Sweep(SqliteResultStore store, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total)
+    private sealed class Sweep(IResultStore store, string storeLocation, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total)
     {
         private sealed record Active(WorkerProcess Process, TrialClaim Claim, string Label);
 
@@ -98,7 +125,7 @@ public sealed class ExperimentRunner(TextWriter log)
                     while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claim) Start(claim, sink);
                     if (_active.Count == 0 && (DataError is not null || !AnyRunningElsewhere())) break;
                     sink.Update(Progress());
-                    Thread.Sleep(100);
+                    Thread.Sleep(options.PollEvery);
                 }
                 sink.Update(Progress());
             }
@@ -121,7 +148,7 @@ public sealed class ExperimentRunner(TextWriter log)
             var label = Label(claim.Experiment, claim.TrialId);
             var args = new List<string>
             {
-                "worker", "--store", store.Path, "--trial", claim.TrialId, "--lease", claim.Lease,
+                "worker", "--store", storeLocation, "--trial", claim.TrialId, "--lease", claim.Lease,
                 "--device", options.Device, "--threads", options.ThreadsPerWorker.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--heartbeat-ms", ((int)options.HeartbeatEvery.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };

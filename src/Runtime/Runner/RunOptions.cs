@@ -30,6 +30,12 @@ public sealed record RunOptions(
     /// <summary>Live terminal view (true), line-by-line (false), or decide from <see cref="Console.IsOutputRedirected"/> (null).</summary>
     public bool? Live { get; init; }
 
+    /// <summary>How often the loop reaps workers and tries to claim; array tasks poll a shared server, so they use a longer period.</summary>
+    public TimeSpan PollEvery { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Run the trials as a Slurm job array instead of local workers; null to run them here.</summary>
+    public SlurmOptions? Slurm { get; init; }
+
     /// <summary>Threads each worker gives TorchSharp.</summary>
     public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
 }

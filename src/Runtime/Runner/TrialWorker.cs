@@ -22,7 +22,7 @@ internal static class TrialWorker
     public static int Run(IReadOnlyList<IExperimentDefinition> catalog, Options options)
     {
         WatchParent();
-        using var store = new SqliteResultStore(options.StorePath);
+        using var store = StoreFactory.Open(options.StorePath);
         var record = store.Trial(options.TrialId);
         if (record is null)
         {
@@ -44,7 +44,7 @@ internal static class TrialWorker
         long step = 0, total = 0;
         var loss = double.NaN;
         var lossColumn = FirstLossColumn(experiment.Schema);
-        using var beats = new SqliteResultStore(options.StorePath);
+        using var beats = StoreFactory.Open(options.StorePath);
         if (!beats.Heartbeat(claim, 0, 0, null))
         {
             Console.Error.WriteLine($"error: the claim on trial '{record.Id}' is no longer held (another runner took it over).");

@@ -1,0 +1,206 @@
+using Declarative.Runtime.Experiments;
+using Declarative.Runtime.Store;
+using Npgsql;
+
+namespace Declarative.ScaleOut.Tests;
+
+/// <summary>The claim and lease rules of tests/Declarative.Runtime.Tests/Store/ClaimTests.cs, on a real PostgreSQL server.</summary>
+[Trait("Category", "ScaleOut")]
+public sealed class PostgresClaimTests : IDisposable
+{
+    private readonly TestDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    internal sealed record Trial(string Id) : ITrial
+    {
+        public int Seed => 0;
+        public ExperimentSettings Settings { get; } = new(1, 1, 0, 0);
+        public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; } = [new("Index", Id)];
+    }
+
+    internal sealed class Experiment(int count = 3) : IExperimentDefinition
+    {
+        public string Name => "Claims";
+        public string Summary => "Claims on a server store.";
+        public string Declaration => "[Experiment] (test)";
+        public IReadOnlyList<string> Axes => ["Index"];
+        public MetricSchema Schema { get; } = new([new MetricColumn("BatchLoss", "every step"), new MetricColumn("Spectrum", "every step", IsVector: true)]);
+        public IReadOnlyList<Declarative.Runtime.Claims.Claim> Claims => [];
+        public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
+        public IReadOnlyList<ITrial> Trials(Budget budget) => Enumerable.Range(0, count).Select(i => (ITrial)new Trial(((char)('a' + i)).ToString())).ToArray();
+        public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(0);
+    }
+
+    internal sealed record Row(long Step, double Loss, double[]? Spectrum = null) : IMetricRow
+    {
+        public int Epoch => 0;
+        public double? GetValue(int column) => column == 0 ? Loss : null;
+        public double[]? GetVector(int column) => column == 1 ? Spectrum : null;
+    }
+
+    private IResultStore Open(int count = 3)
+    {
+        var store = StoreFactory.Open(_database.ConnectionString);
+        var experiment = new Experiment(count);
+        store.EnsureExperiment(experiment);
+        store.AddTrials(experiment.Name, Budget.Smoke, experiment.Trials(Budget.Smoke));
+        return store;
+    }
+
+    [Fact]
+    public void Claims_from_two_connections_hand_out_each_trial_once_then_none()
+    {
+        using var one = Open();
+        using var two = Open();
+        var fresh = TimeSpan.FromMinutes(1);
+
+        var claims = new[] { one.Claim("Claims", Budget.Smoke, "r1", "h", fresh), two.Claim("Claims", Budget.Smoke, "r2", "h", fresh), one.Claim("Claims", Budget.Smoke, "r1", "h", fresh) };
+
+        Assert.Equal(["a", "b", "c"], claims.Select(c => c!.TrialId));
+        Assert.Null(two.Claim("Claims", Budget.Smoke, "r2", "h", fresh));
+        Assert.All(one.Trials("Claims"), t => Assert.Equal((TrialStatus.Running, 1), (t.Status, t.Attempts)));
+    }
+
+    [Fact]
+    public void Eight_connections_claiming_at_once_never_get_the_same_trial()
+    {
+        using (Open(200)) { }
+        var stores = Enumerable.Range(0, 8).Select(_ => StoreFactory.Open(_database.ConnectionString)).ToArray();
+        try
+        {
+            var claimed = new System.Collections.Concurrent.ConcurrentBag<string>();
+            using var start = new Barrier(stores.Length);
+            var threads = stores.Select((store, i) => new Thread(() =>
+            {
+                start.SignalAndWait();
+                while (store.Claim("Claims", Budget.Smoke, $"r{i}", "h", TimeSpan.FromMinutes(1)) is { } claim) claimed.Add(claim.TrialId);
+            })).ToArray();
+            foreach (var t in threads) t.Start();
+            foreach (var t in threads) t.Join();
+
+            Assert.Equal(200, claimed.Count);
+            Assert.Equal(200, claimed.Distinct().Count());
+            Assert.Equal([1], _database.Query("SELECT DISTINCT attempts FROM trials").Select(r => (int)r[0]));
+        }
+        finally
+        {
+            foreach (var s in stores) s.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_stale_claim_is_taken_over_and_the_old_lease_can_no_longer_write()
+    {
+        using var store = Open();
+        var experiment = new Experiment();
+        var old = store.Claim("Claims", Budget.Smoke, "r1", "h", TimeSpan.FromMinutes(1))!;
+        Thread.Sleep(20);
+
+        var taken = store.Claim("Claims", Budget.Smoke, "r2", "h", TimeSpan.FromMilliseconds(1))!;
+
+        Assert.Equal(old.TrialId, taken.TrialId);
+        Assert.Equal(2, taken.Attempt);
+        Assert.Contains("stale heartbeat", store.Trial(taken.TrialId)!.Error);
+        Assert.False(store.Heartbeat(old, 5, 10, 0.5));
+        Assert.False(store.Complete(experiment.Name, experiment.Schema, old, TrialOutcome.Done(1), [new Row(1, 9)], 1));
+        Assert.False(store.Fail(old, "late", 1));
+        Assert.Empty(store.Rows(experiment.Name, experiment.Schema));
+        Assert.True(store.Heartbeat(taken, 1, 2, 0.5));
+        Assert.Equal((1L, 2L, 0.5), store.Running("Claims", Budget.Smoke).Select(r => (r.Step, r.TotalSteps, r.Loss!.Value)).Single());
+        Assert.True(store.Complete(experiment.Name, experiment.Schema, taken, TrialOutcome.Done(2), [new Row(1, 1), new Row(2, 0.5)], 1));
+        Assert.Equal(2, store.Rows(experiment.Name, experiment.Schema).Count);
+        Assert.False(store.Release(taken.TrialId, taken.Lease, "too late")); // finished trials are not re-queued
+    }
+
+    [Fact]
+    public void A_fresh_heartbeat_keeps_a_claim_a_stale_one_loses_it()
+    {
+        using var store = Open(1);
+        var claim = store.Claim("Claims", Budget.Smoke, "r1", "h", TimeSpan.FromMinutes(1))!;
+        Thread.Sleep(1200);
+        Assert.True(store.Heartbeat(claim, 1, 4, 0.25));
+
+        Assert.Null(store.Claim("Claims", Budget.Smoke, "r2", "h", TimeSpan.FromSeconds(1)));
+        Thread.Sleep(1200);
+        Assert.Equal(claim.TrialId, store.Claim("Claims", Budget.Smoke, "r2", "h", TimeSpan.FromSeconds(1))!.TrialId);
+        Assert.False(store.Heartbeat(claim, 2, 4, 0.2));
+    }
+
+    [Fact]
+    public void Released_and_reset_trials_are_claimed_again()
+    {
+        using var store = Open();
+        var fresh = TimeSpan.FromMinutes(1);
+        var a = store.Claim("Claims", Budget.Smoke, "r1", "h", fresh)!;
+        var b = store.Claim("Claims", Budget.Smoke, "r1", "h", fresh)!;
+        Assert.True(store.Fail(b, "boom", 1));
+        Assert.True(store.Release(a.TrialId, a.Lease, "runner died"));
+
+        Assert.Equal("a", store.Claim("Claims", Budget.Smoke, "r2", "h", fresh)!.TrialId);
+        Assert.Equal("c", store.Claim("Claims", Budget.Smoke, "r2", "h", fresh)!.TrialId);
+        Assert.Null(store.Claim("Claims", Budget.Smoke, "r2", "h", fresh)); // failed trials wait for --retry-failed
+        Assert.Equal(1, store.ResetFailed("Claims", Budget.Smoke));
+        Assert.Equal("b", store.Claim("Claims", Budget.Smoke, "r2", "h", fresh)!.TrialId);
+    }
+
+    [Fact]
+    public void Rows_round_trip_with_vectors_non_finite_values_and_a_repeated_step_keeping_the_last()
+    {
+        using var store = Open(1);
+        var experiment = new Experiment(1);
+        var claim = store.Claim("Claims", Budget.Smoke, "r1", "h", TimeSpan.FromMinutes(1))!;
+
+        Assert.True(store.Complete(experiment.Name, experiment.Schema, claim, TrialOutcome.Done(2),
+            [new Row(1, 1.5, [3, double.NaN, 1]), new Row(2, double.PositiveInfinity), new Row(2, 0.25)], 2.5));
+
+        var rows = store.Rows(experiment.Name, experiment.Schema);
+        Assert.Equal([1L, 2L], rows.Select(r => r.Step));
+        Assert.Equal(1.5, rows[0].GetValue(0));
+        Assert.Equal([3, double.NaN, 1], rows[0].GetVector(1)!);
+        Assert.Equal(0.25, rows[1].GetValue(0));
+        Assert.Null(rows[1].GetVector(1));
+        var record = store.Trial(claim.TrialId)!;
+        Assert.Equal((TrialStatus.Done, 2L, 2.5), (record.Status, record.Steps, record.Seconds));
+    }
+
+    [Fact]
+    public void A_newer_schema_is_refused_and_left_as_it_is()
+    {
+        using (var store = Open(1)) store.MarkRunning("a", "h");
+        _database.Execute("UPDATE declarative_schema SET version = 3;");
+
+        var error = Assert.Throws<StoreException>(() => StoreFactory.Open(_database.ConnectionString));
+
+        Assert.Contains("schema version 3, newer than this build's 2", error.Message);
+        Assert.Equal([3], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+        Assert.Equal(["running"], _database.Query("SELECT status FROM trials").Select(r => (string)r[0]));
+    }
+
+    [Fact]
+    public void Runners_opening_a_new_database_at_once_create_the_schema_once()
+    {
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, 6).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                using var store = StoreFactory.Open(_database.ConnectionString);
+                store.EnsureExperiment(new Experiment());
+            }
+            catch (Exception e) { errors.Add(e); }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+
+        Assert.Empty(errors);
+        Assert.Equal([2], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+    }
+
+    [Fact]
+    public void A_server_that_does_not_answer_gives_a_message_with_the_fix()
+    {
+        var error = Assert.Throws<StoreException>(() => StoreFactory.Open("postgres://nobody@127.0.0.1:1/none?Timeout=2"));
+        Assert.Contains("Cannot open the PostgreSQL store postgres://nobody@127.0.0.1:1/none", error.Message);
+    }
+}
