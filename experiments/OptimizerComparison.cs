@@ -20,6 +20,9 @@ public partial record OptimizerComparison(
     /// <summary>Each optimizer at a learning rate in its usual range: 0.05 for the SGD family, 0.001 for the Adam family.</summary>
     public double LearningRate => Optimizer is OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov ? 0.05 : 0.001;
 
+    /// <summary>AdamW's decoupled weight decay (0.01, its usual default); without it AdamW is Adam. The others train without decay.</summary>
+    public double WeightDecay => Optimizer == OptimizerKind.AdamW ? 0.01 : 0.0;
+
     /// <summary>Momentum converges faster than plain SGD at the same learning rate: lower final training loss.</summary>
     public static Claim MomentumAccelerates =>
         Expect.Less(r => r.Final(m => m.TrainLoss), where: p => p.Optimizer == OptimizerKind.Momentum, than: p => p.Optimizer == OptimizerKind.Sgd);
