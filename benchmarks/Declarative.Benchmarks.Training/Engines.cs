@@ -26,11 +26,12 @@ internal static class Engines
         {
             case "generated": Generated(catalog, batch, epochs, threads); break;
             case "handwritten": Handwritten(catalog, batch, epochs, threads); break;
+            case "before": Before(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
             case "packed": Packed(catalog, batch, seeds, threads); break;
             case "profile": Profile.Run(catalog, batch, threads); break;
-            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, handwritten, gemm, unpacked, packed or profile."); return 2;
+            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, before, handwritten, gemm, unpacked, packed or profile."); return 2;
         }
         return 0;
     }
@@ -66,6 +67,51 @@ internal static class Engines
                 Emit("generated", batch, threads, state.Epoch, seconds, state.StepsPerEpoch, state.BatchLoss.to_type(ScalarType.Float64).item<double>());
                 watch.Restart();
             }
+        }
+    }
+
+    /// <summary>
+    /// The generated loop's step as it was before this work (commit fdad943): TorchSharp's per-parameter SGD,
+    /// model.train() and the optimizer's learning rate read every step, the loss read back to the host
+    /// every step for the divergence check. Same data, seed, shuffles and model as <see cref="Generated"/>.
+    /// </summary>
+    private static void Before(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var data = catalog.FashionMnist(0, 0, CPU);
+        Runtime.Training.Seeding.ForTrial(0);
+        using var model = Runtime.Models.Mlp.Create(784, Hidden, 10, CPU);
+        using var optimizer = optim.SGD(model.parameters(), LearningRate);
+        var steps = data.TrainCount / batch;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var generator = new Generator((ulong)(0 * 1_000_003 + epoch + 1));
+            using var permutation = randperm(data.TrainCount, generator: generator);
+            using var xs = data.TrainInputs.index_select(0, permutation);
+            using var ys = data.TrainLabels.index_select(0, permutation);
+            Tensor? lossKept = null, logitsKept = null, labelsKept = null;
+            double loss = 0;
+            for (var i = 0; i < steps; i++)
+            {
+                lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
+                _ = Runtime.Optimizers.OptimizerFactory.LearningRate(optimizer);
+                using var scope = NewDisposeScope();
+                model.train();
+                var xb = xs.narrow(0, (long)i * batch, batch);
+                var yb = ys.narrow(0, (long)i * batch, batch);
+                optimizer.zero_grad();
+                var outputs = model.forward(xb);
+                var l = Runtime.Training.Objective.Loss(outputs, yb, regression: false);
+                l.backward();
+                optimizer.step();
+                lossKept = l.detach().MoveToOuterDisposeScope();
+                logitsKept = outputs.detach().MoveToOuterDisposeScope();
+                labelsKept = yb.MoveToOuterDisposeScope();
+                loss = lossKept.to_type(ScalarType.Float64).item<double>();
+                if (!double.IsFinite(loss)) throw new InvalidOperationException("diverged");
+            }
+            lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
+            Emit("before", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, loss);
         }
     }
 

@@ -17,7 +17,7 @@ namespace Declarative.Benchmarks.Training;
 ///   --data DIR              Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)
 ///   --python PATH           the Python with torch (default /usr/bin/python3)
 ///   --out FILE              the report (default docs/benchmarks/training.md); - for none
-/// dotnet run ... -- engine --engine generated|handwritten|gemm|unpacked|packed|profile --batch 32 [--epochs 3] [--seeds 8]
+/// dotnet run ... -- engine --engine generated|before|handwritten|gemm|unpacked|packed|profile --batch 32 [--epochs 3] [--seeds 8]
 ///   one engine in this process, JSON lines on stdout (what the comparison runs)
 /// </code>
 /// </summary>
@@ -29,7 +29,7 @@ internal static class Program
         if (options.Help)
         {
             Console.WriteLine("usage: Declarative.Benchmarks.Training [--batches 32,128,1024] [--repeats 3] [--epochs 3] [--threads 2] [--seeds 8] [--data DIR] [--python /usr/bin/python3] [--out docs/benchmarks/training.md]");
-            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|handwritten|gemm|unpacked|packed|profile --batch B [--epochs E] [--seeds S]");
+            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|before|handwritten|gemm|unpacked|packed|profile --batch B [--epochs E] [--seeds S]");
             return 0;
         }
         return options.Command == "engine"
@@ -47,7 +47,7 @@ internal static class Program
         {
             foreach (var batch in o.Batches)
             {
-                foreach (var engine in new[] { "generated", "handwritten", "pytorch", "gemm" })
+                foreach (var engine in new[] { "generated", "before", "handwritten", "pytorch", "gemm" })
                 {
                     var lines = engine == "pytorch"
                         ? RunProcess(o.Python, [script, "--batch", I(batch), "--threads", I(o.Threads), "--epochs", I(o.Epochs), "--data", o.Data])
@@ -64,6 +64,7 @@ internal static class Program
         Console.Error.WriteLine($"load after: {loadAfter}");
 
         var command = "dotnet run -c Release --project benchmarks/Declarative.Benchmarks.Training --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
+        if (o.Out != "-") Report.KeepNotesFrom(o.Out);
         var markdown = Report.Markdown(o, results, profile, command, loadBefore, loadAfter);
         Console.WriteLine(markdown);
         if (o.Out != "-")

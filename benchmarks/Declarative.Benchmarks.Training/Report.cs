@@ -12,8 +12,8 @@ internal static class Report
         var s = new StringBuilder();
         s.AppendLine("# Training speed: generated loop vs hand-written TorchSharp vs PyTorch");
         s.AppendLine();
-        s.AppendLine("Written by the benchmark command below; do not edit by hand (prose about the figures lives in the");
-        s.AppendLine("section *Notes* at the end, which the command also writes).");
+        s.AppendLine("Written by the benchmark command below; do not edit the figures by hand. The section *Notes* at the");
+        s.AppendLine("end is prose that the command keeps from the previous version of this file.");
         s.AppendLine();
         s.AppendLine("```");
         s.AppendLine(command);
@@ -22,22 +22,23 @@ internal static class Report
         s.AppendLine($"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; machine: {Environment.ProcessorCount} cores, {Cpu()}");
         s.AppendLine($"- Load average (1, 5, 15 min) before: `{loadBefore}`; after: `{loadAfter}`. The machine was shared: absolute times are noisy, ratios were measured side by side (engines interleaved within each repeat).");
         s.AppendLine($"- {o.Threads} threads per engine; {o.Repeats} processes per engine and batch size, {o.Epochs} epochs each, the first epoch of each process discarded as warm-up; medians over the rest.");
-        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop + LossIsFinite every step); *hand-written* is a plain TorchSharp loop (nn.Sequential, optim.SGD, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS).");
+        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop + LossIsFinite every step); *before* is the same loop as it was at commit fdad943 (TorchSharp's per-parameter SGD, a loss read-back every step), replayed by the benchmark; *hand-written* is a plain TorchSharp loop (nn.Sequential, optim.SGD, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS).");
         s.AppendLine("- Floor: the step's eight matrix products alone (3 forward, 5 backward), into preallocated outputs, timed over an epoch's steps in the same run (`engine gemm`).");
         s.AppendLine();
 
         s.AppendLine("## Epoch time (seconds, medians)");
         s.AppendLine();
-        s.AppendLine("| batch | generated | hand-written | PyTorch | floor (GEMM rate) | generated / PyTorch (target ≤ 0.8) | generated / hand-written (target ≤ 1.02) | generated / floor (target ≤ 1.3 at 128) |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| batch | generated | before (fdad943 loop) | hand-written | PyTorch | floor (GEMM rate) | generated / PyTorch (target ≤ 0.8) | generated / hand-written (target ≤ 1.02) | generated / floor (target ≤ 1.3 at 128) | before / PyTorch |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var b in o.Batches)
         {
             var g = Median(Epochs(results, "generated", b));
             var h = Median(Epochs(results, "handwritten", b));
+            var before = Median(Epochs(results, "before", b));
             var p = Median(Epochs(results, "pytorch", b));
             var f = Median(Epochs(results, "gemm", b));
             var gflops = Median(Epochs(results, "gemm", b, "gflops"));
-            s.AppendLine($"| {b} | {F(g)} | {F(h)} | {F(p)} | {F(f)} ({F(gflops, "0.0")} GFLOP/s) | {Verdict(g / p, 0.8)} | {Verdict(g / h, 1.02)} | {(b == 128 ? Verdict(g / f, 1.3) : F(g / f, "0.00"))} |");
+            s.AppendLine($"| {b} | {F(g)} | {F(before)} | {F(h)} | {F(p)} | {F(f)} ({F(gflops, "0.0")} GFLOP/s) | {Verdict(g / p, 0.8)} | {Verdict(g / h, 1.02)} | {(b == 128 ? Verdict(g / f, 1.3) : F(g / f, "0.00"))} | {F(before / p, "0.00")} |");
         }
         s.AppendLine();
 
@@ -55,14 +56,15 @@ internal static class Report
 
         s.AppendLine("## Peak resident memory of one trial (MB, VmHWM / ru_maxrss, each engine in its own process)");
         s.AppendLine();
-        s.AppendLine("| batch | generated | hand-written | PyTorch | generated / PyTorch (target ≤ 1) |");
-        s.AppendLine("|---|---|---|---|---|");
+        s.AppendLine("| batch | generated | before | hand-written | PyTorch | generated / PyTorch (target ≤ 1) |");
+        s.AppendLine("|---|---|---|---|---|---|");
         foreach (var b in o.Batches)
         {
             var g = Median(Epochs(results, "generated", b, "peak_rss_mb", all: true, last: true));
             var h = Median(Epochs(results, "handwritten", b, "peak_rss_mb", all: true, last: true));
+            var before = Median(Epochs(results, "before", b, "peak_rss_mb", all: true, last: true));
             var p = Median(Epochs(results, "pytorch", b, "peak_rss_mb", all: true, last: true));
-            s.AppendLine($"| {b} | {F(g, "0")} | {F(h, "0")} | {F(p, "0")} | {Verdict(g / p, 1)} |");
+            s.AppendLine($"| {b} | {F(g, "0")} | {F(before, "0")} | {F(h, "0")} | {F(p, "0")} | {Verdict(g / p, 1)} |");
         }
         s.AppendLine();
 
@@ -76,7 +78,7 @@ internal static class Report
         s.AppendLine("## Raw epoch times (seconds, every measured epoch)");
         s.AppendLine();
         foreach (var b in o.Batches)
-            foreach (var e in new[] { "generated", "handwritten", "pytorch", "gemm" })
+            foreach (var e in new[] { "generated", "before", "handwritten", "pytorch", "gemm" })
                 s.AppendLine($"- batch {b}, {e}: {string.Join(", ", Epochs(results, e, b).Select(v => F(v)))}");
         s.AppendLine();
         s.AppendLine("## Notes");
@@ -85,10 +87,16 @@ internal static class Report
         return s.ToString();
     }
 
-    /// <summary>Prose kept with the command so that a re-run keeps it; see docs/benchmarks/training.md.</summary>
-    public static string Notes { get; set; } = File.Exists(NotesFile) ? File.ReadAllText(NotesFile).TrimEnd() : "(none)";
+    /// <summary>The prose under "## Notes", kept from the previous report at the output path so that a re-run keeps it.</summary>
+    public static string Notes { get; set; } = "(none)";
 
-    private static string NotesFile => Path.Combine(AppContext.BaseDirectory, "notes.md");
+    public static void KeepNotesFrom(string path)
+    {
+        if (!File.Exists(path)) return;
+        var text = File.ReadAllText(path);
+        var at = text.IndexOf("\n## Notes\n", StringComparison.Ordinal);
+        if (at >= 0) Notes = text[(at + "\n## Notes\n".Length)..].Trim();
+    }
 
     private static IEnumerable<double> Epochs(List<JsonElement> results, string engine, int batch, string field = "seconds", bool all = false, bool last = false)
     {
