@@ -17,6 +17,7 @@ namespace Declarative.Benchmarks.Training;
 ///   --data DIR              Fashion-MNIST folder (default /usr/share/datasets/fashion-mnist)
 ///   --python PATH           the Python with torch (default /usr/bin/python3)
 ///   --out FILE              the report (default docs/benchmarks/training.md); - for none
+///   --from-log FILE         render the report from the stderr log of an earlier run instead of measuring
 /// dotnet run ... -- engine --engine generated|before|handwritten|gemm|unpacked|packed|profile --batch 32 [--epochs 3] [--seeds 8]
 ///   one engine in this process, JSON lines on stdout (what the comparison runs)
 /// </code>
@@ -39,8 +40,10 @@ internal static class Program
 
     private static int Compare(Options o, string[] args)
     {
+        if (o.FromLog is { } log) return Render(o, args, log);
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.Error.WriteLine($"load before: {loadBefore}");
+        Console.Error.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         var results = new List<JsonElement>();
         var script = FindUp("benchmarks/pytorch/mlp_epoch.py");
         for (var r = 0; r < o.Repeats; r++)
@@ -73,6 +76,23 @@ internal static class Program
             File.WriteAllText(o.Out, markdown);
             Console.Error.WriteLine($"wrote {o.Out}");
         }
+        return 0;
+    }
+
+    /// <summary>Renders the report from the stderr log of an earlier (possibly interrupted) comparison: its JSON lines and its load lines.</summary>
+    private static int Render(Options o, string[] args, string log)
+    {
+        var lines = File.ReadAllLines(log);
+        var results = lines.Select(l => l.Trim()).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var profile = results.Where(r => r.GetProperty("engine").GetString() == "profile").ToList();
+        results = results.Where(r => r.GetProperty("engine").GetString() != "profile").ToList();
+        var loadBefore = lines.FirstOrDefault(l => l.StartsWith("load before: "))?["load before: ".Length..] ?? "n/a";
+        var loadAfter = lines.LastOrDefault(l => l.StartsWith("load after: "))?["load after: ".Length..] ?? lines.LastOrDefault(l => l.Contains("load average"))?.Trim() ?? "n/a";
+        var command = "dotnet run -c Release --project benchmarks/Declarative.Benchmarks.Training --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
+        if (o.Out != "-") Report.KeepNotesFrom(o.Out);
+        var markdown = Report.Markdown(o, results, profile, command, loadBefore, loadAfter);
+        Console.WriteLine(markdown);
+        if (o.Out != "-") File.WriteAllText(o.Out, markdown);
         return 0;
     }
 
@@ -129,6 +149,7 @@ internal sealed record Options
     public string Python { get; init; } = "/usr/bin/python3";
     public string Out { get; init; } = "docs/benchmarks/training.md";
     public bool Help { get; init; }
+    public string? FromLog { get; init; }
 
     public static Options Parse(string[] args)
     {
@@ -151,6 +172,7 @@ internal sealed record Options
                 "--data" => o with { Data = Next() },
                 "--python" => o with { Python = Next() },
                 "--out" => o with { Out = Next() },
+                "--from-log" => o with { FromLog = Next() },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}' (see --help)."),
             };

@@ -114,6 +114,38 @@ public static class PackedTrials
         return outcomes.Select(o => o ?? TrialOutcome.Done(loop.Step)).ToArray();
     }
 
+    /// <summary>
+    /// Trains a pack and writes each member's metric rows to its own context's sink, as each trial's generated
+    /// <c>Run</c> would: after every step, when <paramref name="isDue"/>(step, isEpochEnd, isLast) says a cadence
+    /// is due, <paramref name="measure"/>(member, state) is called for every member still training, with the
+    /// member's <see cref="TrainingState"/> (its own MLP holding its current weights, its batch loss, logits and
+    /// labels), and its row (if not null) goes to <c>contexts[member].Sink</c>. A member whose loss turns
+    /// non-finite is recorded diverged at the step that detects it and measured no more; the others go on.
+    /// Each context's <c>OnStep</c> is called after every step; the first context's cancellation stops the pack.
+    /// </summary>
+    public static IReadOnlyList<TrialOutcome> Run(IReadOnlyList<TrialSpec> specs, IReadOnlyList<TrialContext> contexts,
+        Func<long, bool, bool, bool> isDue, Func<int, TrainingState, IMetricRow?> measure)
+    {
+        if (contexts.Count != specs.Count) throw new ArgumentException($"{contexts.Count} contexts for {specs.Count} trials: one per trial.", nameof(contexts));
+        using var setup = Create(specs, contexts[0]);
+        var loop = setup.Loop;
+        var outcomes = new TrialOutcome?[specs.Count];
+        while (loop.Next())
+        {
+            var due = isDue(loop.Step, loop.IsEpochEnd, loop.IsLast);
+            for (var m = 0; m < outcomes.Length; m++)
+            {
+                if (outcomes[m] is not null) continue;
+                if (due && measure(m, loop.Member(m)) is { } row) contexts[m].Sink.Write(row);
+                contexts[m].OnStep?.Invoke(loop.Step, loop.TotalSteps);
+                if (!loop.LossIsFinite(m, out var loss)) outcomes[m] = TrialOutcome.Diverged(loop.Step, loss);
+            }
+            if (outcomes.All(o => o is not null)) break;
+            contexts[0].Cancellation.ThrowIfCancellationRequested();
+        }
+        return outcomes.Select(o => o ?? TrialOutcome.Done(loop.Step)).ToArray();
+    }
+
     private static string? Obstacle(TrialSpec s)
     {
         if (s.Model.Kind != "Mlp") return $"the model is a {s.Model.Kind} (packing supports MLPs)";

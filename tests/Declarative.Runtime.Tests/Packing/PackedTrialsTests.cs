@@ -126,6 +126,39 @@ public sealed class PackedTrialsTests
     }
 
     [Fact]
+    public void Run_writes_each_members_rows_to_its_own_sink_with_the_values_its_trial_alone_measures()
+    {
+        using var catalog = new DataCatalog();
+        var specs = new[] { Spec(0), Spec(1, OptimizerKind.Momentum, lr: 0.05, momentum: 0.9) };
+        var sinks = specs.Select(_ => new BufferedMetricSink()).ToArray();
+        var contexts = sinks.Select(s => new TrialContext(CPU, catalog, s)).ToArray();
+        var cadence = Cadence.Every(16);
+        var outcomes = PackedTrials.Run(specs, contexts, (step, end, last) => cadence.IsDue(step, end, last),
+            (m, state) => new Row(state.Step, Instruments.InstrumentContext.Evaluate(state.Model, state.Data.TestInputs, state.Data.TestLabels).Loss));
+        Assert.All(outcomes, o => Assert.Equal(TrialStatus.Done, o.Status));
+
+        for (var m = 0; m < specs.Length; m++)
+        {
+            var rows = sinks[m].Rows.Cast<Row>().ToArray();
+            Assert.Equal([16L, 32, 48, 64], rows.Select(r => r.Step));
+            using var alone = TrialSetup.Create(specs[m], new TrialContext(CPU, catalog, new BufferedMetricSink()));
+            var expected = new List<double>();
+            while (alone.Loop.Next())
+                if (cadence.IsDue(alone.Loop.State.Step, alone.Loop.State.IsEpochEnd, alone.Loop.State.IsLast))
+                    expected.Add(Instruments.InstrumentContext.Evaluate(alone.Model, alone.Data.TestInputs, alone.Data.TestLabels).Loss);
+            for (var i = 0; i < rows.Length; i++)
+                Assert.True(Math.Abs(rows[i].TestLoss - expected[i]) <= LossTolerance * (1 + expected[i]), $"member {m} row {i}: {rows[i].TestLoss} vs {expected[i]}");
+        }
+    }
+
+    private sealed record Row(long Step, double TestLoss) : IMetricRow
+    {
+        public int Epoch => 0;
+        public double? GetValue(int column) => TestLoss;
+        public double[]? GetVector(int column) => null;
+    }
+
+    [Fact]
     public void Trials_that_differ_in_shape_batch_or_features_do_not_pack()
     {
         Assert.True(PackedTrials.CanPack([Spec(0), Spec(1, OptimizerKind.Momentum, momentum: 0.9)]));
