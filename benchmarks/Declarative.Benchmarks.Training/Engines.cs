@@ -27,6 +27,7 @@ internal static class Engines
             case "generated": Generated(catalog, batch, epochs, threads); break;
             case "handwritten": Handwritten(catalog, batch, epochs, threads); break;
             case "before": Before(catalog, batch, epochs, threads); break;
+            case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
             case "packed": Packed(catalog, batch, seeds, threads); break;
@@ -112,6 +113,26 @@ internal static class Engines
             }
             lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
             Emit("before", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, loss);
+        }
+    }
+
+    /// <summary>ClassificationLoop as it is now, but with TorchSharp's per-parameter SGD instead of FlatSgd (to separate the two changes).</summary>
+    private static void LoopWithTorchSgd(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var data = catalog.FashionMnist(0, 0, CPU);
+        Runtime.Training.Seeding.ForTrial(0);
+        using var model = Runtime.Models.Mlp.Create(784, Hidden, 10, CPU);
+        using var optimizer = optim.SGD(model.parameters(), LearningRate);
+        using var loop = new Runtime.Training.ClassificationLoop(model, optimizer, data, batch, epochs, seed: 0);
+        var watch = Stopwatch.StartNew();
+        while (loop.Next())
+        {
+            if (!loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+            if (loop.State.IsEpochEnd)
+            {
+                Emit("loop-torchsgd", batch, threads, loop.State.Epoch, watch.Elapsed.TotalSeconds, loop.State.StepsPerEpoch, 0);
+                watch.Restart();
+            }
         }
     }
 
