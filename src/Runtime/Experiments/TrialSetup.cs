@@ -39,7 +39,7 @@ public sealed class TrialSetup : IDisposable
 
     public static TrialSetup Create(TrialSpec spec, TrialContext context)
     {
-        var device = spec.Device == "auto" ? context.Device : Torch.TorchEnvironment.ResolveDevice(spec.Device);
+        var device = DeviceOf(spec, context);
         var shared = LoadData(spec, context, device);
         var noisy = spec.Data.LabelNoise > 0 ? LabelNoise.Apply(shared, spec.Data.LabelNoise, spec.Seed) : null;
         var data = noisy ?? shared;
@@ -71,7 +71,10 @@ public sealed class TrialSetup : IDisposable
         return new TrialSetup(data, noisy, model, optimizer, loop, instruments);
     }
 
-    private static ClassificationData LoadData(TrialSpec spec, TrialContext context, Device device)
+    internal static Device DeviceOf(TrialSpec spec, TrialContext context) =>
+        spec.Device == "auto" ? context.Device : Torch.TorchEnvironment.ResolveDevice(spec.Device);
+
+    internal static ClassificationData LoadData(TrialSpec spec, TrialContext context, Device device)
     {
         var d = spec.Data;
         var train = d.TrainSubset != 0 ? d.TrainSubset : spec.Settings.TrainSubset;
@@ -95,7 +98,7 @@ public sealed class TrialSetup : IDisposable
     private static string? Folder(DataSpec d) =>
         d.EnvironmentVariable is { } variable && Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment ? fromEnvironment : d.Folder;
 
-    private static nn.Module<Tensor, Tensor> CreateModel(ModelSpec m, ClassificationData data, Device device)
+    internal static nn.Module<Tensor, Tensor> CreateModel(ModelSpec m, ClassificationData data, Device device)
     {
         var options = new ModelOptions
         {

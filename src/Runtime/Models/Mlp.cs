@@ -45,6 +45,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public static Mlp Create(int inputs, int depth, int width, int outputs, Device device, ModelOptions options, ScalarType dtype = ScalarType.Float32) =>
         Create(inputs, Enumerable.Repeat(width, depth).ToArray(), outputs, device, options, dtype);
 
+    /// <summary>The Linear layers in order, the read-out last (for packing several MLPs into one stacked model).</summary>
+    internal IList<Linear> Layers => _layers;
+
+    /// <summary>Whether the hidden layers carry (ghost) batch norm.</summary>
+    internal bool IsNormalized => _norms.Count > 0;
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

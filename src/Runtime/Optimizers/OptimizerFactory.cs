@@ -16,8 +16,8 @@ public static class OptimizerFactory
         var p = parameters as IList<TorchSharp.Modules.Parameter> ?? parameters.ToList();
         return kind switch
         {
-            OptimizerKind.Sgd => optim.SGD(p, settings.LearningRate, momentum: settings.Momentum ?? 0, dampening: settings.Dampening, weight_decay: settings.WeightDecay),
-            OptimizerKind.Momentum => optim.SGD(p, settings.LearningRate, momentum: settings.Momentum ?? 0.9, dampening: settings.Dampening, weight_decay: settings.WeightDecay),
+            OptimizerKind.Sgd => Sgd(p, settings.LearningRate, settings.Momentum ?? 0, settings.Dampening, settings.WeightDecay, nesterov: false),
+            OptimizerKind.Momentum => Sgd(p, settings.LearningRate, settings.Momentum ?? 0.9, settings.Dampening, settings.WeightDecay, nesterov: false),
             OptimizerKind.Nesterov => Nesterov(p, settings),
             OptimizerKind.Adam => optim.Adam(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
             OptimizerKind.AdamW => optim.AdamW(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
@@ -31,8 +31,14 @@ public static class OptimizerFactory
         var momentum = settings.Momentum ?? 0.9;
         if (momentum <= 0 || settings.Dampening != 0)
             throw new ArgumentException($"Nesterov momentum needs a positive momentum and zero dampening (got momentum {momentum}, dampening {settings.Dampening}).", nameof(settings));
-        return optim.SGD(p, settings.LearningRate, momentum: momentum, dampening: 0, weight_decay: settings.WeightDecay, nesterov: true);
+        return Sgd(p, settings.LearningRate, momentum, 0, settings.WeightDecay, nesterov: true);
     }
+
+    /// <summary>SGD updating all parameters at once (<see cref="FlatSgd"/>) where they can share one buffer, else TorchSharp's.</summary>
+    private static optim.Optimizer Sgd(IList<TorchSharp.Modules.Parameter> p, double lr, double momentum, double dampening, double weightDecay, bool nesterov) =>
+        FlatSgd.CanFlatten(p)
+            ? new FlatSgd(p, lr, momentum, dampening, weightDecay, nesterov)
+            : optim.SGD(p, lr, momentum: momentum, dampening: dampening, weight_decay: weightDecay, nesterov: nesterov);
 
     /// <summary>Sets the learning rate of every parameter group.</summary>
     public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)

@@ -30,6 +30,7 @@ public sealed class ClassificationLoop : IDisposable
     private readonly double[] _baseLearningRates;
     private readonly bool _setsLearningRate;
     private readonly Tensor[] _parameters;
+    private readonly DivergenceMonitor _divergence;
     private Tensor? _epochInputs;
     private Tensor? _epochLabels;
     private int _epoch = -1;
@@ -70,6 +71,7 @@ public sealed class ClassificationLoop : IDisposable
             LearningRate = _baseLearningRates.Length == 0 ? 0 : _baseLearningRates[0],
         };
         if (_setsLearningRate) State.LearningRate = LearningRateAt(0, State.BatchSize, 0);
+        _divergence = new DivergenceMonitor(options.DivergenceCheckEvery);
     }
 
     public TrainingState State { get; }
@@ -141,13 +143,14 @@ public sealed class ClassificationLoop : IDisposable
         {
             var i = 0;
             foreach (var group in _optimizer.ParamGroups) group.LearningRate = LearningRateAt(State.Step, batchSize, i++);
+            State.LearningRate = OptimizerFactory.LearningRate(_optimizer);
         }
-        State.LearningRate = OptimizerFactory.LearningRate(_optimizer);
         State.BatchSize = batchSize;
         State.StepsPerEpoch = _plan[_epoch].Steps;
 
         using var scope = NewDisposeScope();
-        _model.train();
+        // Instruments that evaluate put the model in evaluation mode and restore it; walking the module tree every step is not free.
+        if (!_model.training) _model.train();
         var inputs = _epochInputs!.narrow(0, (long)_stepInEpoch * batchSize, batchSize);
         var labels = _epochLabels!.narrow(0, (long)_stepInEpoch * batchSize, batchSize);
         _optimizer.zero_grad();
@@ -171,6 +174,7 @@ public sealed class ClassificationLoop : IDisposable
         State.BatchLoss = loss.detach().MoveToOuterDisposeScope();
         State.BatchLogits = outputs.detach().MoveToOuterDisposeScope();
         State.BatchLabels = labels.MoveToOuterDisposeScope();
+        _divergence.Record(State.BatchLoss, State.Step);
         return true;
     }
 
@@ -187,14 +191,22 @@ public sealed class ClassificationLoop : IDisposable
     }
 
     /// <summary>
-    /// True while the last step's loss is finite; otherwise gives the loss, so the trial can be
-    /// recorded as diverged at this step.
+    /// False once a non-finite mini-batch loss has been detected; then <paramref name="loss"/> is the first
+    /// non-finite loss and <see cref="DivergedAtStep"/> the step that produced it, so the trial can be
+    /// recorded as diverged now. To avoid a host sync per step, the losses stay on the device and are read
+    /// back only at check points: every <see cref="TrainingOptions.DivergenceCheckEvery"/> steps, at every
+    /// epoch end and at the last step. A divergence is therefore detected up to K − 1 steps after it
+    /// happened (K = DivergenceCheckEvery; 1 checks every step, as before). Between two checks it returns
+    /// true with <paramref name="loss"/> = NaN ("not read").
     /// </summary>
     public bool LossIsFinite(out double loss)
     {
-        loss = State.BatchLoss.to_type(ScalarType.Float64).item<double>();
-        return double.IsFinite(loss);
+        var check = State.IsEpochEnd || State.IsLast;
+        return _divergence.IsFinite(State.Step, check, out loss);
     }
+
+    /// <summary>The step whose loss was the first non-finite one, once <see cref="LossIsFinite"/> has returned false.</summary>
+    public long? DivergedAtStep => _divergence.DivergedAtStep;
 
     private void BeginEpoch()
     {
@@ -211,6 +223,7 @@ public sealed class ClassificationLoop : IDisposable
     public void Dispose()
     {
         ReleaseStep();
+        _divergence.Dispose();
         _epochInputs?.Dispose();
         _epochLabels?.Dispose();
     }

@@ -29,6 +29,13 @@ public sealed record TrainingOptions
     /// <summary>Regime adaptation: a fixed number of updates whatever the batch size, lr × √(B / B₀).</summary>
     public RegimeAdaptation? Regime { get; init; }
 
+    /// <summary>
+    /// How often (in steps) <see cref="ClassificationLoop.LossIsFinite"/> reads the recorded losses back to the
+    /// host; epoch ends and the last step are always checked. Larger values save host syncs and delay the
+    /// detection of a divergence by at most this many steps minus one.
+    /// </summary>
+    public int DivergenceCheckEvery { get; init; } = DivergenceMonitor.DefaultCheckEvery;
+
     /// <summary>An explicit number of updates (overrides epochs and the regime's count); epochs repeat as needed.</summary>
     public long? TotalUpdates { get; init; }
 }

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Declarative.Runtime.Data;
+using Declarative.Runtime.Experiments;
+using Declarative.Runtime.Experiments.Specs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Declarative.Benchmarks.Training;
+
+/// <summary>
+/// One engine measured in its own process (so that its peak resident memory is its own): prints one JSON
+/// line per measured epoch or run, like benchmarks/pytorch/mlp_epoch.py.
+/// </summary>
+internal static class Engines
+{
+    public static readonly int[] Hidden = [256, 256];
+    public const double LearningRate = 0.01;
+
+    public static int Run(string engine, int batch, int epochs, int threads, int seeds, string data)
+    {
+        Runtime.Torch.TorchEnvironment.EnsureLoaded();
+        Runtime.Torch.TorchEnvironment.SetThreads(threads);
+        using var catalog = new DataCatalog(data);
+        switch (engine)
+        {
+            case "generated": Generated(catalog, batch, epochs, threads); break;
+            case "handwritten": Handwritten(catalog, batch, epochs, threads); break;
+            case "before": Before(catalog, batch, epochs, threads); break;
+            case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
+            case "gemm": Gemm(batch, epochs, threads); break;
+            case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
+            case "packed": Packed(catalog, batch, seeds, threads); break;
+            case "profile": Profile.Run(catalog, batch, threads); break;
+            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, before, handwritten, gemm, unpacked, packed or profile."); return 2;
+        }
+        return 0;
+    }
+
+    /// <summary>The spec the benchmark's trial trains with: the 784-256-256-10 MLP, plain SGD, all of Fashion-MNIST.</summary>
+    public static TrialSpec Spec(int batch, int epochs, int seed) => new()
+    {
+        Seed = seed,
+        Settings = new ExperimentSettings(Epochs: epochs, Seeds: 1, TrainSubset: 0, TestSubset: 0),
+        Data = new DataSpec("FashionMnist"),
+        Model = new ModelSpec("Mlp") { Sizes = Hidden },
+        Optimizer = new OptimizerSpec { Kind = OptimizerKind.Sgd, LearningRate = LearningRate, BatchSize = batch },
+    };
+
+    public static TrialContext Context(DataCatalog catalog) => new(CPU, catalog, new BufferedMetricSink());
+
+    /// <summary>The path the generated <c>Run</c> takes: TrialSetup, then Next / OnStep / LossIsFinite per step.</summary>
+    private static void Generated(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var context = Context(catalog);
+        context.Data.FashionMnist(0, 0, CPU); // load outside the timed region, as the runner does once per process
+        using var setup = TrialSetup.Create(Spec(batch, epochs, seed: 0), context);
+        var loop = setup.Loop;
+        var watch = Stopwatch.StartNew();
+        while (loop.Next())
+        {
+            var state = loop.State;
+            context.OnStep?.Invoke(state.Step, state.TotalSteps);
+            if (!loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+            if (state.IsEpochEnd)
+            {
+                var seconds = watch.Elapsed.TotalSeconds;
+                Emit("generated", batch, threads, state.Epoch, seconds, state.StepsPerEpoch, state.BatchLoss.to_type(ScalarType.Float64).item<double>());
+                watch.Restart();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The generated loop's step as it was before this work (commit fdad943): TorchSharp's per-parameter SGD,
+    /// model.train() and the optimizer's learning rate read every step, the loss read back to the host
+    /// every step for the divergence check. Same data, seed, shuffles and model as <see cref="Generated"/>.
+    /// </summary>
+    private static void Before(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var data = catalog.FashionMnist(0, 0, CPU);
+        Runtime.Training.Seeding.ForTrial(0);
+        using var model = Runtime.Models.Mlp.Create(784, Hidden, 10, CPU);
+        using var optimizer = optim.SGD(model.parameters(), LearningRate);
+        var steps = data.TrainCount / batch;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var generator = new Generator((ulong)(0 * 1_000_003 + epoch + 1));
+            using var permutation = randperm(data.TrainCount, generator: generator);
+            using var xs = data.TrainInputs.index_select(0, permutation);
+            using var ys = data.TrainLabels.index_select(0, permutation);
+            Tensor? lossKept = null, logitsKept = null, labelsKept = null;
+            double loss = 0;
+            for (var i = 0; i < steps; i++)
+            {
+                lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
+                _ = Runtime.Optimizers.OptimizerFactory.LearningRate(optimizer);
+                using var scope = NewDisposeScope();
+                model.train();
+                var xb = xs.narrow(0, (long)i * batch, batch);
+                var yb = ys.narrow(0, (long)i * batch, batch);
+                optimizer.zero_grad();
+                var outputs = model.forward(xb);
+                var l = Runtime.Training.Objective.Loss(outputs, yb, regression: false);
+                l.backward();
+                optimizer.step();
+                lossKept = l.detach().MoveToOuterDisposeScope();
+                logitsKept = outputs.detach().MoveToOuterDisposeScope();
+                labelsKept = yb.MoveToOuterDisposeScope();
+                loss = lossKept.to_type(ScalarType.Float64).item<double>();
+                if (!double.IsFinite(loss)) throw new InvalidOperationException("diverged");
+            }
+            lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
+            Emit("before", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, loss);
+        }
+    }
+
+    /// <summary>ClassificationLoop as it is now, but with TorchSharp's per-parameter SGD instead of FlatSgd (to separate the two changes).</summary>
+    private static void LoopWithTorchSgd(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var data = catalog.FashionMnist(0, 0, CPU);
+        Runtime.Training.Seeding.ForTrial(0);
+        using var model = Runtime.Models.Mlp.Create(784, Hidden, 10, CPU);
+        using var optimizer = optim.SGD(model.parameters(), LearningRate);
+        using var loop = new Runtime.Training.ClassificationLoop(model, optimizer, data, batch, epochs, seed: 0);
+        var watch = Stopwatch.StartNew();
+        while (loop.Next())
+        {
+            if (!loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+            if (loop.State.IsEpochEnd)
+            {
+                Emit("loop-torchsgd", batch, threads, loop.State.Epoch, watch.Elapsed.TotalSeconds, loop.State.StepsPerEpoch, 0);
+                watch.Restart();
+            }
+        }
+    }
+
+    /// <summary>A plain TorchSharp loop, written as a user would after reading the TorchSharp samples.</summary>
+    private static void Handwritten(DataCatalog catalog, int batch, int epochs, int threads)
+    {
+        var data = catalog.FashionMnist(0, 0, CPU);
+        manual_seed(0);
+        var model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10));
+        var optimizer = optim.SGD(model.parameters(), LearningRate);
+        var x = data.TrainInputs;
+        var y = data.TrainLabels;
+        var steps = data.TrainCount / batch;
+        using var generator = new Generator(1);
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var perm = randperm(data.TrainCount, generator: generator);
+            using var xs = x.index_select(0, perm);
+            using var ys = y.index_select(0, perm);
+            double last = 0;
+            Tensor? lastLoss = null;
+            for (var i = 0; i < steps; i++)
+            {
+                using var scope = NewDisposeScope();
+                var xb = xs.narrow(0, (long)i * batch, batch);
+                var yb = ys.narrow(0, (long)i * batch, batch);
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(xb), yb);
+                loss.backward();
+                optimizer.step();
+                if (i == steps - 1) { lastLoss?.Dispose(); lastLoss = loss.detach().MoveToOuterDisposeScope(); }
+            }
+            last = lastLoss!.item<float>();
+            lastLoss.Dispose();
+            Emit("handwritten", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, last);
+        }
+    }
+
+    /// <summary>
+    /// The arithmetic floor: the matrix products of one training step of the MLP alone (forward 3, backward
+    /// 5: no input gradient for the first layer), into preallocated outputs (addmm_ with β = 0, TorchSharp has no out: for mm), timed over an epoch's steps.
+    /// </summary>
+    private static void Gemm(int batch, int epochs, int threads)
+    {
+        var sizes = new[] { 784, 256, 256, 10 };
+        using var scope = NewDisposeScope();
+        var acts = sizes.Select(s => randn(batch, s)).ToArray();
+        var outs = sizes.Select(s => empty(batch, s)).ToArray();
+        var weights = Enumerable.Range(0, 3).Select(l => randn(sizes[l + 1], sizes[l])).ToArray();
+        var wgrads = Enumerable.Range(0, 3).Select(l => empty(sizes[l + 1], sizes[l])).ToArray();
+        double flops = 0;
+        for (var l = 0; l < 3; l++) flops += 2.0 * batch * sizes[l] * sizes[l + 1] * (l == 0 ? 2 : 3);
+        var steps = 60_000 / batch;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                for (var l = 0; l < 3; l++) outs[l + 1].addmm_(acts[l], weights[l].t(), beta: 0);               // forward: [B,in]·[in,out]
+                for (var l = 2; l >= 0; l--)
+                {
+                    wgrads[l].addmm_(acts[l + 1].t(), acts[l], beta: 0);                                             // weight grad: [out,B]·[B,in]
+                    if (l > 0) outs[l].addmm_(acts[l + 1], weights[l], beta: 0);                                     // input grad: [B,out]·[out,in]
+                }
+            }
+            var seconds = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(JsonSerializer.Serialize(new { engine = "gemm", batch, threads, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
+        }
+    }
+
+    /// <summary>8 seeds at one batch size, one epoch each, one after another (what the runner does today).</summary>
+    private static void Unpacked(DataCatalog catalog, int batch, int seeds, int threads)
+    {
+        var context = Context(catalog);
+        context.Data.FashionMnist(0, 0, CPU);
+        var watch = Stopwatch.StartNew();
+        for (var seed = 0; seed < seeds; seed++)
+        {
+            using var setup = TrialSetup.Create(Spec(batch, 1, seed), context);
+            while (setup.Loop.Next())
+                if (!setup.Loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+        }
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new { engine = "unpacked", batch, threads, seeds, seconds, trials_per_hour = seeds * 3600 / seconds, peak_rss_mb = PeakRssMb() }));
+    }
+
+    /// <summary>The same trials trained together as one stacked model.</summary>
+    private static void Packed(DataCatalog catalog, int batch, int seeds, int threads)
+    {
+        var context = Context(catalog);
+        context.Data.FashionMnist(0, 0, CPU);
+
+        var specs = Enumerable.Range(0, seeds).Select(s => Spec(batch, 1, s)).ToArray();
+        if (!Runtime.Packing.PackedTrials.CanPack(specs, out var why)) throw new InvalidOperationException(why);
+        var watch = Stopwatch.StartNew();
+        var outcomes = Runtime.Packing.PackedTrials.Train(specs, context);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (outcomes.Any(o => o.Status != TrialStatus.Done)) throw new InvalidOperationException("a packed trial did not finish");
+        Console.WriteLine(JsonSerializer.Serialize(new { engine = "packed", batch, threads, seeds, seconds, trials_per_hour = seeds * 3600 / seconds, peak_rss_mb = PeakRssMb() }));
+
+    }
+
+    public static void Emit(string engine, int batch, int threads, int epoch, double seconds, int steps, double loss) =>
+        Console.WriteLine(JsonSerializer.Serialize(new { engine, batch, threads, epoch, seconds, steps, loss, peak_rss_mb = PeakRssMb() }));
+
+    /// <summary>VmHWM of this process, in MB (the same figure as getrusage's ru_maxrss that the PyTorch script reports).</summary>
+    public static double PeakRssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        return double.NaN;
+    }
+}
