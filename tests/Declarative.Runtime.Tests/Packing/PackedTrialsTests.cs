@@ -134,7 +134,7 @@ public sealed class PackedTrialsTests
         var contexts = sinks.Select(s => new TrialContext(CPU, catalog, s)).ToArray();
         var cadence = Cadence.Every(16);
         var outcomes = PackedTrials.Run(specs, contexts, (step, end, last) => cadence.IsDue(step, end, last),
-            (m, state) => new Row(state.Step, Instruments.InstrumentContext.Evaluate(state.Model, state.Data.TestInputs, state.Data.TestLabels).Loss));
+            (m, state) => new Row(state.Step, Declarative.Runtime.Instruments.InstrumentContext.Evaluate(state.Model, state.Data.TestInputs, state.Data.TestLabels).Loss));
         Assert.All(outcomes, o => Assert.Equal(TrialStatus.Done, o.Status));
 
         for (var m = 0; m < specs.Length; m++)
@@ -145,7 +145,7 @@ public sealed class PackedTrialsTests
             var expected = new List<double>();
             while (alone.Loop.Next())
                 if (cadence.IsDue(alone.Loop.State.Step, alone.Loop.State.IsEpochEnd, alone.Loop.State.IsLast))
-                    expected.Add(Instruments.InstrumentContext.Evaluate(alone.Model, alone.Data.TestInputs, alone.Data.TestLabels).Loss);
+                    expected.Add(Declarative.Runtime.Instruments.InstrumentContext.Evaluate(alone.Model, alone.Data.TestInputs, alone.Data.TestLabels).Loss);
             for (var i = 0; i < rows.Length; i++)
                 Assert.True(Math.Abs(rows[i].TestLoss - expected[i]) <= LossTolerance * (1 + expected[i]), $"member {m} row {i}: {rows[i].TestLoss} vs {expected[i]}");
         }
