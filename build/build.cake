@@ -16,7 +16,7 @@ var data = Argument("data", "");
 var threads = Argument("threads", "0");
 var device = Argument("device", "auto");
 var retryFailed = HasArgument("retry-failed");
-var parallel = Argument("parallel", "1");
+var parallel = Argument("parallel", ""); // empty: the runner's default (one worker per core, at most 4; one per Slurm task)
 var trialTimeout = Argument("trial-timeout", "0");
 var staleAfter = Argument("stale-after", "30");
 var keepWeights = HasArgument("keep-weights");
@@ -96,9 +96,10 @@ Task("RunExperiments")
 {
     var extra = new List<string>
     {
-        "--threads " + threads, "--device " + device, "--parallel " + parallel, "--trial-timeout " + trialTimeout,
+        "--threads " + threads, "--device " + device, "--trial-timeout " + trialTimeout,
         "--stale-after " + staleAfter, "--progress " + progress,
     };
+    if (!string.IsNullOrWhiteSpace(parallel)) extra.Add("--parallel " + parallel);
     if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + FromRoot(data) + "\"");
     if (retryFailed) extra.Add("--retry-failed");
     if (keepWeights) extra.AddRange(new[] { "--keep-weights", "--weights \"" + FromRoot(weights) + "\"" });
