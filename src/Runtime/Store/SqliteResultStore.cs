@@ -165,7 +165,7 @@ public sealed class SqliteResultStore : IResultStore
         {
             id.Value = trial.Id;
             seed.Value = trial.Seed;
-            parameters.Value = JsonSerializer.Serialize(trial.Parameters.Select(p => new[] { p.Key, p.Value }));
+            parameters.Value = StoreText.Parameters(trial.Parameters);
             ordinal.Value = i++;
             command.ExecuteNonQuery();
         }
@@ -194,8 +194,7 @@ public sealed class SqliteResultStore : IResultStore
         var result = new List<TrialRecord>();
         while (reader.Read())
         {
-            var pairs = JsonSerializer.Deserialize<string[][]>(reader.GetString(4))!
-                .Select(p => new KeyValuePair<string, string>(p[0], p[1])).ToArray();
+            var pairs = StoreText.ParseParameters(reader.GetString(4));
             result.Add(new TrialRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), pairs,
                 Enum.Parse<TrialStatus>(reader.GetString(5), ignoreCase: true), reader.GetInt32(6), reader.GetInt64(7),
@@ -356,7 +355,7 @@ public sealed class SqliteResultStore : IResultStore
                 epoch.Value = row.Epoch;
                 for (var i = 0; i < cells.Length; i++)
                     cells[i].Value = schema.Columns[i].IsVector
-                        ? row.GetVector(i) is { } vector ? JsonSerializer.Serialize(vector.Select(x => double.IsFinite(x) ? x : (double?)null)) : DBNull.Value
+                        ? row.GetVector(i) is { } vector ? StoreText.Vector(vector) : DBNull.Value
                         : row.GetValue(i) is { } v && double.IsFinite(v) ? v : DBNull.Value;
                 insert.ExecuteNonQuery();
             }
@@ -402,7 +401,7 @@ public sealed class SqliteResultStore : IResultStore
                 if (schema.Columns[i].IsVector)
                 {
                     vectors ??= new double[]?[values.Length];
-                    vectors[i] = JsonSerializer.Deserialize<double?[]>(reader.GetString(3 + i))!.Select(x => x ?? double.NaN).ToArray();
+                    vectors[i] = StoreText.ParseVector(reader.GetString(3 + i));
                 }
                 else values[i] = reader.GetDouble(3 + i);
             }
