@@ -387,24 +387,7 @@ public sealed class PostgresResultStore : IResultStore
         var names = string.Concat(schema.Columns.Select(c => ", " + Quote(c.Name)));
         using var command = Command($"SELECT trial_id, step, epoch{names} FROM {MetricTable(experiment)} ORDER BY trial_id COLLATE \"C\", step;");
         using var reader = command.ExecuteReader();
-        var result = new List<MetricSample>();
-        while (reader.Read())
-        {
-            var values = new double?[schema.Columns.Count];
-            double[]?[]? vectors = null;
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (reader.IsDBNull(3 + i)) continue;
-                if (schema.Columns[i].IsVector)
-                {
-                    vectors ??= new double[]?[values.Length];
-                    vectors[i] = StoreText.ParseVector(reader.GetString(3 + i));
-                }
-                else values[i] = reader.GetDouble(3 + i);
-            }
-            result.Add(new MetricSample(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2), values, vectors));
-        }
-        return result;
+        return StoreRows.Read(reader, schema);
     }
 
     public IReadOnlyList<string> Experiments()
