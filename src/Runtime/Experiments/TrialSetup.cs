@@ -67,7 +67,7 @@ public sealed class TrialSetup : IDisposable
         };
         var loop = new ClassificationLoop(model, optimizer, data, o.BatchSize, Math.Max(1, spec.Settings.Epochs), spec.Seed, options);
         var instruments = new InstrumentContext(model, data) { LearningRate = o.LearningRate, BatchSize = o.BatchSize };
-        loop.BeforeUpdate += instruments.RaiseBeforeUpdate;
+        instruments.Connect(loop);
         return new TrialSetup(data, noisy, model, optimizer, loop, instruments);
     }
 

@@ -39,9 +39,38 @@ public sealed class InstrumentContext : IDisposable
     /// Instruments that need θ_t or the mini-batch gradient subscribe in their constructor and use
     /// <see cref="Training.TrainingState.IsDueNext"/> with their options' cadence to work only when due.
     /// </summary>
-    public event Action<Training.TrainingState>? BeforeUpdate;
+    /// <remarks>
+    /// After <see cref="Connect"/>, the context is subscribed to the loop only while some instrument is
+    /// subscribed here: a loop that nobody observes before its updates may fuse the SGD update into the
+    /// gradient computation (see <see cref="Training.ClassificationLoop"/>).
+    /// </remarks>
+    public event Action<Training.TrainingState>? BeforeUpdate
+    {
+        add
+        {
+            var connect = _beforeUpdate is null;
+            _beforeUpdate += value;
+            if (connect && _beforeUpdate is not null && _loop is not null) _loop.BeforeUpdate += RaiseBeforeUpdate;
+        }
+        remove
+        {
+            _beforeUpdate -= value;
+            if (_beforeUpdate is null && _loop is not null) _loop.BeforeUpdate -= RaiseBeforeUpdate;
+        }
+    }
 
-    public void RaiseBeforeUpdate(Training.TrainingState state) => BeforeUpdate?.Invoke(state);
+    private Action<Training.TrainingState>? _beforeUpdate;
+    private Training.ClassificationLoop? _loop;
+
+    public void RaiseBeforeUpdate(Training.TrainingState state) => _beforeUpdate?.Invoke(state);
+
+    /// <summary>Forwards the loop's <see cref="Training.ClassificationLoop.BeforeUpdate"/> to this context's subscribers (while there are any).</summary>
+    public void Connect(Training.ClassificationLoop loop)
+    {
+        if (_loop is not null) throw new InvalidOperationException("The instrument context is already connected to a loop.");
+        _loop = loop;
+        if (_beforeUpdate is not null) loop.BeforeUpdate += RaiseBeforeUpdate;
+    }
 
     /// <summary>The model's trainable parameters, in a fixed order.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters ??= Model.parameters().Where(p => p.requires_grad).ToArray();

@@ -47,7 +47,7 @@ public sealed class PreviousIterate : IDisposable
     {
         if (_values is null || _step != state.Step - 1)
             throw new InvalidOperationException(
-                $"θ_{state.Step - 1} was not recorded: measure this instrument only at the steps its cadence makes due, and connect ClassificationLoop.BeforeUpdate to InstrumentContext.RaiseBeforeUpdate.");
+                $"θ_{state.Step - 1} was not recorded: measure this instrument only at the steps its cadence makes due, and connect the context to the loop (InstrumentContext.Connect, or ClassificationLoop.BeforeUpdate += InstrumentContext.RaiseBeforeUpdate).");
         return _values;
     }
 

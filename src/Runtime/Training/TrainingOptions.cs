@@ -36,6 +36,13 @@ public sealed record TrainingOptions
     /// </summary>
     public int DivergenceCheckEvery { get; init; } = DivergenceMonitor.DefaultCheckEvery;
 
+    /// <summary>
+    /// Whether a plain ReLU MLP on cross-entropy trains with the hand-written forward and backward of
+    /// <see cref="MlpTrainingStep"/> (the default; same arithmetic as autograd up to float rounding, several
+    /// times fewer native calls per step). False forces the autograd path; other models always take it.
+    /// </summary>
+    public bool HandWrittenStep { get; init; } = true;
+
     /// <summary>An explicit number of updates (overrides epochs and the regime's count); epochs repeat as needed.</summary>
     public long? TotalUpdates { get; init; }
 }

@@ -1,0 +1,186 @@
+using Declarative.Runtime.Data;
+using Declarative.Runtime.Models;
+using Declarative.Runtime.Optimizers;
+using Declarative.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Tests.Training;
+
+/// <summary>
+/// The hand-written MLP step must compute what autograd computes. In float64 the two differ only by the
+/// order of floating-point operations (≤ 1e-12 relative on one step); in float32 training, SGD carries
+/// rounding differences forward, so 60 steps are compared with 2e-5 absolute on the weights (measured
+/// about 1e-6), while a wrong formula (a missing 1/B, a mask on the wrong layer, a transposed product)
+/// moves them by 1e-2 or more.
+/// </summary>
+public sealed class MlpTrainingStepTests
+{
+    private const double Float64Tolerance = 1e-12;
+    private const double Float32WeightTolerance = 2e-5;
+
+    private static Mlp Model(ScalarType dtype, int inputs = 7, int[]? hidden = null, int outputs = 4, long seed = 3)
+    {
+        var generator = new Generator((ulong)seed);
+        var model = new Mlp(inputs, hidden ?? [10, 9], outputs);
+        model.to(dtype);
+        using var noGrad = no_grad();
+        foreach (var p in model.parameters()) p.copy_(randn(p.shape, dtype: dtype, generator: generator) * 0.4);
+        return model;
+    }
+
+    private static (Tensor X, Tensor Y) Batch(int batch, ScalarType dtype, int inputs = 7, int classes = 4, long seed = 5)
+    {
+        var generator = new Generator((ulong)seed);
+        return (randn([batch, inputs], dtype: dtype, generator: generator), randint(classes, [batch], generator: generator));
+    }
+
+    private static double MaxRelative(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        var scale = Math.Max(1e-30, b.abs().max().to_type(ScalarType.Float64).item<double>());
+        return (a - b).abs().max().to_type(ScalarType.Float64).item<double>() / scale;
+    }
+
+    private static ClassificationData Data() => Synthetic.GaussianMixture(classes: 4, dimension: 7, train: 256, test: 16, seed: 2);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(33)]
+    public void Loss_logits_and_gradients_equal_autograd_in_float64(int batch)
+    {
+        using var reference = Model(ScalarType.Float64);
+        using var model = Model(ScalarType.Float64);
+        var (x, y) = Batch(batch, ScalarType.Float64);
+        using var dx = x;
+        using var dy = y;
+
+        var logits = reference.forward(x);
+        var loss = nn.functional.cross_entropy(logits, y);
+        loss.backward();
+
+        using var step = MlpTrainingStep.TryCreate(model, Data(), TrainingOptions.Default)!;
+        Assert.NotNull(step);
+        var (handLoss, handLogits) = step.Step(x, y);
+
+        Assert.True(MaxRelative(handLoss, loss) <= Float64Tolerance, $"loss {handLoss.item<double>()} vs {loss.item<double>()}");
+        Assert.True(MaxRelative(handLogits, logits.detach()) <= Float64Tolerance);
+        foreach (var ((name, a), (_, b)) in model.named_parameters().Zip(reference.named_parameters()))
+            Assert.True(MaxRelative(a.grad!, b.grad!) <= Float64Tolerance, $"∇{name}: max relative {MaxRelative(a.grad!, b.grad!)}");
+    }
+
+    /// <summary>
+    /// Float32 only (addmm_'s α is single precision in TorchSharp, so a float64 model never fuses): one
+    /// GEMM accumulating into θ rounds once where gradient-then-update rounds twice, about 1e-7 relative.
+    /// </summary>
+    [Fact]
+    public void The_fused_update_equals_gradient_then_sgd()
+    {
+        using var separate = Model(ScalarType.Float32);
+        using var fused = Model(ScalarType.Float32);
+        using var wide = Model(ScalarType.Float64);
+        using var wideStep = MlpTrainingStep.TryCreate(wide, Data(), TrainingOptions.Default)!;
+        Assert.False(wideStep.CanFuseUpdate);
+        var (x, y) = Batch(24, ScalarType.Float32);
+        const double lr = 0.3;
+        using var a = MlpTrainingStep.TryCreate(separate, Data(), TrainingOptions.Default)!;
+        using var b = MlpTrainingStep.TryCreate(fused, Data(), TrainingOptions.Default)!;
+        for (var t = 0; t < 3; t++)
+        {
+            a.Step(x, y);
+            using (no_grad())
+                foreach (var p in separate.parameters()) p.add_(p.grad!, alpha: -lr);
+            b.StepAndUpdate(x, y, lr);
+        }
+        foreach (var ((name, p), (_, q)) in fused.named_parameters().Zip(separate.named_parameters()))
+            Assert.True(MaxRelative(p, q) <= 1e-6, $"{name}: max relative {MaxRelative(p, q)}");
+    }
+
+    [Theory]
+    [InlineData(0.0, 0.0)]  // plain SGD: the update is fused into the backward pass
+    [InlineData(0.9, 1e-3)] // momentum and weight decay: gradients into .grad, FlatSgd's update
+    public void A_float32_loop_trains_as_the_autograd_loop(double momentum, double weightDecay)
+    {
+        using var data = Data();
+        using var handModel = Model(ScalarType.Float32);
+        using var autoModel = Model(ScalarType.Float32);
+        using var handSgd = new FlatSgd(handModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay);
+        using var autoSgd = new FlatSgd(autoModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay);
+        using var hand = new ClassificationLoop(handModel, handSgd, data, 16, epochs: 4, seed: 9);
+        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 16, epochs: 4, seed: 9, new TrainingOptions { HandWrittenStep = false });
+        Assert.True(hand.UsesHandWrittenStep);
+        Assert.False(auto.UsesHandWrittenStep);
+
+        var steps = 0;
+        while (hand.Next() && auto.Next())
+        {
+            steps++;
+            var l1 = hand.State.BatchLoss.item<float>();
+            var l2 = auto.State.BatchLoss.item<float>();
+            Assert.True(Math.Abs(l1 - l2) <= 2e-5 * (1 + Math.Abs(l2)), $"step {steps}: loss {l1} vs {l2}");
+            Assert.True(MaxRelative(hand.State.BatchLogits, auto.State.BatchLogits) <= 1e-4, $"step {steps}: logits differ");
+            Assert.True(hand.State.BatchLabels.eq(auto.State.BatchLabels).all().item<bool>(), "the data order must not change");
+        }
+        Assert.Equal(64, steps);
+        foreach (var ((name, p), (_, q)) in handModel.named_parameters().Zip(autoModel.named_parameters()))
+        {
+            using var diff = (p - q).abs().max();
+            Assert.True(diff.item<float>() <= Float32WeightTolerance, $"{name}: max |Δ| = {diff.item<float>()}");
+        }
+    }
+
+    [Fact]
+    public void An_observer_before_the_update_sees_the_mini_batch_gradient()
+    {
+        using var data = Data();
+        using var handModel = Model(ScalarType.Float32);
+        using var autoModel = Model(ScalarType.Float32);
+        using var handSgd = optim.SGD(handModel.parameters(), 0.1);
+        using var autoSgd = optim.SGD(autoModel.parameters(), 0.1);
+        using var hand = new ClassificationLoop(handModel, handSgd, data, 32, epochs: 1, seed: 4);
+        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 32, epochs: 1, seed: 4, new TrainingOptions { HandWrittenStep = false });
+        var seen = new List<Tensor[]>();
+        var expected = new List<Tensor[]>();
+        hand.BeforeUpdate += _ => seen.Add(handModel.parameters().Select(p => p.grad!.clone().DetachFromDisposeScope()).ToArray());
+        auto.BeforeUpdate += _ => expected.Add(autoModel.parameters().Select(p => p.grad!.clone().DetachFromDisposeScope()).ToArray());
+        while (hand.Next() && auto.Next()) { }
+
+        Assert.Equal(hand.State.TotalSteps, seen.Count);
+        Assert.Equal(seen.Count, expected.Count);
+        for (var t = 0; t < seen.Count; t++)
+            for (var i = 0; i < seen[t].Length; i++)
+                Assert.True(MaxRelative(seen[t][i], expected[t][i]) <= 1e-4, $"step {t + 1}, parameter {i}: max relative {MaxRelative(seen[t][i], expected[t][i])}");
+        foreach (var t in seen.Concat(expected).SelectMany(g => g)) t.Dispose();
+    }
+
+    [Fact]
+    public void It_applies_only_to_plain_mlps_on_classification_without_the_penalty()
+    {
+        using var data = Data();
+        using var plain = Model(ScalarType.Float32);
+        using var normalized = new Mlp(7, [10], 4, ModelNormalization.Batch);
+        using var cnn = SmallCnn.Create([1, 8, 8], 4, CPU, ModelOptions.Default);
+        using var regression = Synthetic.QuadraticTarget(dimension: 7, train: 64, test: 8, noise: 0.1, seed: 1);
+
+        Assert.True(MlpTrainingStep.Applies(plain, data, TrainingOptions.Default, out _));
+        Assert.False(MlpTrainingStep.Applies(normalized, data, TrainingOptions.Default, out var why));
+        Assert.Contains("batch norm", why);
+        Assert.False(MlpTrainingStep.Applies(cnn, data, TrainingOptions.Default, out why));
+        Assert.Contains("not an MLP", why);
+        Assert.False(MlpTrainingStep.Applies(plain, data, new TrainingOptions { GradientPenalty = 0.1 }, out why));
+        Assert.Contains("double backward", why);
+        Assert.False(MlpTrainingStep.Applies(plain, regression, TrainingOptions.Default, out why));
+        Assert.Contains("regression", why);
+    }
+
+    [Fact]
+    public void Replacing_a_gradient_is_caught()
+    {
+        using var model = Model(ScalarType.Float32);
+        using var step = MlpTrainingStep.TryCreate(model, Data(), TrainingOptions.Default)!;
+        var first = model.parameters().First();
+        first.grad = zeros_like(first);
+        Assert.Throws<InvalidOperationException>(() => step.Verify());
+    }
+}
