@@ -49,9 +49,11 @@ namespace Declarative
         AccuracyGap = 1L << 11,
 
         /// <summary>Norm of the step just taken, ‖θ_{t+1} − θ_t‖.</summary>
+        [ObservesUpdate]
         UpdateNorm = 1L << 12,
 
         /// <summary>Norm of the mini-batch gradient the optimizer applied at the step (read before the update; free).</summary>
+        [ObservesUpdate]
         BatchGradientNorm = 1L << 13,
 
         /// <summary>Norm of the full-batch gradient on the fixed training subset of <c>Examples</c> examples.</summary>
@@ -79,12 +81,15 @@ namespace Declarative
 
         /// <summary>Loss on the fixed subset on the line between consecutive iterates, L(θ_t + α(θ_{t+1} − θ_t)) over the alpha grid.</summary>
         [ColumnShape(ColumnShape.Vector)]
+        [ObservesUpdate]
         InterpolationProfile = 1L << 21,
 
         /// <summary>Position α* of the minimum of the loss between consecutive iterates (0 = θ_t, 1 = θ_{t+1}).</summary>
+        [ObservesUpdate]
         InterpolationMinimum = 1L << 22,
 
         /// <summary>Height of θ_t above the floor of the segment to θ_{t+1}: L(θ_t) − L(θ_α*).</summary>
+        [ObservesUpdate]
         InterpolationHeight = 1L << 23,
 
         /// <summary>ε-sharpness of Keskar et al. (percent): the largest relative loss increase in a box of relative size <c>Epsilon</c> around the weights, by <c>AscentSteps</c> projected ascent steps.</summary>

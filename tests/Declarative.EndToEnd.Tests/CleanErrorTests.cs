@@ -30,7 +30,7 @@ public sealed class CleanErrorTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("Stedy", output);
-        Assert.Contains("Known experiments: Mixed, Steady", output);
+        Assert.Contains("Known experiments: Mixed, Steady, Packable", output);
     }
 
     [Fact]

@@ -49,6 +49,20 @@ public sealed class PostgresClaimTests : IDisposable
     }
 
     [Fact]
+    public void A_claim_among_named_trials_takes_only_those_that_are_free()
+    {
+        using var one = Open();
+        using var two = Open();
+        var fresh = TimeSpan.FromMinutes(1);
+
+        Assert.Equal("b", two.Claim("Claims", Budget.Smoke, "r2", "h", fresh, ["b"])!.TrialId);
+        Assert.Equal("c", one.Claim("Claims", Budget.Smoke, "r1", "h", fresh, ["b", "c"])!.TrialId);
+        Assert.Null(one.Claim("Claims", Budget.Smoke, "r1", "h", fresh, ["b", "c"]));
+        Assert.Null(one.Claim("Claims", Budget.Smoke, "r1", "h", fresh, []));
+        Assert.Equal("a", one.Claim("Claims", Budget.Smoke, "r1", "h", fresh)!.TrialId);
+    }
+
+    [Fact]
     public void Claims_from_two_connections_hand_out_each_trial_once_then_none()
     {
         using var one = Open();

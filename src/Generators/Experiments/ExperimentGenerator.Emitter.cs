@@ -230,6 +230,8 @@ namespace Declarative.Generators.Experiments
                 }
                 w.Line();
 
+                EmitCollectors(w, model, columns);
+
                 w.Line("/// <summary>Trains one trial, measuring the declared instruments at their cadences, and writes its metric rows to the context's sink.</summary>");
                 w.Line($"public static {Experiments}.TrialOutcome Run(Trial trial, {Experiments}.TrialContext context)");
                 using (w.Braces())
@@ -237,25 +239,12 @@ namespace Declarative.Generators.Experiments
                     w.Line($"using var setup = {Experiments}.TrialSetup.Create(SpecFor(trial), context);");
                     w.Line("var loop = setup.Loop;");
                     w.Line("context.Weights?.Save(setup.Model, \"initial\", 0);");
-                    for (var i = 0; i < model.Tracks.Count; i++)
-                        w.Line($"var cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
-                    foreach (var c in columns)
-                    {
-                        var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}", "Seed = trial.Seed" }.Concat(c.Options));
-                        w.Line($"using var {Local(c.Name)} = new {Rt}.Instruments.{c.Name}(setup.Instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
-                    }
-                    w.Line();
+                    w.Line("using var collectors = new Collectors(setup.Instruments, trial);");
                     w.Line("while (loop.Next())");
                     using (w.Braces())
                     {
                         w.Line("var state = loop.State;");
-                        for (var i = 0; i < model.Tracks.Count; i++)
-                            w.Line($"var due{i} = cadence{i}.IsDue(state.Step, state.IsEpochEnd, state.IsLast);");
-                        foreach (var c in columns)
-                            w.Line($"{(c.IsVector ? "double[]?" : "double?")} {Local(c.Name)}Value = {string.Join(" || ", c.Tracks.Select(t => "due" + t))} ? {Local(c.Name)}.Measure(state) : null;");
-                        var anyDue = string.Join(" || ", Enumerable.Range(0, model.Tracks.Count).Select(i => "due" + i));
-                        var values = string.Concat(columns.Select(c => ", " + Local(c.Name) + "Value"));
-                        w.Line($"if ({anyDue}) context.Sink.Write(new Metrics(state.Step, state.Epoch{values}));");
+                        w.Line("if (Collectors.IsDue(state.Step, state.IsEpochEnd, state.IsLast)) context.Sink.Write(collectors.Measure(state));");
                         w.Line("context.OnStep?.Invoke(state.Step, state.TotalSteps);");
                         if (model.CheckpointEvery > 0)
                             w.Line($"if (context.Weights is {{ }} weights && state.Step % {model.CheckpointEvery} == 0) weights.Save(setup.Model, global::Declarative.Runtime.Weights.TrialWeights.Checkpoint(state.Step), state.Step);");
@@ -268,6 +257,89 @@ namespace Declarative.Generators.Experiments
                     }
                     w.Line("context.Weights?.Save(setup.Model, \"final\", loop.State.Step);");
                     w.Line($"return {Experiments}.TrialOutcome.Done(loop.State.Step);");
+                }
+                w.Line();
+
+                if (PackingObstacle(model, columns) is not null) return;
+                w.Line("/// <summary>");
+                w.Line("/// Trains trials that <see cref=\"global::Declarative.Runtime.Packing.PackedTrials.CanPack(global::System.Collections.Generic.IReadOnlyList{global::Declarative.Runtime.Experiments.Specs.TrialSpec})\"/> accepts");
+                w.Line("/// as one stacked model; each member is measured by its own instruments and writes its rows to its own context.");
+                w.Line("/// </summary>");
+                w.Line($"public static {Generic}.IReadOnlyList<{Experiments}.TrialOutcome> RunPacked({Generic}.IReadOnlyList<Trial> trials, {Generic}.IReadOnlyList<{Experiments}.TrialContext> contexts)");
+                using (w.Braces())
+                {
+                    w.Line($"var specs = new {Specs}.TrialSpec[trials.Count];");
+                    w.Line("for (var m = 0; m < trials.Count; m++) specs[m] = SpecFor(trials[m]);");
+                    w.Line($"using var pack = {Rt}.Packing.PackedTrials.Create(specs, contexts[0]);");
+                    w.Line("var collectors = new Collectors[trials.Count];");
+                    w.Line("try");
+                    using (w.Braces())
+                    {
+                        w.Line("for (var m = 0; m < trials.Count; m++) collectors[m] = new Collectors(pack.Instruments[m], trials[m]);");
+                        w.Line("return pack.Run(contexts, Collectors.IsDue, (m, state) => collectors[m].Measure(state));");
+                    }
+                    w.Line("finally");
+                    using (w.Braces())
+                    {
+                        w.Line("foreach (var c in collectors) c?.Dispose();");
+                    }
+                }
+                w.Line();
+            }
+
+            /// <summary>Why this experiment's trials can never train packed (known at compile time), or null.</summary>
+            private static string? PackingObstacle(ExperimentModel model, List<Column> columns)
+            {
+                var observing = model.Tracks.SelectMany(t => t.Instruments).FirstOrDefault(i => i.ObservesUpdate);
+                if (observing is not null) return $"it tracks {observing.Name}, which reads each trial's own update";
+                if (model.CheckpointEvery > 0) return "it saves checkpoints";
+                return null;
+            }
+
+            /// <summary>A nested class holding one trial's instruments: Run uses one, RunPacked one per member.</summary>
+            private static void EmitCollectors(IndentedWriter w, ExperimentModel model, List<Column> columns)
+            {
+                w.Line("/// <summary>One trial's declared instruments, measured at their cadences into a metric row.</summary>");
+                w.Line("private sealed class Collectors : global::System.IDisposable");
+                using (w.Braces())
+                {
+                    for (var i = 0; i < model.Tracks.Count; i++)
+                        w.Line($"private static readonly {Experiments}.Cadence cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
+                    foreach (var c in columns)
+                        w.Line($"private readonly {Rt}.Instruments.{c.Name} {Local(c.Name)};");
+                    w.Line();
+                    w.Line($"public Collectors({Rt}.Instruments.InstrumentContext instruments, Trial trial)");
+                    using (w.Braces())
+                    {
+                        foreach (var c in columns)
+                        {
+                            var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}", "Seed = trial.Seed" }.Concat(c.Options));
+                            w.Line($"{Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
+                        }
+                    }
+                    w.Line();
+                    var anyDue = string.Join(" || ", Enumerable.Range(0, model.Tracks.Count).Select(i => $"cadence{i}.IsDue(step, isEpochEnd, isLast)"));
+                    w.Line("/// <summary>Whether any instrument is due after this step.</summary>");
+                    w.Line($"public static bool IsDue(long step, bool isEpochEnd, bool isLast) => {anyDue};");
+                    w.Line();
+                    w.Line("/// <summary>The row of a step at which <see cref=\"IsDue\"/> holds: the due instruments' values, the others null.</summary>");
+                    w.Line($"public Metrics Measure({Rt}.Training.TrainingState state)");
+                    using (w.Braces())
+                    {
+                        for (var i = 0; i < model.Tracks.Count; i++)
+                            w.Line($"var due{i} = cadence{i}.IsDue(state.Step, state.IsEpochEnd, state.IsLast);");
+                        foreach (var c in columns)
+                            w.Line($"{(c.IsVector ? "double[]?" : "double?")} {Local(c.Name)}Value = {string.Join(" || ", c.Tracks.Select(t => "due" + t))} ? {Local(c.Name)}.Measure(state) : null;");
+                        var values = string.Concat(columns.Select(c => ", " + Local(c.Name) + "Value"));
+                        w.Line($"return new Metrics(state.Step, state.Epoch{values});");
+                    }
+                    w.Line();
+                    w.Line("public void Dispose()");
+                    using (w.Braces())
+                    {
+                        for (var i = columns.Count - 1; i >= 0; i--)
+                            w.Line($"((global::System.IDisposable){Local(columns[i].Name)}).Dispose();");
+                    }
                 }
                 w.Line();
             }
@@ -290,6 +362,10 @@ namespace Declarative.Generators.Experiments
 
             private static void EmitDefinition(IndentedWriter w, ExperimentModel model)
             {
+                var obstacle = PackingObstacle(model, Columns(model));
+                var runPacked = obstacle is null
+                    ? $"{model.TypeName}.RunPacked(global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Cast<Trial>(trials)), contexts)"
+                    : $"throw new global::System.NotSupportedException({Quote(model.ExperimentName + " cannot train packed: " + obstacle + ".")})";
                 var axes = string.Join(", ", model.Parameters.Select(p => Quote(p.Name)));
                 var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c}.Named({Quote(c)})"));
                 w.Block($$"""
@@ -306,6 +382,9 @@ namespace Declarative.Generators.Experiments
                         public {{Experiments}}.ExperimentSettings SettingsFor({{Experiments}}.Budget budget) => {{model.TypeName}}.SettingsFor(budget);
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> Trials({{Experiments}}.Budget budget) => {{model.TypeName}}.Trials(budget);
                         public {{Experiments}}.TrialOutcome Run({{Experiments}}.ITrial trial, {{Experiments}}.TrialContext context) => {{model.TypeName}}.Run((Trial)trial, context);
+                        public {{Experiments}}.Specs.TrialSpec SpecFor({{Experiments}}.ITrial trial) => {{model.TypeName}}.SpecFor((Trial)trial);
+                        public string? PackingObstacle => {{(obstacle is null ? "null" : Quote(obstacle))}};
+                        public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialOutcome> RunPacked({{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> trials, {{Generic}}.IReadOnlyList<{{Experiments}}.TrialContext> contexts) => {{runPacked}};
                     }
                     """);
             }

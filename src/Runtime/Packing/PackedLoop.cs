@@ -26,15 +26,18 @@ public sealed class PackedLoop : IDisposable
     private readonly int _stepsPerEpoch;
     private readonly DivergenceMonitor _divergence;
     private readonly IReadOnlyList<Mlp>? _memberModels;
+    private readonly double[] _memberLearningRates;
     private readonly TrainingState?[] _memberStates;
     private readonly long?[] _divergedAt;
     private Tensor? _epochOrder;
     private int _epoch = -1;
     private int _stepInEpoch;
 
+    /// <param name="memberLearningRates">Optional: each member's learning rate, reported by <see cref="Member"/>'s state.</param>
     /// <param name="memberModels">Optional: an MLP per member (the ones the pack was stacked from), into which <see cref="Member"/> copies the member's weights for instruments.</param>
     public PackedLoop(PackedMlp model, PackedSgd optimizer, ClassificationData data, int batchSize, int epochs, IReadOnlyList<long> seeds,
-        long? totalUpdates = null, int divergenceCheckEvery = DivergenceMonitor.DefaultCheckEvery, IReadOnlyList<Mlp>? memberModels = null)
+        long? totalUpdates = null, int divergenceCheckEvery = DivergenceMonitor.DefaultCheckEvery, IReadOnlyList<Mlp>? memberModels = null,
+        IReadOnlyList<double>? memberLearningRates = null)
     {
         if (data.IsRegression) throw new ArgumentException("Packed training supports classification data only.", nameof(data));
         if (seeds.Count != model.Members) throw new ArgumentException($"{seeds.Count} seeds for {model.Members} members.", nameof(seeds));
@@ -49,6 +52,7 @@ public sealed class PackedLoop : IDisposable
         TotalSteps = totalUpdates ?? (long)Math.Max(1, epochs) * _stepsPerEpoch;
         _divergence = new DivergenceMonitor(divergenceCheckEvery);
         _memberModels = memberModels;
+        _memberLearningRates = memberLearningRates?.ToArray() ?? new double[model.Members];
         _memberStates = new TrainingState?[model.Members];
         _divergedAt = new long?[model.Members];
     }
@@ -134,6 +138,7 @@ public sealed class PackedLoop : IDisposable
         state.Epoch = Epoch;
         state.IsEpochEnd = IsEpochEnd;
         state.BatchSize = BatchSize;
+        state.LearningRate = _memberLearningRates[member];
         state.BatchLoss?.Dispose();
         state.BatchLogits?.Dispose();
         state.BatchLabels?.Dispose();

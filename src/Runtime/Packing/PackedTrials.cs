@@ -88,8 +88,9 @@ public static class PackedTrials
             s.Optimizer.LearningRate, s.Optimizer.Momentum, s.Optimizer.WeightDecay, s.Optimizer.Kind == OptimizerKind.Nesterov)).ToArray());
         var length = first.Settings.Updates > 0 ? first.Settings.Updates : first.Settings.Steps;
         var loop = new PackedLoop(model, optimizer, data, first.Optimizer.BatchSize, Math.Max(1, first.Settings.Epochs), specs.Select(s => (long)s.Seed).ToArray(),
-            totalUpdates: length > 0 ? length : null, memberModels: members);
-        return new PackedSetup(data, members, model, optimizer, loop);
+            totalUpdates: length > 0 ? length : null, memberModels: members, memberLearningRates: specs.Select(s => s.Optimizer.LearningRate).ToArray());
+        var instruments = members.Select((m, i) => new Instruments.InstrumentContext(m, data) { LearningRate = specs[i].Optimizer.LearningRate, BatchSize = specs[i].Optimizer.BatchSize }).ToArray();
+        return new PackedSetup(data, members, model, optimizer, loop, instruments);
     }
 
     /// <summary>
@@ -114,36 +115,13 @@ public static class PackedTrials
         return outcomes.Select(o => o ?? TrialOutcome.Done(loop.Step)).ToArray();
     }
 
-    /// <summary>
-    /// Trains a pack and writes each member's metric rows to its own context's sink, as each trial's generated
-    /// <c>Run</c> would: after every step, when <paramref name="isDue"/>(step, isEpochEnd, isLast) says a cadence
-    /// is due, <paramref name="measure"/>(member, state) is called for every member still training, with the
-    /// member's <see cref="TrainingState"/> (its own MLP holding its current weights, its batch loss, logits and
-    /// labels), and its row (if not null) goes to <c>contexts[member].Sink</c>. A member whose loss turns
-    /// non-finite is recorded diverged at the step that detects it and measured no more; the others go on.
-    /// Each context's <c>OnStep</c> is called after every step; the first context's cancellation stops the pack.
-    /// </summary>
+    /// <summary>Creates the pack of <paramref name="specs"/> and runs it as <see cref="PackedSetup.Run"/> does.</summary>
     public static IReadOnlyList<TrialOutcome> Run(IReadOnlyList<TrialSpec> specs, IReadOnlyList<TrialContext> contexts,
         Func<long, bool, bool, bool> isDue, Func<int, TrainingState, IMetricRow?> measure)
     {
         if (contexts.Count != specs.Count) throw new ArgumentException($"{contexts.Count} contexts for {specs.Count} trials: one per trial.", nameof(contexts));
         using var setup = Create(specs, contexts[0]);
-        var loop = setup.Loop;
-        var outcomes = new TrialOutcome?[specs.Count];
-        while (loop.Next())
-        {
-            var due = isDue(loop.Step, loop.IsEpochEnd, loop.IsLast);
-            for (var m = 0; m < outcomes.Length; m++)
-            {
-                if (outcomes[m] is not null) continue;
-                if (due && measure(m, loop.Member(m)) is { } row) contexts[m].Sink.Write(row);
-                contexts[m].OnStep?.Invoke(loop.Step, loop.TotalSteps);
-                if (!loop.LossIsFinite(m, out var loss)) outcomes[m] = TrialOutcome.Diverged(loop.Step, loss);
-            }
-            if (outcomes.All(o => o is not null)) break;
-            contexts[0].Cancellation.ThrowIfCancellationRequested();
-        }
-        return outcomes.Select(o => o ?? TrialOutcome.Done(loop.Step)).ToArray();
+        return setup.Run(contexts, isDue, measure);
     }
 
     private static string? Obstacle(TrialSpec s)
@@ -168,16 +146,17 @@ public static class PackedTrials
     private sealed record PackSignature(ExperimentSettings Settings, string Device, DataSpec Data, string Model, string Sizes, double Width, double InitScale, int BatchSize);
 }
 
-/// <summary>What a pack of trials owns: the data, each member's MLP (for instruments), the stacked model, its optimizer and loop.</summary>
+/// <summary>What a pack of trials owns: the data, each member's MLP and instrument context, the stacked model, its optimizer and loop.</summary>
 public sealed class PackedSetup : IDisposable
 {
-    internal PackedSetup(ClassificationData data, IReadOnlyList<Mlp> members, PackedMlp model, PackedSgd optimizer, PackedLoop loop)
+    internal PackedSetup(ClassificationData data, IReadOnlyList<Mlp> members, PackedMlp model, PackedSgd optimizer, PackedLoop loop, IReadOnlyList<Instruments.InstrumentContext> instruments)
     {
         Data = data;
         MemberModels = members;
         Model = model;
         Optimizer = optimizer;
         Loop = loop;
+        Instruments = instruments;
     }
 
     public ClassificationData Data { get; }
@@ -185,12 +164,65 @@ public sealed class PackedSetup : IDisposable
     /// <summary>One MLP per member, refreshed with the member's weights by <see cref="PackedLoop.Member"/>.</summary>
     public IReadOnlyList<Mlp> MemberModels { get; }
 
+    /// <summary>One instrument context per member, over the member's MLP (instruments are built on it as on a trial's own).</summary>
+    public IReadOnlyList<Instruments.InstrumentContext> Instruments { get; }
+
     public PackedMlp Model { get; }
     public PackedSgd Optimizer { get; }
     public PackedLoop Loop { get; }
 
+    /// <summary>
+    /// Trains the pack and writes each member's metric rows to its own context's sink, as each trial's generated
+    /// <c>Run</c> would: after every step at which <paramref name="isDue"/>(step, isEpochEnd, isLast) holds,
+    /// <paramref name="measure"/>(member, state) is called for every member still training, with the member's
+    /// <see cref="TrainingState"/> (its own MLP holding its current weights, its batch loss, logits and labels),
+    /// and its row (if not null) goes to <c>contexts[member].Sink</c>. A member whose loss turns non-finite is
+    /// recorded diverged at the step that detects it and measured no more; the others go on. Each context's
+    /// <c>OnStep</c> is called after every step; any context's cancellation stops the pack. Weights are saved
+    /// per member as a trial's own run saves them (initial, and final at its end or divergence).
+    /// </summary>
+    public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<TrialContext> contexts, Func<long, bool, bool, bool> isDue, Func<int, TrainingState, IMetricRow?> measure)
+    {
+        if (contexts.Count != MemberModels.Count) throw new ArgumentException($"{contexts.Count} contexts for {MemberModels.Count} members: one per member.", nameof(contexts));
+        var loop = Loop;
+        var outcomes = new TrialOutcome?[contexts.Count];
+        for (var m = 0; m < contexts.Count; m++) contexts[m].Weights?.Save(MemberModels[m], "initial", 0);
+        while (loop.Next())
+        {
+            var due = isDue(loop.Step, loop.IsEpochEnd, loop.IsLast);
+            for (var m = 0; m < outcomes.Length; m++)
+            {
+                if (outcomes[m] is not null) continue;
+                if (due && measure(m, loop.Member(m)) is { } row) contexts[m].Sink.Write(row);
+                contexts[m].OnStep?.Invoke(loop.Step, loop.TotalSteps);
+                if (!loop.LossIsFinite(m, out var loss))
+                {
+                    outcomes[m] = TrialOutcome.Diverged(loop.Step, loss);
+                    SaveFinal(contexts[m], m);
+                }
+            }
+            if (outcomes.All(o => o is not null)) break;
+            foreach (var c in contexts) c.Cancellation.ThrowIfCancellationRequested();
+        }
+        for (var m = 0; m < outcomes.Length; m++)
+        {
+            if (outcomes[m] is not null) continue;
+            outcomes[m] = TrialOutcome.Done(loop.Step);
+            SaveFinal(contexts[m], m);
+        }
+        return outcomes.Select(o => o!).ToArray();
+    }
+
+    private void SaveFinal(TrialContext context, int member)
+    {
+        if (context.Weights is null) return;
+        Model.CopyMemberTo(member, MemberModels[member]);
+        context.Weights.Save(MemberModels[member], "final", Loop.Step);
+    }
+
     public void Dispose()
     {
+        foreach (var i in Instruments) i.Dispose();
         Loop.Dispose();
         Optimizer.Dispose();
         Model.Dispose();

@@ -33,6 +33,7 @@ public static class Cli
         var staleAfter = new Option<double>("--stale-after") { Description = "Seconds without a heartbeat after which another runner's running trial is presumed abandoned and run again.", DefaultValueFactory = _ => 30 };
         var keepWeights = new Option<bool>("--keep-weights") { Description = "Keep each trial's initial and final weights (.npy per tensor + manifest.json) under --weights." };
         var weightsFolder = new Option<string>("--weights") { Description = "Folder for kept weights.", DefaultValueFactory = _ => Path.Combine("artifacts", "weights") };
+        var noPack = new Option<bool>("--no-pack") { Description = "Train every trial alone (by default trials that differ only in seed or SGD hyper-parameters train together as one stacked model)." };
         var progress = new Option<string>("--progress") { Description = "auto (live view on a terminal, lines otherwise), live or plain.", DefaultValueFactory = _ => "auto" };
         progress.AcceptOnlyFromAmong("auto", "live", "plain");
         var executor = new Option<string>("--executor") { Description = "local (worker processes here, default) or slurm (one job array whose tasks claim trials from the store).", DefaultValueFactory = _ => "local" };
@@ -77,7 +78,7 @@ public static class Cli
 
         var run = new Command("run", "Run the trials not yet finished, store them, and render the reports.")
         {
-            filter, budget, storeOption, output, dataFolder, device, threads, retry, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder, progress,
+            filter, budget, storeOption, output, dataFolder, device, threads, retry, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder, noPack, progress,
             executor, arrayTasks, partition, timeLimit, cpusPerTask, sbatchArgs, slurmLogs,
         };
         run.SetAction(parse => Guard(() =>
@@ -90,6 +91,7 @@ public static class Cli
                 TrialTimeout = parse.GetValue(trialTimeout) is > 0 and var t ? TimeSpan.FromSeconds(t) : null,
                 StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
                 WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
+                Pack = !parse.GetValue(noPack),
                 Live = parse.GetValue(progress) switch { "live" => true, "plain" => false, _ => null },
                 Slurm = parse.GetValue(executor) != "slurm" ? null : new SlurmOptions(parse.GetValue(arrayTasks), parse.GetValue(cpusPerTask))
                 {
@@ -149,16 +151,16 @@ public static class Cli
             return 0;
         }));
 
-        // Hidden: the runner re-invokes this executable once per trial.
+        // Hidden: the runner re-invokes this executable once per trial, or once per pack (--trial/--lease repeated, in pairs).
         var workerStore = new Option<string>("--store") { Required = true };
-        var workerTrial = new Option<string>("--trial") { Required = true };
-        var workerLease = new Option<string>("--lease") { Required = true };
+        var workerTrial = new Option<string[]>("--trial") { Required = true, Arity = ArgumentArity.OneOrMore };
+        var workerLease = new Option<string[]>("--lease") { Required = true, Arity = ArgumentArity.OneOrMore };
         var workerData = new Option<string?>("--data");
         var workerDevice = new Option<string>("--device") { DefaultValueFactory = _ => "auto" };
         var workerThreads = new Option<int>("--threads") { DefaultValueFactory = _ => 0 };
         var workerWeights = new Option<string?>("--weights");
         var workerHeartbeat = new Option<int>("--heartbeat-ms") { DefaultValueFactory = _ => 1000 };
-        var worker = new Command("worker", "Runs one claimed trial (used by `run`).")
+        var worker = new Command("worker", "Runs one claimed trial, or a pack of claimed trials (used by `run`).")
         {
             workerStore, workerTrial, workerLease, workerData, workerDevice, workerThreads, workerWeights, workerHeartbeat,
         };
@@ -171,7 +173,7 @@ public static class Cli
         // Hidden: each Slurm array task runs this; it claims and runs trials until none is left.
         var drain = new Command("drain", "Claims and runs trials of the store until none is left (one Slurm array task; used by `run --executor slurm`).")
         {
-            filter, budget, storeOption, dataFolder, device, threads, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder,
+            filter, budget, storeOption, dataFolder, device, threads, parallel, trialTimeout, staleAfter, keepWeights, weightsFolder, noPack,
         };
         drain.Hidden = true;
         drain.SetAction(parse => Guard(() =>
@@ -184,6 +186,7 @@ public static class Cli
                 TrialTimeout = parse.GetValue(trialTimeout) is > 0 and var t ? TimeSpan.FromSeconds(t) : null,
                 StaleAfter = TimeSpan.FromSeconds(parse.GetValue(staleAfter)),
                 WeightsFolder = parse.GetValue(keepWeights) ? parse.GetValue(weightsFolder) : null,
+                Pack = !parse.GetValue(noPack),
                 PollEvery = TimeSpan.FromSeconds(1),
             };
             return new ExperimentRunner(Console.Out).Drain(catalog, options);

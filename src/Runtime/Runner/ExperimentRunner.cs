@@ -43,7 +43,7 @@ public sealed class ExperimentRunner(TextWriter log)
             var stored = store.Trials(experiment.Name).Where(t => t.Budget == options.Budget.Name).ToArray();
             var finished = stored.Count(t => t.Status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed);
             log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished, {trials.Count - finished} to run" +
-                $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}).");
+                $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}); {PackPlan.Describe(experiment, options.Budget, options)}.");
         }
         view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
         if (options.Slurm is { } slurm)
@@ -103,11 +103,12 @@ public sealed class ExperimentRunner(TextWriter log)
     /// <summary>One run's loop: reap finished workers, release claims of dead local runners, claim and start trials, show progress.</summary>
     private sealed class Sweep(IResultStore store, string storeLocation, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total)
     {
-        private sealed record Active(WorkerProcess Process, TrialClaim Claim, string Label);
+        private sealed record Active(WorkerProcess Process, IReadOnlyList<TrialClaim> Claims, IReadOnlyList<string> Labels);
 
         private readonly List<Active> _active = [];
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private readonly Dictionary<string, string> _labels = [];
+        private readonly Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> _packGroups = [];
         private int _finishedHere;
         private DateTime _lastReleaseCheck = DateTime.MinValue;
 
@@ -122,7 +123,7 @@ public sealed class ExperimentRunner(TextWriter log)
                 {
                     Reap(sink);
                     if (DateTime.UtcNow - _lastReleaseCheck > TimeSpan.FromSeconds(2)) ReleaseDeadLocalClaims(sink);
-                    while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claim) Start(claim, sink);
+                    while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claims) Start(claims, sink);
                     if (_active.Count == 0 && (DataError is not null || !AnyRunningElsewhere())) break;
                     sink.Update(Progress());
                     Thread.Sleep(options.PollEvery);
@@ -135,27 +136,51 @@ public sealed class ExperimentRunner(TextWriter log)
             }
         }
 
-        private TrialClaim? ClaimNext()
+        /// <summary>
+        /// Claims the next trial, and with packing on, as many pending members of its pack group as fit (up to
+        /// <see cref="RunOptions.MaxPackMembers"/>); null when nothing is left to claim.
+        /// </summary>
+        private IReadOnlyList<TrialClaim>? ClaimNext()
         {
             foreach (var e in experiments)
-                if (store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter) is { } claim)
-                    return claim;
+            {
+                if (store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter) is not { } claim) continue;
+                var claims = new List<TrialClaim> { claim };
+                if (!options.Pack || !PackGroups(e).TryGetValue(claim.TrialId, out var group)) return claims;
+                var rest = group.Where(id => id != claim.TrialId).ToList();
+                while (claims.Count < options.MaxPackMembers && rest.Count > 0
+                       && store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter, rest) is { } member)
+                {
+                    claims.Add(member);
+                    rest.Remove(member.TrialId);
+                }
+                return claims;
+            }
             return null;
         }
 
-        private void Start(TrialClaim claim, IProgressSink sink)
+        /// <summary>For each trial of the experiment that can pack, the ids of the trials it can pack with (itself included).</summary>
+        private IReadOnlyDictionary<string, IReadOnlyList<string>> PackGroups(IExperimentDefinition experiment)
         {
-            var label = Label(claim.Experiment, claim.TrialId);
-            var args = new List<string>
-            {
-                "worker", "--store", storeLocation, "--trial", claim.TrialId, "--lease", claim.Lease,
+            if (_packGroups.TryGetValue(experiment.Name, out var known)) return known;
+            return _packGroups[experiment.Name] = PackPlan.Groups(experiment, options.Budget);
+        }
+
+        private void Start(IReadOnlyList<TrialClaim> claims, IProgressSink sink)
+        {
+            var labels = claims.Select(c => Label(c.Experiment, c.TrialId)).ToArray();
+            var args = new List<string> { "worker", "--store", storeLocation };
+            foreach (var c in claims) args.AddRange(["--trial", c.TrialId, "--lease", c.Lease]);
+            args.AddRange([
                 "--device", options.Device, "--threads", options.ThreadsPerWorker.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--heartbeat-ms", ((int)options.HeartbeatEvery.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
+            ]);
             if (options.DataFolder is not null) args.AddRange(["--data", Path.GetFullPath(options.DataFolder)]);
             if (options.WeightsFolder is not null) args.AddRange(["--weights", Path.GetFullPath(options.WeightsFolder)]);
-            _active.Add(new Active(new WorkerProcess(args), claim, label));
-            sink.Started(label + (claim.Attempt > 1 ? $" (attempt {claim.Attempt})" : ""));
+            _active.Add(new Active(new WorkerProcess(args), claims, labels));
+            var packed = claims.Count > 1 ? $" (packed, {claims.Count} trials)" : "";
+            for (var i = 0; i < claims.Count; i++)
+                sink.Started(labels[i] + (claims[i].Attempt > 1 ? $" (attempt {claims[i].Attempt})" : "") + packed);
         }
 
         private void Reap(IProgressSink sink)
@@ -169,24 +194,32 @@ public sealed class ExperimentRunner(TextWriter log)
                 }
                 var code = a.Process.ExitCode;
                 var seconds = a.Process.Elapsed.TotalSeconds;
-                if (a.Process.TimedOut)
-                    store.Fail(a.Claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s) and was killed. Last stderr lines:\n{a.Process.StderrTail}", seconds);
-                else if (code == TrialWorker.DataMissing)
-                    DataError = $"The data set is missing or unreadable: {a.Process.StderrTail}";
-                else if (code != TrialWorker.Stored)
-                    store.Fail(a.Claim, $"the worker process ended with {WorkerProcess.DescribeExit(code)}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
-
-                var record = store.Trial(a.Claim.TrialId);
-                var status = record?.Status ?? TrialStatus.Failed;
-                if (status == TrialStatus.Failed) FailedHere++;
-                if (status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed) _finishedHere++;
-                var detail = status switch
+                var packed = a.Claims.Count > 1 ? $" (the worker of a pack of {a.Claims.Count} trials)" : "";
+                foreach (var claim in a.Claims)
                 {
-                    TrialStatus.Done => $"{record!.Steps} steps in {seconds:F1} s",
-                    TrialStatus.Diverged or TrialStatus.Failed => $"{record?.Error} ({seconds:F1} s)",
-                    _ => $"claim lost ({WorkerProcess.DescribeExit(code)})",
-                };
-                sink.Finished(a.Label, status.ToString().ToLowerInvariant(), detail);
+                    // Guarded by the lease: a trial the worker already stored keeps its result.
+                    if (a.Process.TimedOut)
+                        store.Fail(claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s) and was killed{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
+                    else if (code == TrialWorker.DataMissing)
+                        DataError = $"The data set is missing or unreadable: {a.Process.StderrTail}";
+                    else if (code != TrialWorker.Stored)
+                        store.Fail(claim, $"the worker process ended with {WorkerProcess.DescribeExit(code)}{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
+                }
+
+                for (var i = 0; i < a.Claims.Count; i++)
+                {
+                    var record = store.Trial(a.Claims[i].TrialId);
+                    var status = record?.Status ?? TrialStatus.Failed;
+                    if (status == TrialStatus.Failed) FailedHere++;
+                    if (status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed) _finishedHere++;
+                    var detail = status switch
+                    {
+                        TrialStatus.Done => $"{record!.Steps} steps in {seconds:F1} s{(a.Claims.Count > 1 ? $" (packed, {a.Claims.Count} trials)" : "")}",
+                        TrialStatus.Diverged or TrialStatus.Failed => $"{record?.Error} ({seconds:F1} s)",
+                        _ => $"claim lost ({WorkerProcess.DescribeExit(code)})",
+                    };
+                    sink.Finished(a.Labels[i], status.ToString().ToLowerInvariant(), detail);
+                }
                 a.Process.Dispose();
                 _active.Remove(a);
             }
@@ -214,7 +247,7 @@ public sealed class ExperimentRunner(TextWriter log)
             _lastSnapshot = DateTime.UtcNow;
             int done = 0, diverged = 0, failed = 0, left = 0;
             var running = new List<RunningTrialView>();
-            var mine = _active.Select(a => a.Claim.Lease).ToHashSet();
+            var mine = _active.SelectMany(a => a.Claims).Select(c => c.Lease).ToHashSet();
             foreach (var e in experiments)
             {
                 foreach (var t in store.Trials(e.Name).Where(t => t.Budget == options.Budget.Name))

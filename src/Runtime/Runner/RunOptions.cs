@@ -36,6 +36,15 @@ public sealed record RunOptions(
     /// <summary>Run the trials as a Slurm job array instead of local workers; null to run them here.</summary>
     public SlurmOptions? Slurm { get; init; }
 
+    /// <summary>
+    /// Train trials that can share one stacked model (same MLP shape and batch size; seeds, learning rates,
+    /// momentum and weight decay per member) together in one worker (<c>--no-pack</c> turns it off).
+    /// </summary>
+    public bool Pack { get; init; } = true;
+
+    /// <summary>At most this many trials in one pack.</summary>
+    public int MaxPackMembers { get; init; } = Packing.PackedTrials.DefaultMaxMembers;
+
     /// <summary>Threads each worker gives TorchSharp.</summary>
     public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
 }

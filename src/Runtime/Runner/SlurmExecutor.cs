@@ -74,6 +74,7 @@ internal sealed class SlurmExecutor(TextWriter log)
         if (options.TrialTimeout is { } limit) command.AddRange(["--trial-timeout", limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
         if (options.DataFolder is not null) command.AddRange(["--data", Path.GetFullPath(options.DataFolder)]);
         if (options.WeightsFolder is not null) command.AddRange(["--keep-weights", "--weights", Path.GetFullPath(options.WeightsFolder)]);
+        if (!options.Pack) command.Add("--no-pack");
 
         var text = new StringBuilder();
         text.Append("#!/bin/bash\n");

@@ -8,46 +8,57 @@ using Declarative.Runtime.Weights;
 namespace Declarative.Runtime.Runner;
 
 /// <summary>
-/// The hidden <c>worker</c> command: runs one claimed trial in this process and commits its rows
-/// and status under the claim's lease. The runner that started it records what this process cannot
-/// (a native abort, a kill, a hang). Exit codes: 0 stored (done or diverged), 3 the trial threw
-/// (stored as failed), 4 the trial or its claim is gone, 5 the data set is missing (trial re-queued).
+/// The hidden <c>worker</c> command: runs one claimed trial in this process, or a pack of claimed trials
+/// of one experiment as one stacked model, and commits each trial's rows and status under its own
+/// claim's lease. The runner that started it records what this process cannot (a native abort, a kill, a
+/// hang). Exit codes: 0 stored (done or diverged), 3 the trial threw (stored as failed), 4 the trial or its
+/// claim is gone, 5 the data set is missing (trials re-queued).
 /// </summary>
 internal static class TrialWorker
 {
     public const int Stored = 0, TrialFailed = 3, NoSuchClaim = 4, DataMissing = 5;
 
-    public sealed record Options(string StorePath, string TrialId, string Lease, string? DataFolder, string Device, int Threads, string? WeightsRoot, TimeSpan HeartbeatEvery);
+    public sealed record Options(string StorePath, IReadOnlyList<string> TrialIds, IReadOnlyList<string> Leases, string? DataFolder, string Device, int Threads, string? WeightsRoot, TimeSpan HeartbeatEvery);
 
     public static int Run(IReadOnlyList<IExperimentDefinition> catalog, Options options)
     {
         WatchParent();
-        using var store = StoreFactory.Open(options.StorePath);
-        var record = store.Trial(options.TrialId);
-        if (record is null)
+        if (options.TrialIds.Count != options.Leases.Count || options.TrialIds.Count == 0)
         {
-            Console.Error.WriteLine($"error: no trial '{options.TrialId}' in '{options.StorePath}'.");
+            Console.Error.WriteLine($"error: {options.TrialIds.Count} --trial for {options.Leases.Count} --lease: give them in pairs.");
             return NoSuchClaim;
         }
-        var experiment = catalog.FirstOrDefault(e => e.Name == record.Experiment);
-        Budget.TryParse(record.Budget, out var budget);
-        var trial = experiment is null || budget is null ? null : experiment.Trials(budget).FirstOrDefault(t => t.Id == record.Id);
-        var claim = new TrialClaim(record.Id, record.Experiment, record.Budget, options.Lease, record.Attempts);
-        var clock = Stopwatch.StartNew();
-        if (experiment is null || trial is null)
+        using var store = StoreFactory.Open(options.StorePath);
+        var records = new List<TrialRecord>();
+        foreach (var id in options.TrialIds)
         {
-            store.Fail(claim, $"the catalogue of this build has no trial '{record.Id}' of experiment '{record.Experiment}' at budget '{record.Budget}'", 0);
+            if (store.Trial(id) is not { } record)
+            {
+                Console.Error.WriteLine($"error: no trial '{id}' in '{options.StorePath}'.");
+                return NoSuchClaim;
+            }
+            records.Add(record);
+        }
+        var claims = records.Select((r, i) => new TrialClaim(r.Id, r.Experiment, r.Budget, options.Leases[i], r.Attempts)).ToArray();
+        var experiment = catalog.FirstOrDefault(e => e.Name == records[0].Experiment);
+        Budget.TryParse(records[0].Budget, out var budget);
+        var known = experiment is null || budget is null ? [] : experiment.Trials(budget).ToDictionary(t => t.Id);
+        var trials = records.Select(r => r.Experiment == records[0].Experiment && r.Budget == records[0].Budget && known.TryGetValue(r.Id, out var t) ? t : null).ToArray();
+        var clock = Stopwatch.StartNew();
+        if (experiment is null || trials.Any(t => t is null))
+        {
+            for (var i = 0; i < claims.Length; i++)
+                store.Fail(claims[i], $"the catalogue of this build has no trial '{records[i].Id}' of experiment '{records[i].Experiment}' at budget '{records[i].Budget}'", 0);
             return NoSuchClaim;
         }
 
-        // Heartbeats go through their own connection: the trial's thread never waits for them.
-        long step = 0, total = 0;
-        var loss = double.NaN;
+        // Heartbeats go through their own connection: the trials' thread never waits for them.
+        var progress = claims.Select(_ => new Progress()).ToArray();
         var lossColumn = FirstLossColumn(experiment.Schema);
         using var beats = StoreFactory.Open(options.StorePath);
-        if (!beats.Heartbeat(claim, 0, 0, null))
+        if (!claims.All(c => beats.Heartbeat(c, 0, 0, null)))
         {
-            Console.Error.WriteLine($"error: the claim on trial '{record.Id}' is no longer held (another runner took it over).");
+            Console.Error.WriteLine($"error: the claim on trial(s) {string.Join(", ", claims.Select(c => c.TrialId))} is no longer held (another runner took it over).");
             return NoSuchClaim;
         }
         using var stop = new CancellationTokenSource();
@@ -55,12 +66,19 @@ internal static class TrialWorker
         {
             while (!stop.Token.WaitHandle.WaitOne(options.HeartbeatEvery))
             {
-                bool held;
-                try { held = beats.Heartbeat(claim, Interlocked.Read(ref step), Interlocked.Read(ref total), Volatile.Read(ref loss) is var l && double.IsNaN(l) ? null : l); }
-                catch (Exception e) { Console.Error.WriteLine("warning: heartbeat failed: " + e.Message); continue; }
-                if (!held)
+                var held = 0;
+                for (var i = 0; i < claims.Length; i++)
                 {
-                    Console.Error.WriteLine($"error: the claim on trial '{record.Id}' was lost; stopping without writing.");
+                    try
+                    {
+                        if (beats.Heartbeat(claims[i], Interlocked.Read(ref progress[i].Step), Interlocked.Read(ref progress[i].Total), Volatile.Read(ref progress[i].Loss) is var l && double.IsNaN(l) ? null : l)) held++;
+                        else Console.Error.WriteLine($"warning: the claim on trial '{claims[i].TrialId}' was lost; its results will not be written.");
+                    }
+                    catch (Exception e) { Console.Error.WriteLine("warning: heartbeat failed: " + e.Message); held++; }
+                }
+                if (held == 0)
+                {
+                    Console.Error.WriteLine("error: every claim of this worker was lost; stopping without writing.");
                     Process.GetCurrentProcess().Kill();
                 }
             }
@@ -73,30 +91,43 @@ internal static class TrialWorker
             TorchEnvironment.SetThreads(options.Threads);
             var device = TorchEnvironment.ResolveDevice(options.Device);
             using var data = new DataCatalog(options.DataFolder);
-            var sink = new BufferedMetricSink(row =>
+            var sinks = new BufferedMetricSink[claims.Length];
+            var contexts = new TrialContext[claims.Length];
+            for (var i = 0; i < claims.Length; i++)
             {
-                if (lossColumn >= 0 && row.GetValue(lossColumn) is { } l) Volatile.Write(ref loss, l);
-            });
-            var context = new TrialContext(device, data, sink)
-            {
-                OnStep = (s, t) => { Interlocked.Exchange(ref step, s); Interlocked.Exchange(ref total, t); },
-                Weights = options.WeightsRoot is null ? null : TrialWeights.For(options.WeightsRoot, experiment.Name, trial),
-            };
-            var outcome = experiment.Run(trial, context);
+                var p = progress[i];
+                sinks[i] = new BufferedMetricSink(row =>
+                {
+                    if (lossColumn >= 0 && row.GetValue(lossColumn) is { } l) Volatile.Write(ref p.Loss, l);
+                });
+                contexts[i] = new TrialContext(device, data, sinks[i])
+                {
+                    OnStep = (s, t) => { Interlocked.Exchange(ref p.Step, s); Interlocked.Exchange(ref p.Total, t); },
+                    Weights = options.WeightsRoot is null ? null : TrialWeights.For(options.WeightsRoot, experiment.Name, trials[i]!),
+                };
+            }
+            var outcomes = claims.Length == 1
+                ? [experiment.Run(trials[0]!, contexts[0])]
+                : experiment.RunPacked(trials!, contexts);
             stop.Cancel();
             heartbeat.Join();
-            if (!store.Complete(experiment.Name, experiment.Schema, claim, outcome, sink.Rows, clock.Elapsed.TotalSeconds))
+            var stored = 0;
+            for (var i = 0; i < claims.Length; i++)
             {
-                Console.Error.WriteLine($"error: the claim on trial '{record.Id}' was lost before its results were stored; they were discarded.");
-                return NoSuchClaim;
+                if (!store.Complete(experiment.Name, experiment.Schema, claims[i], outcomes[i], sinks[i].Rows, clock.Elapsed.TotalSeconds))
+                {
+                    Console.Error.WriteLine($"error: the claim on trial '{claims[i].TrialId}' was lost before its results were stored; they were discarded.");
+                    continue;
+                }
+                stored++;
+                Console.Out.WriteLine($"{claims[i].TrialId} {outcomes[i].Status.ToString().ToLowerInvariant()} {outcomes[i].Steps} {outcomes[i].Message}");
             }
-            Console.Out.WriteLine($"{outcome.Status.ToString().ToLowerInvariant()} {outcome.Steps} {outcome.Message}");
-            return Stored;
+            return stored > 0 ? Stored : NoSuchClaim;
         }
         catch (DataSetException e)
         {
             stop.Cancel();
-            store.Release(claim.TrialId, claim.Lease, "data set missing: " + e.Message);
+            foreach (var c in claims) store.Release(c.TrialId, c.Lease, "data set missing: " + e.Message);
             Console.Error.WriteLine("error: " + e.Message);
             return DataMissing;
         }
@@ -104,10 +135,19 @@ internal static class TrialWorker
         {
             stop.Cancel();
             var message = e.GetBaseException().Message;
-            store.Fail(claim, $"{e.GetBaseException().GetType().Name}: {message}", clock.Elapsed.TotalSeconds);
+            var packed = claims.Length > 1 ? $" (packed with {claims.Length - 1} other trial(s); `--retry-failed --no-pack` runs it alone)" : "";
+            foreach (var c in claims) store.Fail(c, $"{e.GetBaseException().GetType().Name}: {message}{packed}", clock.Elapsed.TotalSeconds);
             Console.Error.WriteLine(e.ToString());
             return TrialFailed;
         }
+    }
+
+    /// <summary>One trial's progress, written by the training thread and read by the heartbeat thread.</summary>
+    private sealed class Progress
+    {
+        public long Step;
+        public long Total;
+        public double Loss = double.NaN;
     }
 
     /// <summary>The runner holds this process's stdin open; end of input means the runner died, and an orphan must not go on.</summary>

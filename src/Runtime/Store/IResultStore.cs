@@ -34,9 +34,10 @@ public interface IResultStore : IDisposable
     /// Atomically takes the first trial of <paramref name="experiment"/> at <paramref name="budget"/>
     /// that is pending, or running with a heartbeat older than <paramref name="staleAfter"/> (its
     /// runner is presumed dead): sets it running under a new lease and counts the attempt. Null
-    /// when there is none. Two runners never get the same trial.
+    /// when there is none. Two runners never get the same trial. With <paramref name="among"/>, only
+    /// those trials are candidates (the runner fills a pack with the members of one group this way).
     /// </summary>
-    TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter);
+    TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter, IReadOnlyCollection<string>? among = null);
 
     /// <summary>Refreshes the claim's heartbeat and progress; false when the claim was lost (the trial was taken over or finished).</summary>
     bool Heartbeat(TrialClaim claim, long step, long totalSteps, double? loss);

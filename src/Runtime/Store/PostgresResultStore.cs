@@ -210,8 +210,10 @@ public sealed class PostgresResultStore : IResultStore
         command.ExecuteNonQuery();
     }
 
-    public TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter)
+    public TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter, IReadOnlyCollection<string>? among = null)
     {
+        if (among is { Count: 0 }) return null;
+        var candidates = among is null ? "" : "AND id = ANY(@among)";
         var lease = Guid.NewGuid().ToString("N");
         // SKIP LOCKED: a row another claimant is updating is passed over, not waited for; a row it
         // has already committed is re-checked against the WHERE clause before it is locked here.
@@ -222,7 +224,7 @@ public sealed class PostgresResultStore : IResultStore
                 started_at = {Timestamp}, finished_at = NULL
             WHERE id = (
                 SELECT id FROM trials
-                WHERE experiment = @experiment AND budget = @budget
+                WHERE experiment = @experiment AND budget = @budget {candidates}
                   AND (status = 'pending' OR (status = 'running' AND (heartbeat IS NULL OR heartbeat < {Now} - @stale)))
                 ORDER BY ordinal, id COLLATE "C" LIMIT 1
                 FOR UPDATE SKIP LOCKED)
@@ -234,6 +236,7 @@ public sealed class PostgresResultStore : IResultStore
         command.Parameters.AddWithValue("experiment", experiment);
         command.Parameters.AddWithValue("budget", budget.Name);
         command.Parameters.AddWithValue("stale", staleAfter.TotalSeconds);
+        if (among is not null) command.Parameters.AddWithValue("among", among.ToArray());
         using var reader = command.ExecuteReader();
         return reader.Read() ? new TrialClaim(reader.GetString(0), experiment, budget.Name, lease, reader.GetInt32(1)) : null;
     }

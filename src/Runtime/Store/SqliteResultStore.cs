@@ -214,8 +214,10 @@ public sealed class SqliteResultStore : IResultStore
         command.ExecuteNonQuery();
     }
 
-    public TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter)
+    public TrialClaim? Claim(string experiment, Budget budget, string runner, string host, TimeSpan staleAfter, IReadOnlyCollection<string>? among = null)
     {
+        if (among is { Count: 0 }) return null;
+        var candidates = among is null ? "" : $"AND id IN ({string.Join(", ", among.Select((_, i) => "$among" + i))})";
         var lease = Guid.NewGuid().ToString("N");
         // BEGIN IMMEDIATE takes the write lock before the subquery reads, so the choice and the
         // update are one step for every other connection. (PostgreSQL: FOR UPDATE SKIP LOCKED in the subquery.)
@@ -227,7 +229,7 @@ public sealed class SqliteResultStore : IResultStore
                 started_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), finished_at = NULL
             WHERE id = (
                 SELECT id FROM trials
-                WHERE experiment = $experiment AND budget = $budget
+                WHERE experiment = $experiment AND budget = $budget {candidates}
                   AND (status = 'pending' OR (status = 'running' AND (heartbeat IS NULL OR heartbeat < {Now} - $stale)))
                 ORDER BY ordinal, id LIMIT 1)
             RETURNING id, attempts;
@@ -239,6 +241,8 @@ public sealed class SqliteResultStore : IResultStore
         command.Parameters.AddWithValue("$experiment", experiment);
         command.Parameters.AddWithValue("$budget", budget.Name);
         command.Parameters.AddWithValue("$stale", staleAfter.TotalSeconds);
+        var n = 0;
+        foreach (var id in among ?? []) command.Parameters.AddWithValue("$among" + n++, id);
         TrialClaim? claim = null;
         using (var reader = command.ExecuteReader())
             if (reader.Read()) claim = new TrialClaim(reader.GetString(0), experiment, budget.Name, lease, reader.GetInt32(1));

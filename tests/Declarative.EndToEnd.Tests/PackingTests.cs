@@ -1,0 +1,81 @@
+namespace Declarative.EndToEnd.Tests;
+
+/// <summary>
+/// The runner packs trials that can share one stacked model into one worker by default, and <c>--no-pack</c>
+/// runs each alone; both store the same rows up to float32 rounding carried through 32 steps (1e-4 relative
+/// + 1e-6 absolute on every stored value; measured about 1e-6). Real processes on a real SQLite file, over the
+/// generated <c>Packable</c> experiment of the fakes (12 trials: 3 learning rates × 2 momenta × 2 seeds).
+/// </summary>
+public sealed class PackingTests : IDisposable
+{
+    private readonly Sandbox _packed = new();
+    private readonly Sandbox _alone = new();
+
+    public void Dispose()
+    {
+        _packed.Dispose();
+        _alone.Dispose();
+    }
+
+    private const string Values = "SELECT t.parameters || ' seed ' || t.seed, m.step, m.BatchLoss, m.DistanceFromInit, m.TrainLoss, m.TestAccuracy FROM metrics_Packable m JOIN trials t ON t.id = m.trial_id ORDER BY 1, 2";
+
+    [Fact]
+    public void Packed_trials_store_the_rows_they_store_alone()
+    {
+        var (exit, output) = FakesProcess.Run(_packed.Folder, null, _packed.RunArgs("Packable", "--parallel", "1", "--threads", "1"));
+        Assert.True(exit == 0, output);
+        Assert.Contains("12 of 12 trials train packed", output);
+        Assert.Contains("(packed, 12 trials)", output);
+
+        var (exitAlone, outputAlone) = FakesProcess.Run(_alone.Folder, null, _alone.RunArgs("Packable", "--parallel", "2", "--threads", "1", "--no-pack"));
+        Assert.True(exitAlone == 0, outputAlone);
+        Assert.Contains("each trial trains alone (--no-pack)", outputAlone);
+        Assert.DoesNotContain("(packed", outputAlone);
+
+        foreach (var box in new[] { _packed, _alone })
+            Assert.All(box.Query("SELECT status, steps FROM trials WHERE experiment = 'Packable'"), t => Assert.Equal(new object[] { "done", 32L }, t));
+        var packed = _packed.Query(Values);
+        var alone = _alone.Query(Values);
+        Assert.Equal(12 * 4, alone.Count); // steps 8, 16, 24 and 32 (the epoch ends 16 and 32 share those rows)
+        Assert.Equal(alone.Count, packed.Count);
+        for (var i = 0; i < alone.Count; i++)
+        {
+            Assert.Equal(alone[i][0], packed[i][0]);
+            Assert.Equal(alone[i][1], packed[i][1]);
+            for (var c = 2; c < alone[i].Length; c++)
+            {
+                if (alone[i][c] is DBNull) { Assert.IsType<DBNull>(packed[i][c]); continue; }
+                var a = Convert.ToDouble(alone[i][c]);
+                var p = Convert.ToDouble(packed[i][c]);
+                Assert.True(Math.Abs(a - p) <= 1e-4 * Math.Abs(a) + 1e-6, $"{alone[i][0]} step {alone[i][1]} column {c}: alone {a}, packed {p}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_packed_sweep_killed_midway_resumes_and_stores_each_trial_once()
+    {
+        var args = _packed.RunArgs("Packable", "--parallel", "1", "--threads", "1");
+        using (var runner = FakesProcess.Start(_packed.Folder, null, args))
+        {
+            // Kill the runner (its worker follows) once the pack is claimed, before it stores anything.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !runner.HasExited
+                   && (!File.Exists(_packed.Store) || _packed.Query("SELECT count(*) FROM trials WHERE status = 'running'") is not [[long and > 1]]))
+                Thread.Sleep(50);
+            Assert.False(runner.HasExited, "the sweep finished before it could be interrupted");
+            Assert.Empty(_packed.Query("SELECT id FROM trials WHERE status = 'done'"));
+            runner.Kill();
+            runner.WaitForExit();
+        }
+
+        var (exit, output) = FakesProcess.Run(_packed.Folder, null, args);
+
+        Assert.True(exit == 0, output);
+        Assert.All(_packed.Query("SELECT status, steps FROM trials WHERE experiment = 'Packable'"), t => Assert.Equal(new object[] { "done", 32L }, t));
+        var rows = _packed.Query("SELECT trial_id, count(*), count(DISTINCT step) FROM metrics_Packable GROUP BY trial_id");
+        Assert.Equal(12, rows.Count);
+        Assert.All(rows, r => Assert.Equal(r[1], r[2]));
+        Assert.Empty(_packed.Query("SELECT id FROM trials WHERE status = 'running'"));
+    }
+}
