@@ -11,7 +11,7 @@ namespace Declarative.Runtime.Packing;
 /// K members at once. Each member shuffles the training set with its own generator, seeded exactly as
 /// <see cref="ClassificationLoop"/> seeds a trial's (seed · 1 000 003 + epoch + 1), so member k sees the
 /// batches its trial would see alone; a step gathers the K batches into one [K, B, features] tensor,
-/// runs one stacked forward and backward (the loss is the sum of the members' mean cross-entropies, so
+/// runs one stacked forward and backward written out by hand (<see cref="PackedMlp.LossAndGradients"/>:
 /// each member's gradient is its own loss's) and one packed SGD update. Losses stay on the device; a
 /// member's divergence is detected at the next check, as in <see cref="ClassificationLoop.LossIsFinite"/>.
 /// Supports a constant batch size and learning rate (no schedules, penalty or regime adaptation):
@@ -93,11 +93,8 @@ public sealed class PackedLoop : IDisposable
         var index = _epochOrder!.narrow(1, (long)_stepInEpoch * b, b).reshape(-1);
         var inputs = _data.TrainInputs.index_select(0, index).view(k, b, -1);
         var labels = _data.TrainLabels.index_select(0, index);
-        _optimizer.ZeroGrad();
-        var logits = _model.Forward(inputs);
-        var losses = nn.functional.cross_entropy(logits.view(k * b, -1), labels, reduction: nn.Reduction.None).view(k, b).mean([1]);
-        losses.sum().backward();
-        _optimizer.Step();
+        var (losses, logits, gradients) = _model.LossAndGradients(inputs, labels);
+        _optimizer.Step(gradients);
 
         _stepInEpoch++;
         Step++;

@@ -70,6 +70,50 @@ public sealed class PackedMlp : IDisposable
         return x.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The members' mean cross-entropies [K] on their batches, the logits [K, B, classes] and the gradient of
+    /// each member's loss with respect to its own weights and biases (in <see cref="Parameters"/> order),
+    /// written out by hand like <see cref="Training.MlpTrainingStep"/>, with batched products: no autograd graph.
+    /// <c>G = (softmax(Z) − onehot(y)) / B</c>; per layer <c>∇W = Hᵀ G</c>, <c>∇b = Σ_B G</c>, and
+    /// <c>G ← (G Wᵀ) ⊙ 1[H &gt; 0]</c> for the layer below. Everything lives in the caller's dispose scope.
+    /// </summary>
+    /// <param name="inputs">[K, B, features], member k's batch in row k.</param>
+    /// <param name="labels">[K · B] class indices, member-major.</param>
+    public (Tensor Losses, Tensor Logits, Tensor[] Gradients) LossAndGradients(Tensor inputs, Tensor labels)
+    {
+        using var noGrad = no_grad();
+        var k = inputs.shape[0];
+        var b = inputs.shape[1];
+        var depth = _weights.Length;
+        var activations = new Tensor[depth];
+        var x = inputs;
+        for (var l = 0; l < depth; l++)
+        {
+            var h = x.bmm(_weights[l]);
+            h.add_(_biases[l]);
+            if (l < depth - 1) h.relu_();
+            activations[l] = x = h;
+        }
+        var logits = activations[^1];
+        var logProbabilities = logits.log_softmax(2);
+        var losses = nn.functional.nll_loss(logProbabilities.view(k * b, -1), labels, reduction: nn.Reduction.None).view(k, b).mean([1]);
+        var g = logProbabilities.exp_();
+        g.scatter_add_(2, labels.view(k, b, 1), full([k, b, 1], -1.0, dtype: g.dtype, device: g.device));
+        g.mul_(1.0 / b);
+        var gradients = new Tensor[2 * depth];
+        for (var l = depth - 1; l >= 0; l--)
+        {
+            var input = l == 0 ? inputs : activations[l - 1];
+            var upstream = l > 0 ? g.bmm(_weights[l].transpose(1, 2)) : null;
+            gradients[2 * l] = input.transpose(1, 2).bmm(g);
+            gradients[2 * l + 1] = g.sum(1, keepdim: true);
+            if (upstream is null) break;
+            upstream.mul_(activations[l - 1].sign_()); // after ReLU, sign(H) is the ReLU's derivative
+            g = upstream;
+        }
+        return (losses, logits, gradients);
+    }
+
     /// <summary>Writes member k's current weights into an MLP of the same shape (for instruments that need an ordinary model).</summary>
     public void CopyMemberTo(int member, Mlp target)
     {

@@ -57,14 +57,23 @@ public sealed class PackedSgd : IDisposable
         }
     }
 
+    /// <summary>Updates every parameter from its <c>.grad</c> (after an autograd backward).</summary>
     public void Step()
     {
+        using var scope = NewDisposeScope();
+        Step(_parameters.Select(p => p.grad).ToArray());
+    }
+
+    /// <summary>Updates every parameter from the given gradients (in parameter order; null skips one).</summary>
+    public void Step(IReadOnlyList<Tensor?> gradients)
+    {
+        if (gradients.Count != _parameters.Count) throw new ArgumentException($"{gradients.Count} gradients for {_parameters.Count} parameters.", nameof(gradients));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         for (var i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
-            var d = p.grad;
+            var d = gradients[i];
             if (d is null) continue;
             var (lr, mu, wd) = Broadcast(p);
             if (wd is not null) d = d.addcmul(p, wd, value: 1);

@@ -137,8 +137,9 @@ public sealed class ExperimentRunner(TextWriter log)
         }
 
         /// <summary>
-        /// Claims the next trial, and with packing on, as many pending members of its pack group as fit (up to
-        /// <see cref="RunOptions.MaxPackMembers"/>); null when nothing is left to claim.
+        /// Claims the next trial, and with packing on, pending members of its pack group: up to the group's share
+        /// per worker (its size / <see cref="RunOptions.Parallel"/>, at least 2) and at most
+        /// <see cref="RunOptions.MaxPackMembers"/>; null when nothing is left to claim.
         /// </summary>
         private IReadOnlyList<TrialClaim>? ClaimNext()
         {
@@ -148,7 +149,9 @@ public sealed class ExperimentRunner(TextWriter log)
                 var claims = new List<TrialClaim> { claim };
                 if (!options.Pack || !PackGroups(e).TryGetValue(claim.TrialId, out var group)) return claims;
                 var rest = group.Where(id => id != claim.TrialId).ToList();
-                while (claims.Count < options.MaxPackMembers && rest.Count > 0
+                // Split a group between the workers rather than leave cores idle: a pack trains on one worker's threads.
+                var size = Math.Min(options.MaxPackMembers, Math.Max(2, (group.Count + options.Parallel - 1) / options.Parallel));
+                while (claims.Count < size && rest.Count > 0
                        && store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter, rest) is { } member)
                 {
                     claims.Add(member);

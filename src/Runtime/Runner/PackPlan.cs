@@ -42,7 +42,7 @@ public static class PackPlan
                 : $"each trial trains alone: {reason}";
         }
         var packed = groups.Sum(g => g.Count);
-        return $"{packed} of {trials.Count} trials train packed, {groups.Length} group(s) of one model shape and batch size, at most {options.MaxPackMembers} per worker (--no-pack to train each alone)";
+        return $"{packed} of {trials.Count} trials train packed, {groups.Length} group(s) of one model shape and batch size, split between {options.Parallel} worker(s), at most {options.MaxPackMembers} per pack (--no-pack to train each alone)";
     }
 
     private static TrialSpec[]? Specs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials)
