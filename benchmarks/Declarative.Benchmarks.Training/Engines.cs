@@ -29,10 +29,14 @@ internal static class Engines
             case "before": Before(catalog, batch, epochs, threads); break;
             case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
+            case "packed-gemm": PackedGemm(batch, epochs, threads, seeds); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
             case "packed": Packed(catalog, batch, seeds, threads); break;
             case "profile": Profile.Run(catalog, batch, threads); break;
-            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, before, handwritten, gemm, unpacked, packed or profile."); return 2;
+            case "step-profile": StepProfile.Run(catalog, batch, threads); break;
+            case "runner-packed": RunnerEngine.Run(pack: true, data); break;
+            case "runner-unpacked": RunnerEngine.Run(pack: false, data); break;
+            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, before, handwritten, gemm, unpacked, packed, runner-packed, runner-unpacked, profile or step-profile."); return 2;
         }
         return 0;
     }
@@ -201,6 +205,37 @@ internal static class Engines
             }
             var seconds = watch.Elapsed.TotalSeconds;
             Console.WriteLine(JsonSerializer.Serialize(new { engine = "gemm", batch, threads, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
+        }
+    }
+
+    /// <summary>
+    /// The packed floor: the step's matrix products for K members as batched products (<c>bmm</c>, which
+    /// allocates its output: TorchSharp has no in-place or <c>out:</c> form), timed over an epoch's steps.
+    /// </summary>
+    private static void PackedGemm(int batch, int epochs, int threads, int members)
+    {
+        var sizes = new[] { 784, 256, 256, 10 };
+        using var scope = NewDisposeScope();
+        var acts = sizes.Select(s => randn(members, batch, s)).ToArray();
+        var weights = Enumerable.Range(0, 3).Select(l => randn(members, sizes[l], sizes[l + 1])).ToArray();
+        double flops = 0;
+        for (var l = 0; l < 3; l++) flops += 2.0 * members * batch * sizes[l] * sizes[l + 1] * (l == 0 ? 2 : 3);
+        var steps = 60_000 / batch;
+        for (var epoch = 0; epoch < epochs; epoch++)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                for (var l = 0; l < 3; l++) acts[l].bmm(weights[l]);                           // forward: [K,B,in]·[K,in,out]
+                for (var l = 2; l >= 0; l--)
+                {
+                    acts[l].transpose(1, 2).bmm(acts[l + 1]);                                    // weight grad: [K,in,B]·[K,B,out]
+                    if (l > 0) acts[l + 1].bmm(weights[l].transpose(1, 2));                       // input grad: [K,B,out]·[K,out,in]
+                }
+            }
+            var seconds = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(JsonSerializer.Serialize(new { engine = "packed-gemm", batch, threads, members, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
         }
     }
 

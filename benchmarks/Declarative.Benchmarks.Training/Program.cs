@@ -18,7 +18,7 @@ namespace Declarative.Benchmarks.Training;
 ///   --python PATH           the Python with torch (default /usr/bin/python3)
 ///   --out FILE              the report (default docs/benchmarks/training.md); - for none
 ///   --from-log FILE         render the report from the stderr log of an earlier run instead of measuring
-/// dotnet run ... -- engine --engine generated|before|handwritten|gemm|unpacked|packed|profile --batch 32 [--epochs 3] [--seeds 8]
+/// dotnet run ... -- engine --engine generated|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile --batch 32 [--epochs 3] [--seeds 8]
 ///   one engine in this process, JSON lines on stdout (what the comparison runs)
 /// </code>
 /// </summary>
@@ -26,11 +26,13 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        // The runner engines start this executable as their workers.
+        if (args.Length > 0 && args[0] == "worker") return Runtime.Runner.Cli.Main(args, Generated.ExperimentCatalog.All);
         var options = Options.Parse(args);
         if (options.Help)
         {
             Console.WriteLine("usage: Declarative.Benchmarks.Training [--batches 32,128,1024] [--repeats 3] [--epochs 3] [--threads 2] [--seeds 8] [--data DIR] [--python /usr/bin/python3] [--out docs/benchmarks/training.md]");
-            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|before|handwritten|gemm|unpacked|packed|profile --batch B [--epochs E] [--seeds S]");
+            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile --batch B [--epochs E] [--seeds S]");
             return 0;
         }
         return options.Command == "engine"
@@ -58,11 +60,13 @@ internal static class Program
                     results.AddRange(lines);
                 }
             }
-            foreach (var engine in new[] { "unpacked", "packed" })
+            foreach (var engine in new[] { "unpacked", "packed", "runner-unpacked", "runner-packed" })
                 results.AddRange(RunSelf(["engine", "--engine", engine, "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--data", o.Data]));
+            results.AddRange(RunSelf(["engine", "--engine", "packed-gemm", "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--epochs", I(o.Epochs), "--data", o.Data]));
         }
-        var profile = RunSelf(["engine", "--engine", "profile", "--batch", "32", "--threads", I(o.Threads), "--data", o.Data]).ToList();
-        profile.AddRange(RunSelf(["engine", "--engine", "profile", "--batch", "128", "--threads", I(o.Threads), "--data", o.Data]));
+        var profile = new List<JsonElement>();
+        foreach (var batch in o.Batches)
+            profile.AddRange(RunSelf(["engine", "--engine", "step-profile", "--batch", I(batch), "--threads", I(o.Threads), "--data", o.Data]));
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         Console.Error.WriteLine($"load after: {loadAfter}");
 
@@ -75,8 +79,26 @@ internal static class Program
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.Out))!);
             File.WriteAllText(o.Out, markdown);
             Console.Error.WriteLine($"wrote {o.Out}");
+            WriteSummary(o, Report.Summary(o, results, command, loadBefore, loadAfter));
         }
         return 0;
+    }
+
+    /// <summary>Replaces the training-speed table of docs/benchmarks.md (between its markers) with this run's.</summary>
+    private static void WriteSummary(Options o, string summary)
+    {
+        var index = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(o.Out)))!, "benchmarks.md");
+        if (!File.Exists(index)) return;
+        var text = File.ReadAllText(index);
+        var begin = text.IndexOf(Report.SummaryBegin, StringComparison.Ordinal);
+        var end = text.IndexOf(Report.SummaryEnd, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+        {
+            Console.Error.WriteLine($"warning: {index} has no {Report.SummaryBegin} … {Report.SummaryEnd} markers; its table was not updated.");
+            return;
+        }
+        File.WriteAllText(index, text[..(begin + Report.SummaryBegin.Length)] + "\n" + summary + text[end..]);
+        Console.Error.WriteLine($"wrote the summary table into {index}");
     }
 
     /// <summary>Renders the report from the stderr log of an earlier (possibly interrupted) comparison: its JSON lines and its load lines.</summary>
@@ -84,15 +106,19 @@ internal static class Program
     {
         var lines = File.ReadAllLines(log);
         var results = lines.Select(l => l.Trim()).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
-        var profile = results.Where(r => r.GetProperty("engine").GetString() == "profile").ToList();
-        results = results.Where(r => r.GetProperty("engine").GetString() != "profile").ToList();
+        var profile = results.Where(r => r.GetProperty("engine").GetString() == "step-profile").ToList();
+        results = results.Where(r => r.GetProperty("engine").GetString() != "step-profile").ToList();
         var loadBefore = lines.FirstOrDefault(l => l.StartsWith("load before: "))?["load before: ".Length..] ?? "n/a";
         var loadAfter = lines.LastOrDefault(l => l.StartsWith("load after: "))?["load after: ".Length..] ?? lines.LastOrDefault(l => l.Contains("load average"))?.Trim() ?? "n/a";
         var command = "dotnet run -c Release --project benchmarks/Declarative.Benchmarks.Training --" + (args.Length == 0 ? "" : " " + string.Join(' ', args));
         if (o.Out != "-") Report.KeepNotesFrom(o.Out);
         var markdown = Report.Markdown(o, results, profile, command, loadBefore, loadAfter);
         Console.WriteLine(markdown);
-        if (o.Out != "-") File.WriteAllText(o.Out, markdown);
+        if (o.Out != "-")
+        {
+            File.WriteAllText(o.Out, markdown);
+            WriteSummary(o, Report.Summary(o, results, command, loadBefore, loadAfter));
+        }
         return 0;
     }
 

@@ -22,7 +22,7 @@ internal static class Report
         s.AppendLine($"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; machine: {Environment.ProcessorCount} cores, {Cpu()}");
         s.AppendLine($"- Load average (1, 5, 15 min) before: `{loadBefore}`; after: `{loadAfter}`. The machine was shared: absolute times are noisy, ratios were measured side by side (engines interleaved within each repeat).");
         s.AppendLine($"- {o.Threads} threads per engine; {o.Repeats} processes per engine and batch size, {o.Epochs} epochs each, the first epoch of each process discarded as warm-up; medians over the rest.");
-        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop + LossIsFinite every step); *before* is the same loop as it was at commit fdad943 (TorchSharp's per-parameter SGD, a loss read-back every step), replayed by the benchmark; *hand-written* is a plain TorchSharp loop (nn.Sequential, optim.SGD, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS).");
+        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop, whose step for a plain MLP is the hand-written forward/backward of `MlpTrainingStep` with the SGD update fused into the weight-gradient products, batches gathered per step, LossIsFinite every step); *before* is the loop as it was at commit fdad943 (autograd, TorchSharp's per-parameter SGD, a loss read-back every step, the epoch copied in shuffled order), replayed by the benchmark; *hand-written* is a plain TorchSharp loop as a user would write it (nn.Sequential, optim.SGD, autograd, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS), the same loop in eager PyTorch.");
         s.AppendLine("- Floor: the step's eight matrix products alone (3 forward, 5 backward), into preallocated outputs, timed over an epoch's steps in the same run (`engine gemm`).");
         s.AppendLine();
 
@@ -42,16 +42,24 @@ internal static class Report
         }
         s.AppendLine();
 
-        s.AppendLine("## Packed trials (8 seeds at batch 32, one epoch each)");
+        s.AppendLine($"## Packed trials ({o.Seeds} seeds at batch 32, one epoch each)");
         s.AppendLine();
-        var unpacked = Median(Values(results, "unpacked", "trials_per_hour"));
-        var packed = Median(Values(results, "packed", "trials_per_hour"));
+        var (inProcess, throughRunner) = PackingRatios(results);
         s.AppendLine("| | trials per hour | seconds for the set | peak RSS (MB) |");
         s.AppendLine("|---|---|---|---|");
-        s.AppendLine($"| unpacked (one after another) | {F(unpacked, "0")} | {F(Median(Values(results, "unpacked", "seconds")))} | {F(Median(Values(results, "unpacked", "peak_rss_mb")), "0")} |");
-        s.AppendLine($"| packed (one stacked model) | {F(packed, "0")} | {F(Median(Values(results, "packed", "seconds")))} | {F(Median(Values(results, "packed", "peak_rss_mb")), "0")} |");
+        foreach (var (engine, label) in new[]
+                 {
+                     ("unpacked", "in one process, one trial after another (generated path)"),
+                     ("packed", "in one process, one stacked model (PackedLoop)"),
+                     ("runner-unpacked", $"through the runner, `--no-pack` (a worker process per trial, {Parallel(results)} workers × 1 thread)"),
+                     ("runner-packed", $"through the runner, packing on (default; the group split between {Parallel(results)} workers)"),
+                 })
+            s.AppendLine($"| {label} | {F(Median(Values(results, engine, "trials_per_hour")), "0")} | {F(Median(Values(results, engine, "seconds")))} | {(engine.StartsWith("runner", StringComparison.Ordinal) ? "n/a" : F(Median(Values(results, engine, "peak_rss_mb")), "0"))} |");
+        var packedGemm = Median(Epochs(results, "packed-gemm", 32));
         s.AppendLine();
-        s.AppendLine($"Packed / unpacked: {Verdict(packed / unpacked, 3, atLeast: true)} (target ≥ 3).");
+        s.AppendLine($"Packed / unpacked: in one process {Verdict(inProcess, 3, atLeast: true)}; through the runner {Verdict(throughRunner, 3, atLeast: true)} (target ≥ 3). " +
+            $"Floor of the packed set: its matrix products as batched products (`engine packed-gemm`) take {F(packedGemm)} s per epoch for {o.Seeds} members ({F(Median(Epochs(results, "packed-gemm", 32, "gflops")), "0.0")} GFLOP/s, against {F(Median(Epochs(results, "gemm", 32, "gflops")), "0.0")} GFLOP/s for one member's products), so in one process packing can reach at most " +
+            $"{F(Median(Values(results, "unpacked", "seconds")) / packedGemm, "0.00")}x here.");
         s.AppendLine();
 
         s.AppendLine("## Peak resident memory of one trial (MB, VmHWM / ru_maxrss, each engine in its own process)");
@@ -68,24 +76,86 @@ internal static class Report
         }
         s.AppendLine();
 
-        s.AppendLine("## Per-step profile of the trial's model and optimizer (ms per step, one process, after warm-up)");
+        s.AppendLine("## Per-step profile of the generated step (ms per step, one process, one epoch after one of warm-up)");
         s.AppendLine();
-        s.AppendLine("| batch | data | forward + loss | backward | optimizer | host sync (loss read-back) | sum | loop step |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        s.AppendLine("| batch | " + string.Join(" | ", StepProfile.GroupNames) + " | step | GEMM share |");
+        s.AppendLine("|---|" + string.Concat(StepProfile.GroupNames.Select(_ => "---|")) + "---|---|");
         foreach (var p in profile)
-            s.AppendLine($"| {p.GetProperty("batch").GetInt32()} | {F(p.GetProperty("data_ms").GetDouble(), "0.000")} | {F(p.GetProperty("forward_ms").GetDouble(), "0.000")} | {F(p.GetProperty("backward_ms").GetDouble(), "0.000")} | {F(p.GetProperty("optimizer_ms").GetDouble(), "0.000")} | {F(p.GetProperty("sync_ms").GetDouble(), "0.000")} | {F(p.GetProperty("phases_ms").GetDouble(), "0.000")} | {F(p.GetProperty("loop_step_ms").GetDouble(), "0.000")} |");
+        {
+            var values = StepProfile.GroupNames.Select(g => p.GetProperty(g).GetDouble()).ToArray();
+            var gemm = p.GetProperty("forward GEMM").GetDouble() + p.GetProperty("weight GEMM + update").GetDouble() + p.GetProperty("upstream GEMM").GetDouble();
+            var step = p.GetProperty("step_ms").GetDouble();
+            s.AppendLine($"| {p.GetProperty("batch").GetInt32()} | {string.Join(" | ", values.Select(v => F(v, "0.000")))} | {F(step, "0.000")} | {F(gemm / step * 100, "0")} % |");
+        }
         s.AppendLine();
         s.AppendLine("## Raw epoch times (seconds, every measured epoch)");
         s.AppendLine();
         foreach (var b in o.Batches)
             foreach (var e in new[] { "generated", "before", "handwritten", "pytorch", "gemm" })
                 s.AppendLine($"- batch {b}, {e}: {string.Join(", ", Epochs(results, e, b).Select(v => F(v)))}");
+        foreach (var e in new[] { "unpacked", "packed", "runner-unpacked", "runner-packed" })
+            s.AppendLine($"- {o.Seeds} seeds, {e}: {string.Join(", ", Values(results, e, "seconds").Select(v => F(v)))} s");
         s.AppendLine();
         s.AppendLine("## Notes");
         s.AppendLine();
         s.AppendLine(Notes);
         return s.ToString();
     }
+
+    public const string SummaryBegin = "<!-- training-speed:begin (written by benchmarks/Declarative.Benchmarks.Training) -->";
+    public const string SummaryEnd = "<!-- training-speed:end -->";
+
+    /// <summary>The table for docs/benchmarks.md: every target of the training-speed work beside this run's figure.</summary>
+    public static string Summary(Options o, List<JsonElement> results, string command, string loadBefore, string loadAfter)
+    {
+        var s = new StringBuilder();
+        s.AppendLine();
+        s.AppendLine("```");
+        s.AppendLine(command);
+        s.AppendLine("```");
+        s.AppendLine();
+        s.AppendLine($"One run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({Cpu()}), {o.Threads} threads per engine, medians of {o.Repeats} processes × {o.Epochs - 1} measured epoch(s); load average before `{loadBefore}`, after `{loadAfter}`.");
+        s.AppendLine();
+        s.AppendLine("| figure | measured | target | verdict |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var b in o.Batches)
+        {
+            var g = Median(Epochs(results, "generated", b));
+            var p = Median(Epochs(results, "pytorch", b));
+            s.AppendLine($"| generated / PyTorch epoch time, batch {b} | {F(g)} s / {F(p)} s = {F(g / p, "0.00")} | ≤ 0.8 | {Met(g / p <= 0.8)} |");
+        }
+        foreach (var b in o.Batches)
+        {
+            var g = Median(Epochs(results, "generated", b));
+            var h = Median(Epochs(results, "handwritten", b));
+            s.AppendLine($"| generated / hand-written TorchSharp, batch {b} | {F(g)} s / {F(h)} s = {F(g / h, "0.00")} | ≤ 1.02 | {Met(g / h <= 1.02)} |");
+        }
+        {
+            var g = Median(Epochs(results, "generated", 128));
+            var f = Median(Epochs(results, "gemm", 128));
+            s.AppendLine($"| generated / arithmetic floor, batch 128 | {F(g)} s / {F(f)} s = {F(g / f, "0.00")} | ≤ 1.3 | {Met(g / f <= 1.3)} |");
+        }
+        var (inProcess, throughRunner) = PackingRatios(results);
+        s.AppendLine($"| packed / unpacked trials per hour, {o.Seeds} seeds at batch 32, in one process | {F(inProcess, "0.00")} | ≥ 3 | {Met(inProcess >= 3)} |");
+        s.AppendLine($"| the same through the runner (`run` vs `run --no-pack`, worker start-up included) | {F(throughRunner, "0.00")} | ≥ 3 | {Met(throughRunner >= 3)} |");
+        foreach (var b in o.Batches)
+        {
+            var g = Median(Epochs(results, "generated", b, "peak_rss_mb", all: true, last: true));
+            var p = Median(Epochs(results, "pytorch", b, "peak_rss_mb", all: true, last: true));
+            s.AppendLine($"| peak RSS of one trial / PyTorch's, batch {b} | {F(g, "0")} MB / {F(p, "0")} MB = {F(g / p, "0.00")} | ≤ 1 | {Met(g / p <= 1)} |");
+        }
+        s.AppendLine();
+        return s.ToString();
+    }
+
+    private static (double InProcess, double ThroughRunner) PackingRatios(List<JsonElement> results) =>
+        (Median(Values(results, "packed", "trials_per_hour")) / Median(Values(results, "unpacked", "trials_per_hour")),
+         Median(Values(results, "runner-packed", "trials_per_hour")) / Median(Values(results, "runner-unpacked", "trials_per_hour")));
+
+    private static string Parallel(List<JsonElement> results) =>
+        results.FirstOrDefault(r => r.GetProperty("engine").GetString() == "runner-packed") is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty("parallel", out var p) ? p.GetInt32().ToString(CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Met(bool met) => met ? "met" : "**missed**";
 
     /// <summary>The prose under "## Notes", kept from the previous report at the output path so that a re-run keeps it.</summary>
     public static string Notes { get; set; } = "(none)";
