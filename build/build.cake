@@ -20,6 +20,7 @@ var parallel = Argument("parallel", ""); // empty: the runner's default (one wor
 var trialTimeout = Argument("trial-timeout", "0");
 var staleAfter = Argument("stale-after", "30");
 var keepWeights = HasArgument("keep-weights");
+var noPack = HasArgument("no-pack");
 var weights = Argument("weights", "artifacts/weights");
 var progress = Argument("progress", "auto");
 var experiment = Argument("experiment", "");
@@ -102,6 +103,7 @@ Task("RunExperiments")
     if (!string.IsNullOrWhiteSpace(parallel)) extra.Add("--parallel " + parallel);
     if (!string.IsNullOrWhiteSpace(data)) extra.Add("--data \"" + FromRoot(data) + "\"");
     if (retryFailed) extra.Add("--retry-failed");
+    if (noPack) extra.Add("--no-pack");
     if (keepWeights) extra.AddRange(new[] { "--keep-weights", "--weights \"" + FromRoot(weights) + "\"" });
     if (executor == "slurm")
     {

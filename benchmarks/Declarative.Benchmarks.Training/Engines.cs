@@ -247,9 +247,11 @@ internal static class Engines
         var watch = Stopwatch.StartNew();
         for (var seed = 0; seed < seeds; seed++)
         {
+            var trial = Stopwatch.StartNew();
             using var setup = TrialSetup.Create(Spec(batch, 1, seed), context);
             while (setup.Loop.Next())
                 if (!setup.Loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+            Console.Error.WriteLine($"unpacked trial {seed}: {trial.Elapsed.TotalSeconds:F3} s");
         }
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine(JsonSerializer.Serialize(new { engine = "unpacked", batch, threads, seeds, seconds, trials_per_hour = seeds * 3600 / seconds, peak_rss_mb = PeakRssMb() }));

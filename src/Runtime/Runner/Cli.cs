@@ -120,11 +120,12 @@ public static class Cli
             return 0;
         }));
 
-        var list = new Command("list", "List the experiments of the catalogue with their trial counts.");
+        var list = new Command("list", "List the experiments of the catalogue with their trial counts and how their trials pack.");
+        var packing = new RunOptions([], Budget.Full, "", "", null, "auto", 0, RetryFailed: false) { Parallel = DefaultParallel };
         list.SetAction(_ =>
         {
             foreach (var e in catalog)
-                Console.WriteLine($"{e.Name}: {e.Trials(Budget.Smoke).Count} smoke trial(s), {e.Trials(Budget.Full).Count} full trial(s). {e.Summary.Split('\n')[0]}");
+                Console.WriteLine($"{e.Name}: {e.Trials(Budget.Smoke).Count} smoke trial(s), {e.Trials(Budget.Full).Count} full trial(s). {e.Summary.Split('\n')[0]} Full budget: {PackPlan.Describe(e, Budget.Full, packing)}.");
             return 0;
         });
 
