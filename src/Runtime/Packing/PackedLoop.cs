@@ -27,17 +27,20 @@ public sealed class PackedLoop : IDisposable
     private readonly DivergenceMonitor _divergence;
     private readonly IReadOnlyList<Mlp>? _memberModels;
     private readonly double[] _memberLearningRates;
+    private readonly IReadOnlyList<ClassificationData>? _memberData;
+    private readonly Tensor? _memberLabels;
     private readonly TrainingState?[] _memberStates;
     private readonly long?[] _divergedAt;
     private Tensor? _epochOrder;
     private int _epoch = -1;
     private int _stepInEpoch;
 
+    /// <param name="memberData">Optional: each member's data set (the shared inputs with the member's own labels, e.g. label noise drawn from its seed).</param>
     /// <param name="memberLearningRates">Optional: each member's learning rate, reported by <see cref="Member"/>'s state.</param>
     /// <param name="memberModels">Optional: an MLP per member (the ones the pack was stacked from), into which <see cref="Member"/> copies the member's weights for instruments.</param>
     public PackedLoop(PackedMlp model, PackedSgd optimizer, ClassificationData data, int batchSize, int epochs, IReadOnlyList<long> seeds,
         long? totalUpdates = null, int divergenceCheckEvery = DivergenceMonitor.DefaultCheckEvery, IReadOnlyList<Mlp>? memberModels = null,
-        IReadOnlyList<double>? memberLearningRates = null)
+        IReadOnlyList<double>? memberLearningRates = null, IReadOnlyList<ClassificationData>? memberData = null)
     {
         if (data.IsRegression) throw new ArgumentException("Packed training supports classification data only.", nameof(data));
         if (seeds.Count != model.Members) throw new ArgumentException($"{seeds.Count} seeds for {model.Members} members.", nameof(seeds));
@@ -53,6 +56,14 @@ public sealed class PackedLoop : IDisposable
         _divergence = new DivergenceMonitor(divergenceCheckEvery);
         _memberModels = memberModels;
         _memberLearningRates = memberLearningRates?.ToArray() ?? new double[model.Members];
+        if (memberData is not null && memberData.Count != model.Members) throw new ArgumentException("One data set per member.", nameof(memberData));
+        _memberData = memberData;
+        // Members whose labels differ (label noise): gather each member's labels from its own row.
+        if (memberData is not null && memberData.Any(d => !ReferenceEquals(d.TrainLabels, data.TrainLabels)))
+        {
+            using var scope = NewDisposeScope();
+            _memberLabels = stack(memberData.Select(d => d.TrainLabels).ToArray()).MoveToOuterDisposeScope();
+        }
         _memberStates = new TrainingState?[model.Members];
         _divergedAt = new long?[model.Members];
     }
@@ -90,9 +101,10 @@ public sealed class PackedLoop : IDisposable
         using var scope = NewDisposeScope();
         var k = _model.Members;
         var b = BatchSize;
-        var index = _epochOrder!.narrow(1, (long)_stepInEpoch * b, b).reshape(-1);
+        var order = _epochOrder!.narrow(1, (long)_stepInEpoch * b, b);
+        var index = order.reshape(-1);
         var inputs = _data.TrainInputs.index_select(0, index).view(k, b, -1);
-        var labels = _data.TrainLabels.index_select(0, index);
+        var labels = _memberLabels is null ? _data.TrainLabels.index_select(0, index) : _memberLabels.gather(1, order).reshape(-1);
         var (losses, logits, gradients) = _model.LossAndGradients(inputs, labels);
         _optimizer.Step(gradients);
 
@@ -130,7 +142,7 @@ public sealed class PackedLoop : IDisposable
         if (_memberModels is null) throw new InvalidOperationException("The loop was built without member models; pass memberModels to read a member as a TrainingState.");
         var model = _memberModels[member];
         _model.CopyMemberTo(member, model);
-        var state = _memberStates[member] ??= new TrainingState(model, _data, TotalSteps, _stepsPerEpoch);
+        var state = _memberStates[member] ??= new TrainingState(model, _memberData?[member] ?? _data, TotalSteps, _stepsPerEpoch);
         state.Step = Step;
         state.Epoch = Epoch;
         state.IsEpochEnd = IsEpochEnd;
@@ -170,6 +182,7 @@ public sealed class PackedLoop : IDisposable
     {
         Release();
         _epochOrder?.Dispose();
+        _memberLabels?.Dispose();
         _divergence.Dispose();
         foreach (var s in _memberStates)
         {

@@ -10,8 +10,9 @@ namespace Declarative.Runtime.Packing;
 /// <summary>
 /// Trains several trials of one experiment as one stacked model when they differ only in what a pack
 /// can hold per member: the seed (initial weights and data order), the learning rate, momentum, weight
-/// decay and the SGD variant (plain, momentum, Nesterov). Everything else must be equal: the MLP's
-/// shape (no normalisation), the data set (no label noise, classification), the batch size, the
+/// decay and the SGD variant (plain, momentum, Nesterov), and the labels flipped by label noise (drawn
+/// from each member's seed). Everything else must be equal: the MLP's shape (no normalisation), the data
+/// set and its noise fraction (classification), the batch size, the
 /// length, and no schedule, gradient penalty or regime adaptation. Each member trains exactly as its
 /// trial would alone, up to float32 rounding (see <c>PackedTrialsTests</c> for the tolerance).
 /// <para>
@@ -77,20 +78,23 @@ public static class PackedTrials
         var device = TrialSetup.DeviceOf(first, context);
         var data = TrialSetup.LoadData(first, context, device);
         if (data.IsRegression) throw new ArgumentException($"Packed training supports classification data only ({data.Name} is a regression task).", nameof(specs));
+        // Label noise is drawn from each trial's seed, as TrialSetup draws it: members share the inputs, not the labels.
+        var memberData = specs.Select(s => s.Data.LabelNoise > 0 ? LabelNoise.Apply(data, s.Data.LabelNoise, s.Seed) : data).ToArray();
         var members = new List<Mlp>();
-        foreach (var spec in specs)
+        for (var i = 0; i < specs.Count; i++)
         {
-            Seeding.ForTrial(spec.Seed);
-            members.Add((Mlp)TrialSetup.CreateModel(spec.Model, data, device));
+            Seeding.ForTrial(specs[i].Seed);
+            members.Add((Mlp)TrialSetup.CreateModel(specs[i].Model, memberData[i], device));
         }
         var model = PackedMlp.Stack(members);
         var optimizer = new PackedSgd(model.Parameters, specs.Select(s => new PackedSgdMember(
             s.Optimizer.LearningRate, s.Optimizer.Momentum, s.Optimizer.WeightDecay, s.Optimizer.Kind == OptimizerKind.Nesterov)).ToArray());
         var length = first.Settings.Updates > 0 ? first.Settings.Updates : first.Settings.Steps;
         var loop = new PackedLoop(model, optimizer, data, first.Optimizer.BatchSize, Math.Max(1, first.Settings.Epochs), specs.Select(s => (long)s.Seed).ToArray(),
-            totalUpdates: length > 0 ? length : null, memberModels: members, memberLearningRates: specs.Select(s => s.Optimizer.LearningRate).ToArray());
-        var instruments = members.Select((m, i) => new Instruments.InstrumentContext(m, data) { LearningRate = specs[i].Optimizer.LearningRate, BatchSize = specs[i].Optimizer.BatchSize }).ToArray();
-        return new PackedSetup(data, members, model, optimizer, loop, instruments);
+            totalUpdates: length > 0 ? length : null, memberModels: members, memberLearningRates: specs.Select(s => s.Optimizer.LearningRate).ToArray(),
+            memberData: memberData);
+        var instruments = members.Select((m, i) => new Instruments.InstrumentContext(m, memberData[i]) { LearningRate = specs[i].Optimizer.LearningRate, BatchSize = specs[i].Optimizer.BatchSize }).ToArray();
+        return new PackedSetup(data, members, model, optimizer, loop, instruments, memberData.Where(d => !ReferenceEquals(d, data)).ToArray());
     }
 
     /// <summary>
@@ -130,7 +134,6 @@ public static class PackedTrials
         if (s.Model.Normalization != Normalization.None) return "the MLP has batch norm (its statistics are per member)";
         if (s.Optimizer.Kind is not (OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov)) return $"the optimizer is {s.Optimizer.Kind} (packing supports SGD, momentum and Nesterov)";
         if (s.Optimizer.Kind == OptimizerKind.Nesterov && s.Optimizer.Momentum <= 0) return "Nesterov needs a positive momentum";
-        if (s.Data.LabelNoise > 0) return "the data has label noise (its labels differ per seed)";
         if (s.Data.Kind == "QuadraticTarget") return "the data set is a regression task";
         if (s.LearningRateSchedule is not null) return "a learning-rate schedule";
         if (s.BatchSizeSchedule is not null && s.BatchSizeSchedule.Kind != ScheduleKind.Constant) return "a batch-size schedule";
@@ -149,8 +152,12 @@ public static class PackedTrials
 /// <summary>What a pack of trials owns: the data, each member's MLP and instrument context, the stacked model, its optimizer and loop.</summary>
 public sealed class PackedSetup : IDisposable
 {
-    internal PackedSetup(ClassificationData data, IReadOnlyList<Mlp> members, PackedMlp model, PackedSgd optimizer, PackedLoop loop, IReadOnlyList<Instruments.InstrumentContext> instruments)
+    private readonly IReadOnlyList<ClassificationData> _owned;
+
+    internal PackedSetup(ClassificationData data, IReadOnlyList<Mlp> members, PackedMlp model, PackedSgd optimizer, PackedLoop loop,
+        IReadOnlyList<Instruments.InstrumentContext> instruments, IReadOnlyList<ClassificationData> owned)
     {
+        _owned = owned;
         Data = data;
         MemberModels = members;
         Model = model;
@@ -227,5 +234,6 @@ public sealed class PackedSetup : IDisposable
         Optimizer.Dispose();
         Model.Dispose();
         foreach (var m in MemberModels) m.Dispose();
+        foreach (var d in _owned) d.Dispose();
     }
 }

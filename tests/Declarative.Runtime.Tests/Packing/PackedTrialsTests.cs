@@ -81,6 +81,38 @@ public sealed class PackedTrialsTests
     }
 
     [Fact]
+    public void Members_with_label_noise_train_on_the_labels_their_trials_draw_alone()
+    {
+        using var catalog = new DataCatalog();
+        var context = Context(catalog);
+        TrialSpec Noisy(int seed, double lr) => Spec(seed, lr: lr) with { Data = Spec(seed).Data with { LabelNoise = 0.3 } };
+        var specs = new[] { Noisy(0, 0.1), Noisy(1, 0.1), Noisy(2, 0.05) };
+        Assert.True(PackedTrials.CanPack(specs, out var reason), reason);
+
+        using var pack = PackedTrials.Create(specs, context);
+        var packedLosses = specs.Select(_ => new List<double>()).ToArray();
+        while (pack.Loop.Next())
+        {
+            var losses = pack.Loop.BatchLosses.to_type(ScalarType.Float64).data<double>().ToArray();
+            for (var m = 0; m < specs.Length; m++) packedLosses[m].Add(losses[m]);
+        }
+        for (var m = 0; m < specs.Length; m++)
+        {
+            using var alone = TrialSetup.Create(specs[m], context);
+            Assert.True(alone.Data.TrainLabels.eq(pack.Instruments[m].Data.TrainLabels).all().item<bool>(), $"member {m} sees other labels than its trial");
+            var t = 0;
+            while (alone.Loop.Next())
+            {
+                var loss = alone.Loop.State.BatchLoss.to_type(ScalarType.Float64).item<double>();
+                Assert.True(Math.Abs(loss - packedLosses[m][t]) <= LossTolerance * (1 + Math.Abs(loss)), $"member {m} step {t + 1}: alone {loss}, packed {packedLosses[m][t]}");
+                t++;
+            }
+            Assert.Equal(packedLosses[m].Count, t);
+        }
+        Assert.False(pack.Instruments[0].Data.TrainLabels.eq(pack.Instruments[1].Data.TrainLabels).all().item<bool>(), "two seeds flip different labels");
+    }
+
+    [Fact]
     public void A_member_starts_from_its_trials_initial_weights_exactly()
     {
         using var catalog = new DataCatalog();
@@ -168,7 +200,9 @@ public sealed class PackedTrialsTests
         Assert.False(PackedTrials.CanPack([Spec(0, OptimizerKind.Adam)], out reason));
         Assert.Contains("Adam", reason);
         Assert.False(PackedTrials.CanPack([Spec(0) with { GradientPenalty = 0.1 }]));
-        Assert.False(PackedTrials.CanPack([Spec(0) with { Data = Spec(0).Data with { LabelNoise = 0.2 } }]));
+        TrialSpec Noisy(int seed, double fraction) => Spec(seed) with { Data = Spec(seed).Data with { LabelNoise = fraction } };
+        Assert.True(PackedTrials.CanPack([Noisy(0, 0.2), Noisy(1, 0.2)]));   // each member draws its own flips from its seed
+        Assert.False(PackedTrials.CanPack([Noisy(0, 0.2), Noisy(1, 0.4)]));  // but the fraction is part of the data set
 
         var groups = PackedTrials.Groups([Spec(0), Spec(0, batch: 32), Spec(1), Spec(0, OptimizerKind.Adam), Spec(1, batch: 32), Spec(2)], maxMembers: 2);
         Assert.Equal([[3], [0, 2], [5], [1, 4]], groups.Select(g => g.ToArray()).ToArray());
