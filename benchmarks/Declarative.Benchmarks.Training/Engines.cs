@@ -29,6 +29,7 @@ internal static class Engines
             case "before": Before(catalog, batch, epochs, threads); break;
             case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
+            case "startup": Startup(data); break;
             case "packed-gemm": PackedGemm(batch, epochs, threads, seeds); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
             case "packed": Packed(catalog, batch, seeds, threads); break;
@@ -237,6 +238,29 @@ internal static class Engines
             var seconds = watch.Elapsed.TotalSeconds;
             Console.WriteLine(JsonSerializer.Serialize(new { engine = "packed-gemm", batch, threads, members, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
         }
+    }
+
+    /// <summary>Where a worker's start-up goes: the process and TorchSharp's native load, reading and decoding Fashion-MNIST, building one trial.</summary>
+    private static void Startup(string folder)
+    {
+        var process = Process.GetCurrentProcess();
+        var sinceStart = DateTime.Now - process.StartTime;
+        var watch = Stopwatch.StartNew();
+        var files = new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" };
+        var contents = files.Select(f => IdxFile.Read(Path.Combine(folder, f), f.Contains("images") ? 3 : 1, "")).ToArray();
+        var read = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        using (var decoded = FashionMnist.FromBytes("x", contents[0].Data, contents[1].Data, contents[2].Data, contents[3].Data, 784, 10)) { }
+        var convert = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        using var catalog = new DataCatalog(folder);
+        catalog.FashionMnist(0, 0, CPU);
+        var data = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        using (var setup = TrialSetup.Create(Spec(32, 1, 0), Context(catalog))) { }
+        var setupSeconds = watch.Elapsed.TotalSeconds;
+        // First load (cold): reading and gunzipping the four IDX files, then the tensors; then the catalogue's load as a worker does it (warm code).
+        Console.WriteLine(JsonSerializer.Serialize(new { engine = "startup", process_and_torch_seconds = sinceStart.TotalSeconds, read_gunzip_seconds = read, to_tensors_seconds = convert, catalog_load_seconds = data, trial_setup_seconds = setupSeconds }));
     }
 
     /// <summary>8 seeds at one batch size, one epoch each, one after another (what the runner does today).</summary>
