@@ -23,15 +23,34 @@ public static class IdxFile
         return null;
     }
 
+    /// <summary>
+    /// Reads and checks an IDX file. A gzip-compressed file is decompressed once per machine: its plain bytes
+    /// are kept in the <see cref="DecompressedCache"/> folder under a name derived from the source's full path,
+    /// size and modification time, and later reads (every worker process of a sweep) read that copy instead of
+    /// decompressing again. A cached copy that fails the format checks is ignored and rewritten; a cache folder
+    /// that cannot be written is skipped.
+    /// </summary>
     public static Content Read(string path, int expectedDimensions, string howToGet)
     {
+        var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        var cached = compressed ? CachedCopy(path) : null;
+        if (cached is not null && File.Exists(cached))
+        {
+            try
+            {
+                return Parse(File.ReadAllBytes(cached), cached, expectedDimensions, howToGet);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DataSetException)
+            {
+                // A damaged or foreign cache file: decompress the source again and replace it.
+            }
+        }
+
         byte[] bytes;
         try
         {
             using var file = File.OpenRead(path);
-            using var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                ? new GZipStream(file, CompressionMode.Decompress)
-                : (Stream)file;
+            using var stream = compressed ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
             using var memory = new MemoryStream();
             stream.CopyTo(memory);
             bytes = memory.ToArray();
@@ -41,7 +60,58 @@ public static class IdxFile
             throw new DataSetException($"Cannot read '{path}': {e.Message}. Expected an IDX file (optionally gzip-compressed). {howToGet}", e);
         }
 
-        return Parse(bytes, path, expectedDimensions, howToGet);
+        var content = Parse(bytes, path, expectedDimensions, howToGet);
+        if (cached is not null) TryWrite(cached, bytes);
+        return content;
+    }
+
+    /// <summary>
+    /// Where decompressed IDX files are kept: <c>DECLARATIVE_CACHE</c>, else <c>$XDG_CACHE_HOME/declarative</c>,
+    /// else <c>~/.cache/declarative</c>; null (no caching) when <c>DECLARATIVE_CACHE</c> is set to <c>off</c>.
+    /// </summary>
+    public static string? DecompressedCache
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("DECLARATIVE_CACHE");
+            if (string.Equals(configured, "off", StringComparison.OrdinalIgnoreCase)) return null;
+            if (!string.IsNullOrWhiteSpace(configured)) return configured;
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return !string.IsNullOrWhiteSpace(xdg) ? Path.Combine(xdg, "declarative") : string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "declarative");
+        }
+    }
+
+    private static string? CachedCopy(string source)
+    {
+        if (DecompressedCache is not { } folder) return null;
+        try
+        {
+            var info = new FileInfo(source);
+            var identity = $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}";
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity)))[..16].ToLowerInvariant();
+            return Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(info.Name)}-{hash}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the cache copy through a temporary file and an atomic rename, so a reader never sees half a file.</summary>
+    private static void TryWrite(string cached, byte[] bytes)
+    {
+        var temporary = $"{cached}.{Environment.ProcessId}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, cached, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temporary); } catch (Exception) { }
+        }
     }
 
     public static Content Parse(byte[] bytes, string path, int expectedDimensions, string howToGet)
