@@ -17,6 +17,20 @@ public sealed class PackingTests : IDisposable
         _alone.Dispose();
     }
 
+    /// <summary>Trials running in the packed store; 0 while the store or its schema does not exist yet.</summary>
+    private long Running()
+    {
+        if (!File.Exists(_packed.Store)) return 0;
+        try
+        {
+            return _packed.Query("SELECT count(*) FROM trials WHERE status = 'running'") is [[long n]] ? n : 0;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // the runner is still creating the schema
+        }
+    }
+
     private const string Values = "SELECT t.parameters || ' seed ' || t.seed, m.step, m.BatchLoss, m.DistanceFromInit, m.TrainLoss, m.TestAccuracy FROM metrics_Packable m JOIN trials t ON t.id = m.trial_id ORDER BY 1, 2";
 
     [Fact]
@@ -60,8 +74,7 @@ public sealed class PackingTests : IDisposable
         {
             // Kill the runner (its worker follows) once the pack is claimed, before it stores anything.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !runner.HasExited
-                   && (!File.Exists(_packed.Store) || _packed.Query("SELECT count(*) FROM trials WHERE status = 'running'") is not [[long and > 1]]))
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && !runner.HasExited && Running() < 2)
                 Thread.Sleep(50);
             Assert.False(runner.HasExited, "the sweep finished before it could be interrupted");
             Assert.Empty(_packed.Query("SELECT id FROM trials WHERE status = 'done'"));
