@@ -86,30 +86,16 @@ public sealed class FlatSgd : SGD
     /// <summary>Throws when a parameter or gradient no longer views the flat buffers (same storage, expected offset).</summary>
     public void Verify()
     {
-        var flat = StorageAddress(_flat);
-        var flatGrad = StorageAddress(_flatGrad);
+        var flat = Torch.TensorStorage.Address(_flat);
+        var flatGrad = Torch.TensorStorage.Address(_flatGrad);
         for (var i = 0; i < _parameters.Length; i++)
         {
             using var grad = _parameters[i].grad;
             var p = _parameters[i];
-            if (StorageAddress(p) != flat || p.storage_offset() != _offsets[i] || grad is null || StorageAddress(grad) != flatGrad || grad.storage_offset() != _offsets[i])
+            if (Torch.TensorStorage.Address(p) != flat || p.storage_offset() != _offsets[i] || grad is null || Torch.TensorStorage.Address(grad) != flatGrad || grad.storage_offset() != _offsets[i])
                 throw new InvalidOperationException(
                     $"Parameter {i} of FlatSgd no longer views its flat buffer (its data or .grad was replaced, e.g. by moving the model or setting .grad): " +
                     "create the optimizer after the model is final and never replace .grad.");
-        }
-    }
-
-    private static IntPtr StorageAddress(Tensor t)
-    {
-        if (t.dtype == ScalarType.Float64)
-        {
-            using var storage = t.storage<double>();
-            return storage.data_ptr();
-        }
-        else
-        {
-            using var storage = t.storage<float>();
-            return storage.data_ptr();
         }
     }
 

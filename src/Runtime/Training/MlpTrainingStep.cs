@@ -171,24 +171,10 @@ public sealed class MlpTrainingStep : IDisposable
         static void Check(TorchSharp.Modules.Parameter p, Tensor data, Tensor grad)
         {
             using var current = p.grad;
-            if (!SameView(p, data) || current is null || !SameView(current, grad))
+            if (!Torch.TensorStorage.SameView(p, data) || current is null || !Torch.TensorStorage.SameView(current, grad))
                 throw new InvalidOperationException(
                     "A parameter of the MLP or its .grad was replaced after the training step was built (e.g. by moving the model or assigning .grad): build the loop after the model and optimizer are final.");
         }
-    }
-
-    private static bool SameView(Tensor a, Tensor b) =>
-        a.storage_offset() == b.storage_offset() && a.shape.SequenceEqual(b.shape) && StorageAddress(a) == StorageAddress(b);
-
-    private static IntPtr StorageAddress(Tensor t)
-    {
-        if (t.dtype == ScalarType.Float64)
-        {
-            using var storage = t.storage<double>();
-            return storage.data_ptr();
-        }
-        using var s = t.storage<float>();
-        return s.data_ptr();
     }
 
     private static Tensor GradientOf(TorchSharp.Modules.Parameter p)
