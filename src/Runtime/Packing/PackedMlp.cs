@@ -50,24 +50,10 @@ public sealed class PackedMlp : IDisposable
         for (var l = 0; l < depth; l++)
         {
             using var scope = NewDisposeScope();
-            weights[l] = stack(members.Select(m => m.Layers[l].weight!.t()).ToArray()).contiguous().requires_grad_(true).MoveToOuterDisposeScope();
-            biases[l] = stack(members.Select(m => m.Layers[l].bias!.unsqueeze(0)).ToArray()).contiguous().requires_grad_(true).MoveToOuterDisposeScope();
+            weights[l] = stack(members.Select(m => m.Layers[l].weight!.t()).ToArray()).contiguous().MoveToOuterDisposeScope();
+            biases[l] = stack(members.Select(m => m.Layers[l].bias!.unsqueeze(0)).ToArray()).contiguous().MoveToOuterDisposeScope();
         }
         return new PackedMlp(weights, biases);
-    }
-
-    /// <summary>Logits [K, B, out] of inputs [K, B, in].</summary>
-    public Tensor Forward(Tensor inputs)
-    {
-        using var scope = NewDisposeScope();
-        var x = inputs;
-        for (var l = 0; l < _weights.Length; l++)
-        {
-            // Not baddbmm: TorchSharp 0.107 passes its operands to the native call in the wrong order.
-            x = x.bmm(_weights[l]).add_(_biases[l]);
-            if (l < _weights.Length - 1) x = nn.functional.relu(x);
-        }
-        return x.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -89,7 +75,7 @@ public sealed class PackedMlp : IDisposable
         var x = inputs;
         for (var l = 0; l < depth; l++)
         {
-            var h = x.bmm(_weights[l]);
+            var h = x.bmm(_weights[l]); // not baddbmm: TorchSharp 0.107 passes its operands to the native call in the wrong order
             h.add_(_biases[l]);
             if (l < depth - 1) h.relu_();
             activations[l] = x = h;

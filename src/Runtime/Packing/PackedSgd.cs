@@ -47,23 +47,6 @@ public sealed class PackedSgd : IDisposable
         _learningRate.copy_(cast);
     }
 
-    /// <summary>Zeroes the gradients in place (they are allocated once, by the first backward).</summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in _parameters)
-        {
-            using var grad = p.grad;
-            grad?.zero_();
-        }
-    }
-
-    /// <summary>Updates every parameter from its <c>.grad</c> (after an autograd backward).</summary>
-    public void Step()
-    {
-        using var scope = NewDisposeScope();
-        Step(_parameters.Select(p => p.grad).ToArray());
-    }
-
     /// <summary>Updates every parameter from the given gradients (in parameter order; null skips one).</summary>
     public void Step(IReadOnlyList<Tensor?> gradients)
     {
