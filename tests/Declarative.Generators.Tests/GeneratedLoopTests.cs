@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Declarative.Generators.Tests;
 
 /// <summary>Compiles a record with the generator and runs the generated training loop on synthetic data.</summary>
+[Collection(GlobalRandomStream.Name)]
 public sealed class GeneratedLoopTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Declarative.Generators.Tests;
 /// metric (Hessian eigenvalues by Lanczos) within 1e-3 relative (measured: about 1e-6 and 1e-5). Another
 /// member's seed, data order or learning rate moves them by 1e-2 or more.
 /// </summary>
+[Collection(GlobalRandomStream.Name)]
 public sealed class PackedRunTests
 {
     private const double ScalarTolerance = 1e-4;

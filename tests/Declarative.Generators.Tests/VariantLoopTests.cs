@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Declarative.Generators.Tests;
 
 /// <summary>A record that uses the training variants compiles, expands and trains end to end through the generated code.</summary>
+[Collection(GlobalRandomStream.Name)]
 public sealed class VariantLoopTests
 {
 

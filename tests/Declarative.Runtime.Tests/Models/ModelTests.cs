@@ -5,6 +5,8 @@ using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Tests.Models;
 
+// Compares models created after the same manual_seed: must not share the global random stream with tests running in parallel.
+[Collection(Packing.GlobalRandomStream.Name)]
 public sealed class ModelTests
 {
     [Fact]
