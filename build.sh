@@ -50,4 +50,21 @@ case "$target" in
 esac
 
 dotnet tool restore >/dev/null
-exec dotnet cake build/build.cake --target="$target" "${args[@]+"${args[@]}"}"
+
+# The build runs in a process group of its own (the build tool, the runner and its workers) and this script
+# forwards SIGINT/SIGTERM/SIGHUP to all of it, so stopping this script (Ctrl+C, kill, timeout) stops the sweep:
+# running trials are put back, finished ones kept. If this script is killed outright (SIGKILL cannot be
+# forwarded), the runner sees DECLARATIVE_WRAPPER_PID gone and stops by itself.
+export DECLARATIVE_WRAPPER_PID=$$
+setsid dotnet cake build/build.cake --target="$target" "${args[@]+"${args[@]}"}" &
+child=$!
+forward() { kill "-$1" -- "-$child" 2>/dev/null || kill "-$1" "$child" 2>/dev/null || true; }
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+trap 'forward HUP' HUP
+code=0
+while :; do
+  wait "$child" && code=0 || code=$?
+  kill -0 "$child" 2>/dev/null || break   # wait returns early when a trapped signal arrives
+done
+exit "$code"

@@ -14,12 +14,23 @@ public sealed class CleanErrorTests : IDisposable
     [InlineData("--trial-timeout", "-1", "--trial-timeout")]
     [InlineData("--budget", "huge", "huge")]
     [InlineData("--no-such-option", "1", "--no-such-option")]
+    [InlineData("--threads", "abc", "--threads 'abc' is not a number")]
+    [InlineData("--parallel", "x", "--parallel 'x' is not a number")]
+    [InlineData("--trial-timeout", "soon", "--trial-timeout 'soon' is not a number")]
+    [InlineData("--stale-after", "x", "--stale-after 'x' is not a number")]
+    [InlineData("--array-tasks", "x", "--array-tasks 'x' is not a number")]
+    [InlineData("--device", "tpu", "--device 'tpu' is not a device; use one of: auto, cpu, cuda")]
+    [InlineData("--filter", ",", "--filter names no experiment")]
     public void A_bad_option_is_named_and_the_exit_code_is_not_zero(string option, string value, string named)
     {
-        var (exit, output) = FakesProcess.Run(_box.Folder, null, _box.RunArgs("Steady", option, value));
+        string[] args = ["run", "--filter", option == "--filter" ? value : "Steady", "--store", _box.Store, "--reports", _box.Reports, "--progress", "plain"];
+        if (option != "--filter") args = [.. args, option, value];
+        var (exit, output) = FakesProcess.Run(_box.Folder, null, args);
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(1, exit); // ExitCodes.Usage: one code for every bad command line
         Assert.Contains(named, output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("   at ", output);
         Assert.False(File.Exists(_box.Store));
     }
 

@@ -9,10 +9,14 @@ internal static class FakesProcess
     public static string Assembly { get; } = Path.GetFullPath(typeof(FakesProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "FakesAssembly").Value!);
 
-    public static Process Start(string workingFolder, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Process Start(string workingFolder, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartWithPrefix(workingFolder, environment, ["dotnet", Assembly], args);
+
+    /// <summary>Starts <paramref name="prefix"/> followed by <paramref name="args"/>: the fakes under another command (unshare, bash).</summary>
+    public static Process StartWithPrefix(string workingFolder, IReadOnlyDictionary<string, string>? environment, string[] prefix, string[] args)
     {
         if (!File.Exists(Assembly)) throw new FileNotFoundException($"Build the fakes first: {Assembly}");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(prefix[0])
         {
             WorkingDirectory = workingFolder,
             RedirectStandardOutput = true,
@@ -20,8 +24,7 @@ internal static class FakesProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Assembly);
-        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var a in prefix.Skip(1).Concat(args)) start.ArgumentList.Add(a);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
         var process = new Process { StartInfo = start };

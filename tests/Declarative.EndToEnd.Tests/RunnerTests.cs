@@ -65,6 +65,10 @@ public sealed class RunnerTests : IDisposable
         // Failed trials stay failed on a re-run, and run again only when asked.
         var again = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--trial-timeout", "20")); // generous: a worker's start-up (TorchSharp, the data) counts against it on a loaded machine
         Assert.Contains("0 to run", again.Output);
+        // ...and the rerun says so, names the option that retries them, and does not exit as if the sweep were complete.
+        Assert.Contains("3 of them failed and kept as failed: add --retry-failed", again.Output);
+        Assert.Contains("Failed trials: Mixed 3", again.Output);
+        Assert.Equal(3, again.Exit);
         var retry = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Mixed", "--retry-failed", "--trial-timeout", "1", "--parallel", "3"));
         Assert.Contains("3 failed trial(s) retried", retry.Output);
         Assert.Equal([2L, 2L, 2L], _box.Query("SELECT attempts FROM trials WHERE experiment = 'Mixed' AND status = 'failed'").Select(r => r[0]));

@@ -44,25 +44,22 @@ public static class Cli
         var cpusPerTask = new Option<int>("--cpus-per-task") { Description = "Slurm: CPUs per array task; its workers share them as TorchSharp threads.", DefaultValueFactory = _ => 1 };
         var sbatchArgs = new Option<string?>("--sbatch-args") { Description = "Slurm: more sbatch options, e.g. \"--account=lab --gres=gpu:1\"." };
         var slurmLogs = new Option<string>("--slurm-logs") { Description = "Slurm: folder for the batch script and the tasks' output (on a file system the nodes can write).", DefaultValueFactory = _ => Path.Combine("artifacts", "slurm") };
-        arrayTasks.Validators.Add(result =>
+        Require(arrayTasks, v => v >= 1, "a whole number of at least 1");
+        Require(cpusPerTask, v => v >= 1, "a whole number of at least 1");
+        Require(parallel, v => v >= 1, "a whole number of at least 1");
+        Require(threads, v => v >= 0, "0 (all cores) or a positive whole number");
+        Require(trialTimeout, v => v >= 0 && double.IsFinite(v), "0 (no limit) or a positive number of seconds");
+        Require(staleAfter, v => v > 0 && double.IsFinite(v), "a positive number of seconds");
+        device.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--array-tasks must be at least 1.");
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "auto";
+            if (!IsDevice(value))
+                result.AddError($"--device '{value}' is not a device; use one of: auto, cpu, cuda, cuda:<index>.");
         });
-        cpusPerTask.Validators.Add(result =>
+        filter.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--cpus-per-task must be at least 1.");
-        });
-        parallel.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--parallel must be at least 1.");
-        });
-        trialTimeout.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() < 0) result.AddError("--trial-timeout must be 0 (no limit) or a positive number of seconds.");
-        });
-        staleAfter.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() <= 0) result.AddError("--stale-after must be a positive number of seconds.");
+            if (result.Tokens.Count > 0 && SplitFilter(result.Tokens.Select(t => t.Value).ToArray()).Count == 0)
+                result.AddError("--filter names no experiment; give one or more experiment names separated by commas (run `list` to see them), or leave --filter out to run all.");
         });
 
         budget.Validators.Add(result =>
@@ -70,10 +67,6 @@ public static class Cli
             var value = result.GetValueOrDefault<string>();
             if (!Budget.TryParse(value, out _))
                 result.AddError($"--budget '{value}' is not a budget; use one of: {string.Join(", ", Budget.All.Select(b => b.Name))}.");
-        });
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0) result.AddError("--threads must be 0 (all cores) or positive.");
         });
 
         var run = new Command("run", "Run the trials not yet finished, store them, and render the reports.")
@@ -197,10 +190,40 @@ public static class Cli
         return root.Parse(args).Invoke();
     }
 
+    /// <summary>
+    /// Checks a numeric option: a value that is not a number, or is out of range, is an error naming
+    /// the option, the value given and what it accepts (parsing errors would otherwise escape as an exception).
+    /// </summary>
+    private static void Require<T>(Option<T> option, Func<T, bool> valid, string accepted)
+        where T : struct
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return; // the default
+            var text = result.Tokens[^1].Value;
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                result.AddError($"{option.Name} '{text}' is not a number; use {accepted}.");
+                return;
+            }
+            if (!valid(value)) result.AddError($"{option.Name} {text} is out of range; use {accepted}.");
+        });
+    }
+
+    private static bool IsDevice(string value) =>
+        value.Equals("auto", StringComparison.OrdinalIgnoreCase) || value.Equals("cpu", StringComparison.OrdinalIgnoreCase)
+        || value.Equals("cuda", StringComparison.OrdinalIgnoreCase)
+        || (value.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase) && int.TryParse(value.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
+
     private static IReadOnlyList<string> SplitFilter(string[]? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 
-    /// <summary>Errors a user can cause end the process with a message and a non-zero code, not a stack trace.</summary>
+    /// <summary>Errors a user can cause end the process with one message and the code of their kind (<see cref="ExitCodes"/>), not a stack trace.</summary>
     private static int Guard(Func<int> action)
     {
         try
@@ -210,7 +233,35 @@ public static class Cli
         catch (Exception e) when (e is DataSetException or StoreException or ArgumentException or InvalidOperationException)
         {
             Console.Error.WriteLine("error: " + e.Message);
-            return 2;
+            return ExitCodes.Input;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            Console.Error.WriteLine("error: " + StoreFailure(e.SqliteErrorCode, e.Message));
+            return ExitCodes.Input;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            Console.Error.WriteLine($"error: the PostgreSQL store failed: {e.Message}. Check that the server runs and the --store connection is right; finished trials are kept and a rerun resumes.");
+            return ExitCodes.Input;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}{(DiskFull(e) ? " The disk is full: free space (or choose another --store / --reports) and run again; finished trials are kept and a rerun resumes." : " Nothing finished was lost; a rerun resumes.")}");
+            return ExitCodes.Input;
         }
     }
+
+    /// <summary>What a failed SQLite call means for the user, by its primary result code.</summary>
+    internal static string StoreFailure(int code, string message) => (code & 0xFF) switch
+    {
+        13 => $"the disk holding the store is full ({message}). Free space, or move the store with --store, and run again: finished trials are kept and a rerun resumes.",
+        11 or 26 => $"the store file is damaged ({message}). Move it aside (it was not deleted) and run again with a new --store, or restore a copy.",
+        8 or 3 or 23 => $"the store cannot be written ({message}). Check the permissions of the store and its folder, or choose another --store.",
+        5 or 6 => $"the store stayed locked by another process ({message}). Run again when it is free.",
+        _ => $"the store failed ({message}). Finished trials are kept; a rerun resumes.",
+    };
+
+    private static bool DiskFull(IOException e) =>
+        e.HResult == 28 || (e.HResult & 0xFFFF) == 0x70 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
 }

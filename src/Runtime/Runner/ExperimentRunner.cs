@@ -11,7 +11,7 @@ namespace Declarative.Runtime.Runner;
 /// Runs the trials of the selected experiments that are not yet finished, each in its own worker
 /// process (see <see cref="TrialWorker"/>), up to <see cref="RunOptions.Parallel"/> at once, then
 /// renders the reports. Trials are claimed atomically from the store, so several runners can share
-/// one store; a trial whose runner died (same host: its process is gone; elsewhere: its heartbeat is
+/// one store; a trial whose runner died (its lock file on this machine is free, or its heartbeat is
 /// stale) is run again. A worker that aborts, is killed or exceeds the time limit fails its trial
 /// only, with the cause stored; a trial whose loss stops being finite is recorded as diverged.
 /// </summary>
@@ -42,7 +42,9 @@ public sealed class ExperimentRunner(TextWriter log)
             var retried = options.RetryFailed ? store.ResetFailed(experiment.Name, options.Budget) : 0;
             var stored = store.Trials(experiment.Name).Where(t => t.Budget == options.Budget.Name).ToArray();
             var finished = stored.Count(t => t.Status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed);
-            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished, {trials.Count - finished} to run" +
+            var failed = stored.Count(t => t.Status == TrialStatus.Failed);
+            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished" +
+                $"{(failed > 0 ? $" ({failed} of them failed and kept as failed: add --retry-failed to run them again)" : "")}, {trials.Count - finished} to run" +
                 $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}); {PackPlan.Describe(experiment, options.Budget, options)}.");
         }
         view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
@@ -53,17 +55,23 @@ public sealed class ExperimentRunner(TextWriter log)
             log.Flush();
             var code = new SlurmExecutor(log).Run(store, selected, options, total, view);
             RenderReports(store, selected, options.Budget, options.ReportFolder);
-            return code;
+            return Math.Max(code, ReportFailures(store, selected, options.Budget));
         }
         log.WriteLine($"Workers: {options.Parallel} at once, {options.ThreadsPerWorker} thread(s) each{(options.TrialTimeout is { } t ? $", time limit {t.TotalSeconds:F0} s per trial" : "")}. Store: {StoreFactory.Describe(options.StorePath)}");
         log.Flush();
 
-        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, total);
+        using var interruption = new Interruption(watchWrapper: true);
+        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, total, interruption);
         view.Run(sweep.Loop);
+        if (sweep.Interrupted is { } why)
+        {
+            log.WriteLine($"Stopped ({why}): {sweep.PutBack} running trial(s) stopped and put back; finished trials are kept. Run the same command again to resume.");
+            return ExitCodes.Interrupted;
+        }
 
+        if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError); // before the reports: an empty report helps no one
         RenderReports(store, selected, options.Budget, options.ReportFolder);
-        if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
-        return sweep.FailedHere == 0 ? 0 : 3;
+        return ReportFailures(store, selected, options.Budget);
     }
 
     /// <summary>
@@ -78,10 +86,31 @@ public sealed class ExperimentRunner(TextWriter log)
         using var store = StoreFactory.Open(options.StorePath);
         log.WriteLine($"Drain on {RunnerIdentity.Current}: {options.Parallel} worker(s), {options.ThreadsPerWorker} thread(s) each. Store: {StoreFactory.Describe(options.StorePath)}");
         log.Flush();
-        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, 0);
+        using var interruption = new Interruption(watchWrapper: false);
+        var sweep = new Sweep(store, StoreFactory.Resolve(options.StorePath), selected, options, 0, interruption);
         new PlainProgressView(log, TimeSpan.FromSeconds(30)).Run(sweep.Loop);
+        if (sweep.Interrupted is { } why)
+        {
+            log.WriteLine($"Stopped ({why}): {sweep.PutBack} running trial(s) put back.");
+            return ExitCodes.Interrupted;
+        }
         if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
         return 0;
+    }
+
+    /// <summary>
+    /// After a sweep: names the failed trials of the selected experiments (run here or before) and how to retry them.
+    /// The exit code says whether the sweep is complete (<see cref="ExitCodes.Success"/>) or has failed trials.
+    /// </summary>
+    private int ReportFailures(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget)
+    {
+        var failed = experiments
+            .Select(e => (e.Name, Count: store.Trials(e.Name).Count(t => t.Budget == budget.Name && t.Status == TrialStatus.Failed)))
+            .Where(x => x.Count > 0).ToArray();
+        if (failed.Length == 0) return ExitCodes.Success;
+        log.WriteLine($"Failed trials: {string.Join(", ", failed.Select(f => $"{f.Name} {f.Count}"))}. Their verdicts were computed without them; " +
+            "the errors are in the store (export with `export`). Run again with --retry-failed to retry them.");
+        return ExitCodes.TrialsFailed;
     }
 
     /// <summary>Fails before any trial runs when an output folder cannot be written, so no work is lost at the end.</summary>
@@ -101,7 +130,8 @@ public sealed class ExperimentRunner(TextWriter log)
     }
 
     /// <summary>One run's loop: reap finished workers, release claims of dead local runners, claim and start trials, show progress.</summary>
-    private sealed class Sweep(IResultStore store, string storeLocation, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total)
+    private sealed class Sweep(IResultStore store, string storeLocation, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total,
+        Interruption interruption)
     {
         private sealed record Active(WorkerProcess Process, IReadOnlyList<TrialClaim> Claims, IReadOnlyList<string> Labels);
 
@@ -112,15 +142,26 @@ public sealed class ExperimentRunner(TextWriter log)
         private int _finishedHere;
         private DateTime _lastReleaseCheck = DateTime.MinValue;
 
-        public int FailedHere { get; private set; }
         public string? DataError { get; private set; }
+
+        /// <summary>Why the sweep stopped before its end (a signal, or the wrapper's end); null when it ran out of trials.</summary>
+        public string? Interrupted { get; private set; }
+
+        /// <summary>Trials this runner was running when it was interrupted, stopped and put back to pending.</summary>
+        public int PutBack { get; private set; }
 
         public void Loop(IProgressSink sink)
         {
+            RunnerIdentity.Hold();
             try
             {
                 while (true)
                 {
+                    if (interruption.Reason is { } why)
+                    {
+                        StopAll(why);
+                        break;
+                    }
                     Reap(sink);
                     if (DateTime.UtcNow - _lastReleaseCheck > TimeSpan.FromSeconds(2)) ReleaseDeadLocalClaims(sink);
                     while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claims) Start(claims, sink);
@@ -133,6 +174,18 @@ public sealed class ExperimentRunner(TextWriter log)
             finally
             {
                 foreach (var a in _active) a.Process.Dispose();
+            }
+        }
+
+        /// <summary>Stops every worker of this runner and puts its trials back (guarded by their leases: a trial already stored stays done).</summary>
+        private void StopAll(string why)
+        {
+            Interrupted = why;
+            foreach (var a in _active)
+            {
+                a.Process.Kill();
+                foreach (var claim in a.Claims)
+                    if (store.Release(claim.TrialId, claim.Lease, $"the run was stopped ({why}); re-queued")) PutBack++;
             }
         }
 
@@ -213,7 +266,6 @@ public sealed class ExperimentRunner(TextWriter log)
                 {
                     var record = store.Trial(a.Claims[i].TrialId);
                     var status = record?.Status ?? TrialStatus.Failed;
-                    if (status == TrialStatus.Failed) FailedHere++;
                     if (status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed) _finishedHere++;
                     var detail = status switch
                     {
@@ -228,13 +280,13 @@ public sealed class ExperimentRunner(TextWriter log)
             }
         }
 
-        /// <summary>A claim held by a runner of this host whose process is gone is put back at once (a remote one waits for its heartbeat to go stale).</summary>
+        /// <summary>A claim held by a runner known to be dead (<see cref="RunnerIdentity.IsKnownDead"/>) is put back at once; any other waits for its lease to expire.</summary>
         private void ReleaseDeadLocalClaims(IProgressSink sink)
         {
             _lastReleaseCheck = DateTime.UtcNow;
             foreach (var e in experiments)
                 foreach (var r in store.Running(e.Name, options.Budget))
-                    if (r.Runner != RunnerIdentity.Current && RunnerIdentity.IsDeadLocal(r.Runner)
+                    if (RunnerIdentity.IsKnownDead(r.Runner)
                         && store.Release(r.TrialId, r.Lease, $"runner {r.Runner} died; re-queued"))
                         sink.Message($"  requeued {Label(e.Name, r.TrialId)}: its runner ({r.Runner}) is no longer running");
         }

@@ -26,7 +26,7 @@ internal sealed class SlurmExecutor(TextWriter log)
         if (unfinished == 0)
         {
             log.WriteLine("Nothing to run: every trial is finished. No job submitted.");
-            return 0;
+            return ExitCodes.Success;
         }
 
         var script = WriteScript(experiments, options);
@@ -39,9 +39,9 @@ internal sealed class SlurmExecutor(TextWriter log)
         if (follower.Left > 0)
         {
             log.WriteLine($"Slurm job {jobId} ended with {follower.Left} trial(s) unfinished (cancelled, or its tasks hit their time limit). Run the same command again to submit another array; finished trials are kept.");
-            return 3;
+            return ExitCodes.TrialsFailed;
         }
-        return follower.FailedHere == 0 ? 0 : 3;
+        return follower.FailedHere == 0 ? ExitCodes.Success : ExitCodes.TrialsFailed;
     }
 
     private static (int Unfinished, int Running) Count(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget)

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+
+namespace Declarative.EndToEnd.Tests;
+
+/// <summary>
+/// Faults found by injection, as regression tests on real processes: runners that share a host name but not a
+/// process-id namespace, signals to the runner and to the wrapper that started it.
+/// </summary>
+public sealed class ReliabilityTests : IDisposable
+{
+    private readonly Sandbox _box = new();
+
+    public void Dispose() => _box.Dispose();
+
+    [Fact]
+    public void Two_runners_in_separate_pid_namespaces_on_one_store_share_the_sweep_without_taking_each_others_trials()
+    {
+        // Before: both runners named themselves host/pid/start; each saw the other's pid missing in its own namespace,
+        // called it dead and released its live claims every two seconds (117 attempts on one trial).
+        var environment = _box.Environment(trials: 10, steps: 10, stepMs: 100);
+        var args = _box.RunArgs("Steady", "--threads", "1", "--parallel", "1");
+
+        using var outside = FakesProcess.Start(_box.Folder, environment, args);
+        Thread.Sleep(1500); // the first has claimed and runs a trial when the second starts
+        using var inside = FakesProcess.StartWithPrefix(_box.Folder, environment, ["unshare", "--pid", "--fork", "--mount-proc", "dotnet", FakesProcess.Assembly], args);
+        Assert.True(outside.WaitForExit(TimeSpan.FromMinutes(2)) && inside.WaitForExit(TimeSpan.FromMinutes(2)), "the sweep did not finish in 2 minutes");
+        outside.WaitForExit();
+        inside.WaitForExit();
+
+        Assert.True(outside.ExitCode == 0, FakesProcess.OutputOf(outside));
+        Assert.True(inside.ExitCode == 0, FakesProcess.OutputOf(inside));
+        Assert.All(_box.Query("SELECT status, attempts FROM trials"), r => Assert.Equal(new object[] { "done", 1L }, r));
+        Assert.DoesNotContain("requeued", FakesProcess.OutputOf(outside) + FakesProcess.OutputOf(inside));
+        Assert.Equal(2, _box.Query("SELECT DISTINCT runner FROM trials").Count);
+        var starts = _box.LogLines().Where(l => l[0] == "start").Select(l => l[1]).ToArray();
+        Assert.Equal(10, starts.Length);
+        Assert.Equal(10, starts.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("SIGTERM")]
+    [InlineData("SIGINT")]
+    public void A_signal_stops_the_runner_and_its_workers_and_puts_their_trials_back(string signal)
+    {
+        var environment = _box.Environment(trials: 4, steps: 40, stepMs: 100);
+        var args = _box.RunArgs("Steady", "--threads", "1", "--parallel", "2");
+
+        using var runner = FakesProcess.Start(_box.Folder, environment, args);
+        WaitUntil(() => _box.LogLines().Count(l => l[0] == "start") >= 2, "two trials to start");
+        Signal(runner.Id, signal);
+        Assert.True(runner.WaitForExit(TimeSpan.FromSeconds(30)), "the runner did not stop within 30 s of " + signal);
+        runner.WaitForExit();
+
+        Assert.Equal(130, runner.ExitCode);
+        Assert.Contains("put back", FakesProcess.OutputOf(runner));
+        Thread.Sleep(500);
+        Assert.Empty(ProcessesOn(_box.Store));
+        Assert.Empty(_box.Query("SELECT id FROM trials WHERE status = 'running'"));
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady", "--threads", "1", "--parallel", "2"));
+        Assert.True(exit == 0, output);
+        Assert.All(_box.Query("SELECT status FROM trials"), r => Assert.Equal("done", r[0]));
+        Assert.All(_box.Query("SELECT count(*), count(DISTINCT step) FROM metrics_Steady GROUP BY trial_id"), r => Assert.Equal(new object[] { 40L, 40L }, r));
+    }
+
+    [Fact]
+    public void A_wrapper_killed_outright_never_leaves_its_sweep_running()
+    {
+        // ./build.sh exports its pid as DECLARATIVE_WRAPPER_PID; SIGKILL cannot be forwarded, so the runner watches it.
+        var environment = _box.Environment(trials: 4, steps: 40, stepMs: 100);
+        var command = string.Join(" ", new[] { "dotnet", FakesProcess.Assembly }.Concat(_box.RunArgs("Steady", "--threads", "1", "--parallel", "2")).Select(Quote));
+        using var wrapper = FakesProcess.StartWithPrefix(_box.Folder, environment, ["bash", "-c", $"export DECLARATIVE_WRAPPER_PID=$$; {command} & wait"], []);
+        WaitUntil(() => _box.LogLines().Count(l => l[0] == "start") >= 2, "two trials to start");
+
+        Signal(wrapper.Id, "SIGKILL");
+        wrapper.WaitForExit();
+        WaitUntil(() => ProcessesOn(_box.Store).Count == 0, "the runner and its workers to stop after the wrapper was killed");
+
+        Assert.Empty(_box.Query("SELECT id FROM trials WHERE status = 'running'"));
+        Assert.True(_box.Query("SELECT id FROM trials WHERE status = 'pending'").Count >= 2);
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal.Replace("SIG", ""), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    private void WaitUntil(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(1)) throw new TimeoutException($"Waited a minute for {what}.");
+            Thread.Sleep(100);
+        }
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    private static List<int> ProcessesOn(string store) =>
+        Process.GetProcessesByName("dotnet").Where(p => CommandLine(p).Contains(store)).Select(p => p.Id).ToList();
+
+    private static string CommandLine(Process p)
+    {
+        try { return File.ReadAllText($"/proc/{p.Id}/cmdline").Replace('\0', ' '); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+}
