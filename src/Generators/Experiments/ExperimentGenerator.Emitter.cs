@@ -252,7 +252,7 @@ namespace Declarative.Generators.Experiments
                         using (w.Braces())
                         {
                             w.Line("context.Weights?.Save(setup.Model, \"final\", state.Step);");
-                            w.Line($"return {Experiments}.TrialOutcome.Diverged(state.Step, loss);");
+                            w.Line($"return {Experiments}.TrialOutcome.Diverged(loop.DivergedAtStep ?? state.Step, loss);");
                         }
                     }
                     w.Line("context.Weights?.Save(setup.Model, \"final\", loop.State.Step);");

@@ -14,6 +14,14 @@ public sealed record TrialOutcome(TrialStatus Status, long Steps, string? Messag
 {
     public static TrialOutcome Done(long steps) => new(TrialStatus.Done, steps);
 
+    /// <summary>The trial diverged: <paramref name="step"/> is the step whose loss was the first non-finite one (not the step at which it was noticed).</summary>
     public static TrialOutcome Diverged(long step, double loss) =>
         new(TrialStatus.Diverged, step, $"loss became {loss.ToString(System.Globalization.CultureInfo.InvariantCulture)} at step {step}");
+
+    /// <summary>
+    /// The rows to store with this outcome: for a diverged trial, those up to its divergence step (the row of that
+    /// step included, as evidence); instruments measured after it, before the divergence was noticed, are dropped.
+    /// </summary>
+    public IReadOnlyList<IMetricRow> Kept(IReadOnlyList<IMetricRow> rows) =>
+        Status == TrialStatus.Diverged ? rows.Where(r => r.Step <= Steps).ToArray() : rows;
 }

@@ -111,7 +111,7 @@ public static class PackedTrials
             onStep?.Invoke(loop);
             for (var m = 0; m < outcomes.Length; m++)
             {
-                if (outcomes[m] is null && !loop.LossIsFinite(m, out var loss)) outcomes[m] = TrialOutcome.Diverged(loop.Step, loss);
+                if (outcomes[m] is null && !loop.LossIsFinite(m, out var loss)) outcomes[m] = TrialOutcome.Diverged(loop.DivergedAtStep(m) ?? loop.Step, loss);
             }
             if (outcomes.All(o => o is not null)) break;
             context.Cancellation.ThrowIfCancellationRequested();
@@ -204,7 +204,7 @@ public sealed class PackedSetup : IDisposable
                 contexts[m].OnStep?.Invoke(loop.Step, loop.TotalSteps);
                 if (!loop.LossIsFinite(m, out var loss))
                 {
-                    outcomes[m] = TrialOutcome.Diverged(loop.Step, loss);
+                    outcomes[m] = TrialOutcome.Diverged(loop.DivergedAtStep(m) ?? loop.Step, loss);
                     SaveFinal(contexts[m], m);
                 }
             }

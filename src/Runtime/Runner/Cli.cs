@@ -29,7 +29,7 @@ public static class Cli
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", DefaultValueFactory = _ => 0 };
         var retry = new Option<bool>("--retry-failed") { Description = "Run failed trials again (they are otherwise kept as failed)." };
         var parallel = new Option<int>("--parallel") { Description = "Worker processes at once (default: the cores, at most 4); each gets cores / N threads unless --threads is given.", DefaultValueFactory = _ => DefaultParallel };
-        var trialTimeout = new Option<double>("--trial-timeout") { Description = "Seconds a trial may run before its worker is killed and the trial failed (default: no limit).", DefaultValueFactory = _ => 0 };
+        var trialTimeout = new Option<double>("--trial-timeout") { Description = "Seconds a trial may run before its worker is killed and the trial failed (default: no limit); a pack of K trials may run K times as long.", DefaultValueFactory = _ => 0 };
         var staleAfter = new Option<double>("--stale-after") { Description = "Seconds without a heartbeat after which another runner's running trial is presumed abandoned and run again.", DefaultValueFactory = _ => 30 };
         var keepWeights = new Option<bool>("--keep-weights") { Description = "Keep each trial's initial and final weights (.npy per tensor + manifest.json) under --weights." };
         var weightsFolder = new Option<string>("--weights") { Description = "Folder for kept weights.", DefaultValueFactory = _ => Path.Combine("artifacts", "weights") };

@@ -245,7 +245,7 @@ public sealed class ExperimentRunner(TextWriter log)
             {
                 if (!a.Process.HasExited)
                 {
-                    if (options.TrialTimeout is { } limit && a.Process.Elapsed > limit) a.Process.KillForTimeout();
+                    if (options.TrialTimeout is { } limit && a.Process.Elapsed > limit * a.Claims.Count) a.Process.KillForTimeout(); // a pack trains its members side by side: its limit scales with them
                     else continue;
                 }
                 var code = a.Process.ExitCode;
@@ -255,7 +255,7 @@ public sealed class ExperimentRunner(TextWriter log)
                 {
                     // Guarded by the lease: a trial the worker already stored keeps its result.
                     if (a.Process.TimedOut)
-                        store.Fail(claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s) and was killed{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
+                        store.Fail(claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s{(a.Claims.Count > 1 ? $" per trial, {options.TrialTimeout!.Value.TotalSeconds * a.Claims.Count:F0} s for its pack of {a.Claims.Count}" : "")}) and was killed{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
                     else if (code == TrialWorker.DataMissing)
                         DataError = $"The data set is missing or unreadable: {a.Process.StderrTail}";
                     else if (code != TrialWorker.Stored)

@@ -114,7 +114,7 @@ internal static class TrialWorker
             var stored = 0;
             for (var i = 0; i < claims.Length; i++)
             {
-                if (!store.Complete(experiment.Name, experiment.Schema, claims[i], outcomes[i], sinks[i].Rows, clock.Elapsed.TotalSeconds))
+                if (!store.Complete(experiment.Name, experiment.Schema, claims[i], outcomes[i], outcomes[i].Kept(sinks[i].Rows), clock.Elapsed.TotalSeconds))
                 {
                     Console.Error.WriteLine($"error: the claim on trial '{claims[i].TrialId}' was lost before its results were stored; they were discarded.");
                     continue;

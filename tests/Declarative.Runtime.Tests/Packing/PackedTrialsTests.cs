@@ -158,6 +158,26 @@ public sealed class PackedTrialsTests
     }
 
     [Fact]
+    public void A_diverged_members_step_is_the_one_whose_loss_first_went_non_finite_and_no_row_after_it_is_kept()
+    {
+        // Before: the stored step was the next divergence check (a multiple of 32) and the rows measured up to it were stored.
+        using var catalog = new DataCatalog();
+        var specs = new[] { Spec(0), Spec(1, lr: 1e6) };
+        var sinks = specs.Select(_ => new BufferedMetricSink()).ToArray();
+        var contexts = sinks.Select(s => new TrialContext(CPU, catalog, s)).ToArray();
+        var outcomes = PackedTrials.Run(specs, contexts, (_, _, _) => true, (m, state) => new Row(state.Step, state.BatchLoss.item<float>()));
+
+        Assert.Equal(TrialStatus.Diverged, outcomes[1].Status);
+        var rows = sinks[1].Rows.Cast<Row>().ToArray();
+        var first = rows.First(r => !double.IsFinite(r.TestLoss)).Step;
+        Assert.Equal(first, outcomes[1].Steps);
+        Assert.True(rows.Max(r => r.Step) > first, "the loop notices divergence only at its next check, so rows after it exist before filtering");
+        var kept = outcomes[1].Kept(sinks[1].Rows);
+        Assert.Equal(first, kept.Max(r => r.Step));
+        Assert.All(kept.Cast<Row>().Where(r => r.Step < first), r => Assert.True(double.IsFinite(r.TestLoss)));
+    }
+
+    [Fact]
     public void Run_writes_each_members_rows_to_its_own_sink_with_the_values_its_trial_alone_measures()
     {
         using var catalog = new DataCatalog();
