@@ -71,6 +71,12 @@ echo "munge: $(munge -n | unmunge | grep STATUS)"
 BASE="$DIR/slurm"
 install -d -o slurm -g slurm "$BASE" "$BASE/log" "$BASE/state" "$BASE/spool"
 mkdir -p /etc/slurm
+# Keep a slurm.conf that is not ours: scaleout-down.sh puts it back.
+if [ -e /etc/slurm/slurm.conf ] && ! grep -q "Written by scripts/scaleout-up.sh (Declarative)" /etc/slurm/slurm.conf \
+   && [ ! -e /etc/slurm/slurm.conf.declarative-backup ]; then
+  cp -p /etc/slurm/slurm.conf /etc/slurm/slurm.conf.declarative-backup
+  echo "Slurm: kept the existing /etc/slurm/slurm.conf as /etc/slurm/slurm.conf.declarative-backup (scaleout-down.sh restores it)."
+fi
 cat >/etc/slurm/slurm.conf <<CONF
 # Written by scripts/scaleout-up.sh (Declarative): a one-node cluster for trying scale-out.
 ClusterName=declarative
