@@ -90,4 +90,25 @@ public sealed class CleanErrorTests : IDisposable
         Assert.Contains(_box.Store, output);
         Assert.Equal("somebody's notes, not a database", File.ReadAllText(_box.Store));
     }
+
+    [Fact]
+    public void A_store_with_one_overwritten_page_is_named_as_damaged_without_a_stack_trace()
+    {
+        // Before: "database disk image is malformed" escaped as an unhandled exception.
+        var environment = _box.Environment(trials: 6, steps: 40, stepMs: 0);
+        Assert.Equal(0, FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady")).Exit);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var bytes = File.ReadAllBytes(_box.Store);
+        Assert.True(bytes.Length >= 4 * 4096, "the store should span several pages");
+        for (var i = 2 * 4096; i < 3 * 4096; i++) bytes[i] = 0x5A; // page 3: a table's b-tree page, overwritten
+        File.WriteAllBytes(_box.Store, bytes);
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("damaged", output);
+        Assert.Contains("Move it aside", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("   at ", output);
+    }
 }

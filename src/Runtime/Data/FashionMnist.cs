@@ -14,6 +14,13 @@ public static class FashionMnist
         "or put train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte " +
         "(plain or .gz) in a folder named by --data or the " + EnvironmentVariable + " environment variable.";
 
+    /// <summary>The fix for a missing or unreadable file: the Debian package for Debian's folder, the four files for the user's own.</summary>
+    public static string HowToFix(string folder) =>
+        Path.GetFullPath(folder) == DefaultFolder ? HowToGet
+        : $"'{folder}' is your own folder (from --data or {EnvironmentVariable}): it needs train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
+          "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (plain or .gz, the original IDX files); fix or replace them, " +
+          $"or leave out --data and {EnvironmentVariable} to use Debian's dataset-fashion-mnist.";
+
     /// <summary>The folder to read: the explicit one, else the environment variable, else Debian's.</summary>
     public static string ResolveFolder(string? explicitFolder) =>
         !string.IsNullOrWhiteSpace(explicitFolder) ? explicitFolder
@@ -24,8 +31,8 @@ public static class FashionMnist
     public static ClassificationData Load(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new DataSetException($"Fashion-MNIST folder '{folder}' does not exist. {HowToGet}");
-        return IdxDataSet.Load("Fashion-MNIST", folder, classes: 10, howToGet: HowToGet, expectedTrain: 60_000, expectedTest: 10_000)
+            throw new DataSetException($"Fashion-MNIST folder '{folder}' does not exist. {HowToFix(folder)}");
+        return IdxDataSet.Load("Fashion-MNIST", folder, classes: 10, howToGet: HowToFix(folder), expectedTrain: 60_000, expectedTest: 10_000)
             .Renamed("FashionMNIST");
     }
 

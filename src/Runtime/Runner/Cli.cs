@@ -237,7 +237,7 @@ public static class Cli
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            Console.Error.WriteLine("error: " + StoreFailure(e.SqliteErrorCode, e.Message));
+            Console.Error.WriteLine("error: " + SqliteFailure.Describe(e, null));
             return ExitCodes.Input;
         }
         catch (Npgsql.NpgsqlException e)
@@ -251,16 +251,6 @@ public static class Cli
             return ExitCodes.Input;
         }
     }
-
-    /// <summary>What a failed SQLite call means for the user, by its primary result code.</summary>
-    internal static string StoreFailure(int code, string message) => (code & 0xFF) switch
-    {
-        13 => $"the disk holding the store is full ({message}). Free space, or move the store with --store, and run again: finished trials are kept and a rerun resumes.",
-        11 or 26 => $"the store file is damaged ({message}). Move it aside (it was not deleted) and run again with a new --store, or restore a copy.",
-        8 or 3 or 23 => $"the store cannot be written ({message}). Check the permissions of the store and its folder, or choose another --store.",
-        5 or 6 => $"the store stayed locked by another process ({message}). Run again when it is free.",
-        _ => $"the store failed ({message}). Finished trials are kept; a rerun resumes.",
-    };
 
     private static bool DiskFull(IOException e) =>
         e.HResult == 28 || (e.HResult & 0xFFFF) == 0x70 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);

@@ -37,7 +37,9 @@ public sealed class SqliteResultStore : IResultStore
             _connection.Open();
             Execute("PRAGMA busy_timeout=10000;");
             CheckVersion();
-            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            // Heartbeats write every second: checkpoint the write-ahead log often and truncate it after each checkpoint,
+            // so it stays small (bounded by about 100 pages) instead of growing beside a small database.
+            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=100; PRAGMA journal_size_limit=524288;");
             Migrate();
         }
         catch (StoreException)
@@ -48,7 +50,7 @@ public sealed class SqliteResultStore : IResultStore
         catch (SqliteException e)
         {
             _connection?.Dispose();
-            throw new StoreException($"Cannot open the store '{Path}': {e.Message}. If the file is corrupt, move it aside (it is not deleted) and run again.", e);
+            throw new StoreException(SqliteFailure.Describe(e, Path), e);
         }
     }
 

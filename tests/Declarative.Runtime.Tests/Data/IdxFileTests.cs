@@ -46,12 +46,20 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void Missing_fashion_mnist_names_the_file_and_the_install_command()
+    public void Missing_fashion_mnist_in_the_users_own_folder_names_the_file_and_the_files_needed_not_the_debian_package()
     {
         var error = Assert.Throws<DataSetException>(() => FashionMnist.Load(_folder));
 
         Assert.Contains(Path.Combine(_folder, "train-images-idx3-ubyte"), error.Message);
-        Assert.Contains("apt-get install dataset-fashion-mnist", error.Message);
+        Assert.Contains("is your own folder", error.Message);
+        Assert.Contains("t10k-labels-idx1-ubyte", error.Message);
+        Assert.DoesNotContain("apt-get install", error.Message);
+    }
+
+    [Fact]
+    public void The_fix_for_debians_folder_is_the_install_command()
+    {
+        Assert.Contains("apt-get install dataset-fashion-mnist", FashionMnist.HowToFix(FashionMnist.DefaultFolder));
     }
 
     [Fact]
