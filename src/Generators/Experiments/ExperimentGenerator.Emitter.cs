@@ -144,8 +144,8 @@ namespace Declarative.Generators.Experiments
                     w.Outdent();
                     w.Line("};");
                     w.Line();
-                    w.Line("/// <summary>Stable identity: a hash of the experiment name, the parameters, the seed and the settings.</summary>");
-                    w.Line($"public string Id => _id ??= {Experiments}.TrialId.Compute(ExperimentName, Parameters, Seed, Settings);");
+                    w.Line("/// <summary>Stable identity: a hash of the experiment name, the parameters, the seed, the settings and the resolved spec (derived values and defaults included).</summary>");
+                    w.Line($"public string Id => _id ??= {Experiments}.TrialId.Compute(ExperimentName, Parameters, Seed, Settings, SpecFor(this));");
                     w.Line();
                     w.Line("private string? _id;");
                 }

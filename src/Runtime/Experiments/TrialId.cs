@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Declarative.Runtime.Experiments;
 
@@ -10,7 +12,38 @@ namespace Declarative.Runtime.Experiments;
 /// </summary>
 public static class TrialId
 {
-    public static string Compute(string experiment, IReadOnlyList<KeyValuePair<string, string>> parameters, int seed, ExperimentSettings settings)
+    private static readonly JsonSerializerOptions Canonical = new()
+    {
+        // Members at their type's default (0, false, null) are left out, so adding a member that is off by default keeps every id.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        Converters = { new JsonStringEnumConverter() },
+        WriteIndented = false,
+    };
+
+    /// <summary>
+    /// The id of a trial by its full content: the point, seed and budget settings, and the resolved spec (every value
+    /// training reads, derived members and defaults included), so that a changed formula or default gives new ids exactly
+    /// to the trials whose training changes. What is measured (the instruments) is not part of a trial's identity.
+    /// </summary>
+    public static string Compute(string experiment, IReadOnlyList<KeyValuePair<string, string>> parameters, int seed, ExperimentSettings settings,
+        Specs.TrialSpec spec) =>
+        Hash(Content(experiment, parameters, seed, settings).Append("spec=").Append(JsonSerializer.Serialize(spec, Canonical)).Append('\n'));
+
+    /// <summary>
+    /// The id by the point, seed and settings alone: ids of stores written before ids covered the resolved spec
+    /// (<see cref="Compute(string, IReadOnlyList{KeyValuePair{string, string}}, int, ExperimentSettings, Specs.TrialSpec)"/>), and of
+    /// trials that have no spec (hand-written definitions).
+    /// </summary>
+    public static string Compute(string experiment, IReadOnlyList<KeyValuePair<string, string>> parameters, int seed, ExperimentSettings settings) =>
+        Hash(Content(experiment, parameters, seed, settings));
+
+    private static string Hash(StringBuilder text)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexStringLower(hash, 0, 8);
+    }
+
+    private static StringBuilder Content(string experiment, IReadOnlyList<KeyValuePair<string, string>> parameters, int seed, ExperimentSettings settings)
     {
         var text = new StringBuilder();
         text.Append("experiment=").Append(experiment).Append('\n');
@@ -23,8 +56,7 @@ public static class TrialId
         // Appended only when used, so that ids of epoch-based trials stay what they were.
         if (settings.Steps > 0) text.Append("steps=").Append(settings.Steps.ToString(CultureInfo.InvariantCulture)).Append('\n');
         if (settings.Updates > 0) text.Append("updates=").Append(settings.Updates.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return Convert.ToHexStringLower(hash, 0, 8);
+        return text;
     }
 
     /// <summary>Formats a parameter value the same way on every machine (round-trippable).</summary>

@@ -15,13 +15,24 @@ public sealed record ExperimentResults(
     IReadOnlyList<TrialRecord> Trials,
     IReadOnlyList<MetricSample> Rows)
 {
+    /// <summary>
+    /// Stored trials of this experiment and budget that the current declaration no longer has (an axis value removed, or a
+    /// derived value or default changed, which changes the trial's id): kept in the store, left out of the report and claims.
+    /// </summary>
+    public int Superseded { get; init; }
+
+    /// <summary>Reads the trials of the current declaration at <paramref name="budget"/> and their rows.</summary>
     public static ExperimentResults Load(IResultStore store, IExperimentDefinition experiment, Budget budget)
     {
-        var trials = store.Trials(experiment.Name).Where(t => t.Budget == budget.Name).ToArray();
+        var stored = store.Trials(experiment.Name).Count(t => t.Budget == budget.Name);
+        var trials = CurrentTrials.Of(store, experiment, budget);
         var ids = trials.Select(t => t.Id).ToHashSet();
         var rows = store.Rows(experiment.Name, experiment.Schema).Where(r => ids.Contains(r.TrialId)).ToArray();
         return new ExperimentResults(experiment.Name, experiment.Summary, experiment.Declaration, budget,
-            experiment.SettingsFor(budget), experiment.Axes, experiment.Schema, trials, rows);
+            experiment.SettingsFor(budget), experiment.Axes, experiment.Schema, trials, rows)
+        {
+            Superseded = stored - trials.Count,
+        };
     }
 
     /// <summary>The distinct values of a sweep axis, in numeric order when they are all numbers (else in order of appearance).</summary>

@@ -109,6 +109,7 @@ public static class Cli
             var path = parse.GetValue(storeOption)!;
             StoreFactory.EnsureExists(path, "run the experiments first (./build.sh RunExperiments) or name the store with --store.");
             using var store = StoreFactory.Open(path);
+            foreach (var e in selected) TrialIdMigration.Apply(store, e, b);
             new ExperimentRunner(Console.Out).RenderReports(store, selected, b, parse.GetValue(output)!);
             return 0;
         }));

@@ -37,10 +37,12 @@ public sealed class ExperimentRunner(TextWriter log)
         {
             store.EnsureExperiment(experiment);
             var trials = experiment.Trials(options.Budget);
+            if (TrialIdMigration.Apply(store, experiment, options.Budget) is > 0 and var moved)
+                log.WriteLine($"{experiment.Name} [{options.Budget}]: {moved} stored trial(s) moved to ids that cover their full spec (stored before ids did).");
             store.AddTrials(experiment.Name, options.Budget, trials);
             total += trials.Count;
             var retried = options.RetryFailed ? store.ResetFailed(experiment.Name, options.Budget) : 0;
-            var stored = store.Trials(experiment.Name).Where(t => t.Budget == options.Budget.Name).ToArray();
+            var stored = CurrentTrials.Of(store, experiment, options.Budget);
             var finished = stored.Count(t => t.Status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed);
             var failed = stored.Count(t => t.Status == TrialStatus.Failed);
             log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished" +
@@ -105,7 +107,7 @@ public sealed class ExperimentRunner(TextWriter log)
     private int ReportFailures(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget)
     {
         var failed = experiments
-            .Select(e => (e.Name, Count: store.Trials(e.Name).Count(t => t.Budget == budget.Name && t.Status == TrialStatus.Failed)))
+            .Select(e => (e.Name, Count: CurrentTrials.Of(store, e, budget).Count(t => t.Status == TrialStatus.Failed)))
             .Where(x => x.Count > 0).ToArray();
         if (failed.Length == 0) return ExitCodes.Success;
         log.WriteLine($"Failed trials: {string.Join(", ", failed.Select(f => $"{f.Name} {f.Count}"))}. Their verdicts were computed without them; " +
@@ -198,7 +200,8 @@ public sealed class ExperimentRunner(TextWriter log)
         {
             foreach (var e in experiments)
             {
-                if (store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter) is not { } claim) continue;
+                // Only trials of the current declaration: a stored trial whose id it no longer has (a changed derived value) is not run.
+                if (store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter, CurrentIds(e)) is not { } claim) continue;
                 var claims = new List<TrialClaim> { claim };
                 if (!options.Pack || !PackGroups(e).TryGetValue(claim.TrialId, out var group)) return claims;
                 var rest = group.Where(id => id != claim.TrialId).ToList();
@@ -214,6 +217,12 @@ public sealed class ExperimentRunner(TextWriter log)
             }
             return null;
         }
+
+        private readonly Dictionary<string, IReadOnlyCollection<string>> _currentIds = [];
+
+        private IReadOnlyCollection<string> CurrentIds(IExperimentDefinition experiment) =>
+            _currentIds.TryGetValue(experiment.Name, out var known) ? known
+            : _currentIds[experiment.Name] = experiment.Trials(options.Budget).Select(t => t.Id).ToArray();
 
         /// <summary>For each trial of the experiment that can pack, the ids of the trials it can pack with (itself included).</summary>
         private IReadOnlyDictionary<string, IReadOnlyList<string>> PackGroups(IExperimentDefinition experiment)
@@ -305,7 +314,7 @@ public sealed class ExperimentRunner(TextWriter log)
             var mine = _active.SelectMany(a => a.Claims).Select(c => c.Lease).ToHashSet();
             foreach (var e in experiments)
             {
-                foreach (var t in store.Trials(e.Name).Where(t => t.Budget == options.Budget.Name))
+                foreach (var t in CurrentTrials.Of(store, e, options.Budget))
                     switch (t.Status)
                     {
                         case TrialStatus.Done: done++; break;

@@ -48,7 +48,7 @@ internal sealed class SlurmExecutor(TextWriter log)
     {
         int unfinished = 0, running = 0;
         foreach (var e in experiments)
-            foreach (var t in store.Trials(e.Name).Where(t => t.Budget == budget.Name))
+            foreach (var t in CurrentTrials.Of(store, e, budget))
             {
                 if (t.Status is TrialStatus.Pending or TrialStatus.Running) unfinished++;
                 if (t.Status is TrialStatus.Running) running++;
@@ -223,7 +223,7 @@ internal sealed class SlurmExecutor(TextWriter log)
             var running = new List<RunningTrialView>();
             foreach (var e in experiments)
             {
-                foreach (var t in store.Trials(e.Name).Where(t => t.Budget == options.Budget.Name))
+                foreach (var t in CurrentTrials.Of(store, e, options.Budget))
                 {
                     switch (t.Status)
                     {

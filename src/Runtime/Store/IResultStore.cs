@@ -59,6 +59,13 @@ public interface IResultStore : IDisposable
     /// <summary>Puts the failed trials of an experiment at a budget back to pending (<c>--retry-failed</c>); returns how many.</summary>
     int ResetFailed(string experiment, Budget budget);
 
+    /// <summary>
+    /// Gives trial <paramref name="from"/> of <paramref name="experiment"/> (and its metric rows) the id <paramref name="to"/>, in one
+    /// transaction, when <paramref name="from"/> exists and <paramref name="to"/> is absent or pending without rows; false otherwise.
+    /// Used to migrate stores whose ids were computed by an earlier formula (<see cref="TrialIdMigration"/>).
+    /// </summary>
+    bool RenameTrial(string experiment, string from, string to);
+
     /// <summary>The running trials of an experiment at a budget, with their holder and progress.</summary>
     IReadOnlyList<RunningTrial> Running(string experiment, Budget budget);
 

@@ -267,6 +267,34 @@ public sealed class PostgresResultStore : IResultStore
         return command.ExecuteNonQuery() == 1;
     }
 
+    public bool RenameTrial(string experiment, string from, string to)
+    {
+        var table = MetricTable(experiment);
+        using var transaction = _connection.BeginTransaction();
+        using (var check = Command("SELECT (SELECT count(*) FROM trials WHERE id = @from AND experiment = @experiment), (SELECT status FROM trials WHERE id = @to FOR UPDATE);", transaction))
+        {
+            check.Parameters.AddWithValue("from", from);
+            check.Parameters.AddWithValue("to", to);
+            check.Parameters.AddWithValue("experiment", experiment);
+            using var reader = check.ExecuteReader();
+            reader.Read();
+            if (reader.GetInt64(0) == 0 || (!reader.IsDBNull(1) && reader.GetString(1) != "pending")) return false;
+        }
+        using (var move = Command($"""
+            DELETE FROM {table} WHERE trial_id = @to;
+            DELETE FROM trials WHERE id = @to;
+            UPDATE trials SET id = @to WHERE id = @from;
+            UPDATE {table} SET trial_id = @to WHERE trial_id = @from;
+            """, transaction))
+        {
+            move.Parameters.AddWithValue("from", from);
+            move.Parameters.AddWithValue("to", to);
+            move.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return true;
+    }
+
     public int ResetFailed(string experiment, Budget budget)
     {
         using var command = Command("UPDATE trials SET status = 'pending', lease = NULL, runner = NULL WHERE experiment = @experiment AND budget = @budget AND status = 'failed';");
