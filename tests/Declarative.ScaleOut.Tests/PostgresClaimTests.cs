@@ -49,6 +49,28 @@ public sealed class PostgresClaimTests : IDisposable
     }
 
     [Fact]
+    public void Renaming_a_trial_moves_its_rows_and_never_overwrites_a_finished_one()
+    {
+        using var store = Open(count: 3);
+        var schema = new Experiment().Schema;
+        store.MarkRunning("a", "h");
+        store.Complete("Claims", schema, "a", TrialOutcome.Done(2), [new Row(1, 0.5), new Row(2, 0.25)], 1.0);
+        store.MarkRunning("b", "h");
+        store.Complete("Claims", schema, "b", TrialOutcome.Done(1), [new Row(1, 0.125)], 1.0);
+
+        Assert.True(store.RenameTrial("Claims", "a", "a2"));      // to an absent id
+        Assert.True(store.RenameTrial("Claims", "a2", "c"));      // to a pending id without rows
+        Assert.False(store.RenameTrial("Claims", "c", "b"));      // never over a finished trial
+        Assert.False(store.RenameTrial("Claims", "nowhere", "d")); // nothing to move
+
+        var trials = store.Trials("Claims").ToDictionary(t => t.Id);
+        Assert.Equal(["b", "c"], trials.Keys.Order());
+        Assert.Equal(TrialStatus.Done, trials["c"].Status);
+        Assert.Equal([0.5, 0.25], store.Rows("Claims", schema).Where(r => r.TrialId == "c").Select(r => r.Values[0]!.Value));
+        Assert.Equal([0.125], store.Rows("Claims", schema).Where(r => r.TrialId == "b").Select(r => r.Values[0]!.Value));
+    }
+
+    [Fact]
     public void A_claim_among_named_trials_takes_only_those_that_are_free()
     {
         using var one = Open();
