@@ -48,6 +48,23 @@ public sealed class PackingTests : IDisposable
 
         foreach (var box in new[] { _packed, _alone })
             Assert.All(box.Query("SELECT status, steps FROM trials WHERE experiment = 'Packable'"), t => Assert.Equal(new object[] { "done", 32L }, t));
+
+        // Provenance: each trial says which code and libraries produced it, on which device, and with whom it trained.
+        var packedIds = _packed.Query("SELECT id FROM trials").Select(r => (string)r[0]).ToHashSet();
+        foreach (var (box, packedWith) in new[] { (_packed, 11), (_alone, 0) })
+            Assert.All(box.Query("SELECT id, provenance FROM trials"), r =>
+            {
+                var provenance = Declarative.Runtime.Experiments.Provenance.FromJson((string)r[1])!;
+                Assert.Matches("^[0-9a-f]{40}$", provenance.Commit);
+                Assert.NotNull(provenance.Dirty);
+                Assert.StartsWith("0.107", provenance.TorchSharp);
+                Assert.False(string.IsNullOrWhiteSpace(provenance.LibTorch));
+                Assert.Equal("cpu", provenance.Device);
+                Assert.Equal(1, provenance.Threads);
+                Assert.Equal(packedWith, provenance.PackedWith.Count);
+                Assert.DoesNotContain((string)r[0], provenance.PackedWith);
+                Assert.All(provenance.PackedWith, id => Assert.Contains(id, packedIds));
+            });
         var packed = _packed.Query(Values);
         var alone = _alone.Query(Values);
         Assert.Equal(12 * 4, alone.Count); // steps 8, 16, 24 and 32 (the epoch ends 16 and 32 share those rows)

@@ -204,12 +204,12 @@ public sealed class PostgresClaimTests : IDisposable
     public void A_newer_schema_is_refused_and_left_as_it_is()
     {
         using (var store = Open(1)) store.MarkRunning("a", "h");
-        _database.Execute("UPDATE declarative_schema SET version = 3;");
+        _database.Execute("UPDATE declarative_schema SET version = 99;");
 
         var error = Assert.Throws<StoreException>(() => StoreFactory.Open(_database.ConnectionString));
 
-        Assert.Contains("schema version 3, newer than this build's 2", error.Message);
-        Assert.Equal([3], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+        Assert.Contains("schema version 99, newer than this build's 3", error.Message);
+        Assert.Equal([99], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
         Assert.Equal(["running"], _database.Query("SELECT status FROM trials").Select(r => (string)r[0]));
     }
 
@@ -230,7 +230,7 @@ public sealed class PostgresClaimTests : IDisposable
         foreach (var t in threads) t.Join();
 
         Assert.Empty(errors);
-        Assert.Equal([2], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+        Assert.Equal([3], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ public enum TrialStatus
 /// <summary>How a trial ended: finished, or diverged (non-finite loss) at a step.</summary>
 public sealed record TrialOutcome(TrialStatus Status, long Steps, string? Message = null)
 {
+    /// <summary>What produced this outcome (<see cref="Experiments.Provenance"/> as JSON), stored with it; the worker sets it.</summary>
+    public string? Provenance { get; init; }
+
     public static TrialOutcome Done(long steps) => new(TrialStatus.Done, steps);
 
     /// <summary>The trial diverged: <paramref name="step"/> is the step whose loss was the first non-finite one (not the step at which it was noticed).</summary>

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Declarative.Runtime.Runner;
 
 /// <summary>
-/// Names a runner process in the store as <c>host/random-id</c>: an id drawn at random for each process,
-/// so two runners can never share one, whatever their host names and process-id namespaces (containers
-/// started from one image, cloned machines, cluster nodes that report one name).
+/// Names a runner process in the store as <c>host/pid/random-id</c>: the random id, drawn for each process, is what
+/// identifies it, so two runners can never share one, whatever their host names and process-id namespaces
+/// (containers started from one image, cloned machines, cluster nodes that report one name). The host and
+/// process id are there for people reading the store; they are never compared.
 /// <para>
 /// Liveness: a runner's claims are taken over when their leases expire (no heartbeat for
 /// <c>--stale-after</c>). To notice a dead runner of this machine at once instead, each runner holds an
@@ -23,7 +24,8 @@ internal static class RunnerIdentity
     public static string Host { get; } = Environment.MachineName;
 
     /// <summary>This process's runner id; taking it the first time also takes its lock file.</summary>
-    public static string Current { get; } = $"{Host}/{Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)}";
+    public static string Current { get; } =
+        $"{Host}/{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}/{Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)}";
 
     /// <summary>Where runners of this machine keep their lock files (one per live runner).</summary>
     public static string LockFolder { get; } = Environment.GetEnvironmentVariable("DECLARATIVE_RUNNER_LOCKS") is { Length: > 0 } folder
@@ -70,7 +72,7 @@ internal static class RunnerIdentity
 
     private static string LockFile(string id) => Path.Combine(LockFolder, id + ".lock");
 
-    /// <summary>The random part of a runner id; null for ids of another form (older stores named runners host/pid/start).</summary>
+    /// <summary>The random part of a runner id (its last segment); null for ids of another form (older stores named runners host/pid/start-seconds).</summary>
     private static string? Id(string runner)
     {
         var slash = runner.LastIndexOf('/');

@@ -108,9 +108,15 @@ internal static class TrialWorker
             }
             var outcomes = claims.Length == 1
                 ? [experiment.Run(trials[0]!, contexts[0])]
-                : experiment.RunPacked(trials!, contexts);
+                : experiment.RunPacked(trials!, contexts).ToArray();
             stop.Cancel();
             heartbeat.Join();
+            var threads = TorchSharp.torch.get_num_threads();
+            for (var i = 0; i < claims.Length; i++)
+                outcomes[i] = outcomes[i] with
+                {
+                    Provenance = Provenance.Current(device.ToString(), threads, claims.Length > 1 ? claims.Where((_, j) => j != i).Select(c => c.TrialId).ToArray() : []).ToJson(),
+                };
             var stored = 0;
             for (var i = 0; i < claims.Length; i++)
             {

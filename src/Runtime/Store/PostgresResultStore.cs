@@ -73,7 +73,8 @@ public sealed class PostgresResultStore : IResultStore
             throw new StoreException($"The store {Description} has schema version {version}, newer than this build's {SchemaVersion}. Use a newer Declarative or another --store; the database was left as it is.");
         if (version == SchemaVersion) return;
         // A server store starts at version 2: the SQLite history (version 1 had no claims) never existed here.
-        Execute("""
+        if (version < 2)
+            Execute("""
             CREATE TABLE IF NOT EXISTS declarative_schema (version integer NOT NULL);
             CREATE TABLE IF NOT EXISTS experiments (
                 name text PRIMARY KEY,
@@ -106,6 +107,12 @@ public sealed class PostgresResultStore : IResultStore
             CREATE INDEX IF NOT EXISTS trials_by_status ON trials(experiment, budget, status, ordinal);
             DELETE FROM declarative_schema;
             INSERT INTO declarative_schema(version) VALUES (2);
+            """, transaction);
+        // Version 3: what produced each trial's results (Provenance, as JSON).
+        Execute("""
+            ALTER TABLE trials ADD COLUMN IF NOT EXISTS provenance text;
+            DELETE FROM declarative_schema;
+            INSERT INTO declarative_schema(version) VALUES (3);
             """, transaction);
         transaction.Commit();
     }
@@ -170,7 +177,7 @@ public sealed class PostgresResultStore : IResultStore
         transaction.Commit();
     }
 
-    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error";
+    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error, provenance";
 
     public IReadOnlyList<TrialRecord> Trials(string experiment)
     {
@@ -195,7 +202,10 @@ public sealed class PostgresResultStore : IResultStore
             result.Add(new TrialRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), StoreText.ParseParameters(reader.GetString(4)),
                 Enum.Parse<TrialStatus>(reader.GetString(5), ignoreCase: true), reader.GetInt32(6), reader.GetInt64(7),
-                reader.GetDouble(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.GetDouble(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10))
+            {
+                Provenance = reader.IsDBNull(11) ? null : reader.GetString(11),
+            });
         return result;
     }
 
@@ -338,7 +348,7 @@ public sealed class PostgresResultStore : IResultStore
         var table = MetricTable(experiment);
         using var transaction = _connection.BeginTransaction();
         using (var update = Command($"""
-            UPDATE trials SET status = @status, steps = @steps, seconds = @seconds, error = @error, progress_step = @steps,
+            UPDATE trials SET status = @status, steps = @steps, seconds = @seconds, error = @error, progress_step = @steps, provenance = @provenance,
                 heartbeat = {Now}, finished_at = {Timestamp}
             WHERE id = @id {(lease is null ? "" : "AND lease = @lease AND status = 'running'")};
             """, transaction))
@@ -349,6 +359,7 @@ public sealed class PostgresResultStore : IResultStore
             update.Parameters.AddWithValue("steps", outcome.Steps);
             update.Parameters.AddWithValue("seconds", seconds);
             update.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)outcome.Message ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter("provenance", NpgsqlDbType.Text) { Value = (object?)outcome.Provenance ?? DBNull.Value });
             if (update.ExecuteNonQuery() != 1)
             {
                 transaction.Rollback();

@@ -12,7 +12,7 @@ namespace Declarative.Runtime.Store;
 /// </summary>
 public sealed class SqliteResultStore : IResultStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>Seconds since 1970 on the database's clock (one clock for every runner on the store).</summary>
     private const string Now = "((julianday('now') - 2440587.5) * 86400.0)";
@@ -102,7 +102,8 @@ public sealed class SqliteResultStore : IResultStore
         // Version 2: claims. lease is the fencing token of the current attempt, runner the process
         // holding it, heartbeat (seconds since 1970, database clock) its last sign of life, and
         // progress_step/total_steps/loss what the live view shows.
-        Execute("""
+        if (version < 2)
+            Execute("""
             ALTER TABLE trials ADD COLUMN lease TEXT;
             ALTER TABLE trials ADD COLUMN runner TEXT;
             ALTER TABLE trials ADD COLUMN heartbeat REAL;
@@ -110,7 +111,11 @@ public sealed class SqliteResultStore : IResultStore
             ALTER TABLE trials ADD COLUMN total_steps INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE trials ADD COLUMN loss REAL;
             CREATE INDEX IF NOT EXISTS trials_by_status ON trials(experiment, budget, status, ordinal);
-            PRAGMA user_version = 2;
+            """, transaction);
+        // Version 3: what produced each trial's results (Provenance, as JSON).
+        Execute("""
+            ALTER TABLE trials ADD COLUMN provenance TEXT;
+            PRAGMA user_version = 3;
             """, transaction);
         transaction.Commit();
     }
@@ -174,7 +179,7 @@ public sealed class SqliteResultStore : IResultStore
         transaction.Commit();
     }
 
-    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error";
+    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error, provenance";
 
     public IReadOnlyList<TrialRecord> Trials(string experiment)
     {
@@ -200,7 +205,10 @@ public sealed class SqliteResultStore : IResultStore
             result.Add(new TrialRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), pairs,
                 Enum.Parse<TrialStatus>(reader.GetString(5), ignoreCase: true), reader.GetInt32(6), reader.GetInt64(7),
-                reader.GetDouble(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.GetDouble(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10))
+            {
+                Provenance = reader.IsDBNull(11) ? null : reader.GetString(11),
+            });
         }
         return result;
     }
@@ -350,7 +358,7 @@ public sealed class SqliteResultStore : IResultStore
         var table = MetricTable(experiment);
         using var transaction = _connection.BeginTransaction();
         using (var update = Command($"""
-            UPDATE trials SET status = $status, steps = $steps, seconds = $seconds, error = $error, progress_step = $steps,
+            UPDATE trials SET status = $status, steps = $steps, seconds = $seconds, error = $error, progress_step = $steps, provenance = $provenance,
                 heartbeat = {Now}, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
             WHERE id = $id {(lease is null ? "" : "AND lease = $lease AND status = 'running'")};
             """))
@@ -362,6 +370,7 @@ public sealed class SqliteResultStore : IResultStore
             update.Parameters.AddWithValue("$steps", outcome.Steps);
             update.Parameters.AddWithValue("$seconds", seconds);
             update.Parameters.AddWithValue("$error", (object?)outcome.Message ?? DBNull.Value);
+            update.Parameters.AddWithValue("$provenance", (object?)outcome.Provenance ?? DBNull.Value);
             if (update.ExecuteNonQuery() != 1)
             {
                 transaction.Rollback();

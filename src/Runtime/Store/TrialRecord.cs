@@ -17,4 +17,7 @@ public sealed record TrialRecord(
     string? Error)
 {
     public string? Parameter(string name) => Parameters.FirstOrDefault(p => p.Key == name).Value;
+
+    /// <summary>What produced the trial's results (<see cref="Experiments.Provenance"/>, as JSON); null for trials not finished, or stored before provenance was kept.</summary>
+    public string? Provenance { get; init; }
 }
