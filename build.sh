@@ -44,9 +44,15 @@ ensure_fashion_mnist() {
   if [ "$folder" = /usr/share/datasets/fashion-mnist ]; then apt_install dataset-fashion-mnist; fi
 }
 
+# The tests run docs/analysis.md's pandas example against a real store.
+ensure_pandas() {
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import pandas" >/dev/null 2>&1 || apt_install python3 python3-pandas
+}
+
 case "$target" in
   RunExperiments) ensure_fonts; ensure_fashion_mnist ;;
-  Test|Report|Default) ensure_fonts ;;
+  Test) ensure_fonts; ensure_pandas ;;
+  Report|Default) ensure_fonts ;;
 esac
 
 dotnet tool restore >/dev/null

@@ -68,6 +68,10 @@ public sealed class PostgresClaimTests : IDisposable
         Assert.Equal(TrialStatus.Done, trials["c"].Status);
         Assert.Equal([0.5, 0.25], store.Rows("Claims", schema).Where(r => r.TrialId == "c").Select(r => r.Values[0]!.Value));
         Assert.Equal([0.125], store.Rows("Claims", schema).Where(r => r.TrialId == "b").Select(r => r.Values[0]!.Value));
+        // The long-format view (docs/analysis.md) has the scalar metric of every row, not the vector one.
+        Assert.Equal([("b", 0.125), ("c", 0.5), ("c", 0.25)],
+            _database.Query("SELECT trial, value FROM long_metrics WHERE metric = 'BatchLoss' ORDER BY trial, step").Select(r => ((string)r[0], (double)r[1])));
+        Assert.Empty(_database.Query("SELECT 1 FROM long_metrics WHERE metric = 'Spectrum'"));
     }
 
     [Fact]

@@ -147,7 +147,23 @@ public sealed class PostgresResultStore : IResultStore
         }
         foreach (var column in experiment.Schema.Columns.Where(c => !existing.Contains(c.Name)))
             Execute($"ALTER TABLE {table} ADD COLUMN {Quote(column.Name)} {SqlType(column)};", transaction);
+        foreach (var statement in LongMetricsView.Statements(ScalarColumns(transaction), Quote))
+            Execute(statement + ";", transaction);
         transaction.Commit();
+    }
+
+    /// <summary>Every experiment's scalar metric columns, as its table has them.</summary>
+    private List<(string, IReadOnlyList<string>)> ScalarColumns(NpgsqlTransaction transaction)
+    {
+        using var command = Command("""
+            SELECT e.name, c.column_name FROM experiments e
+            JOIN information_schema.columns c ON c.table_schema = current_schema() AND c.table_name = 'metrics_' || e.name
+            WHERE c.data_type = 'double precision' ORDER BY e.name, c.ordinal_position;
+            """, transaction);
+        using var reader = command.ExecuteReader();
+        var pairs = new List<(string Experiment, string Column)>();
+        while (reader.Read()) pairs.Add((reader.GetString(0), reader.GetString(1)));
+        return pairs.GroupBy(p => p.Experiment).Select(g => (g.Key, (IReadOnlyList<string>)g.Select(p => p.Column).ToArray())).ToList();
     }
 
     public void AddTrials(string experiment, Budget budget, IEnumerable<ITrial> trials)

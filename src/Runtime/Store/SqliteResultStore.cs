@@ -149,7 +149,33 @@ public sealed class SqliteResultStore : IResultStore
         }
         foreach (var column in experiment.Schema.Columns.Where(c => !existing.Contains(c.Name)))
             Execute($"ALTER TABLE {table} ADD COLUMN {Quote(column.Name)} {SqlType(column)};", transaction);
+        foreach (var statement in LongMetricsView.Statements(ScalarColumns(transaction), Quote))
+            Execute(statement + ";", transaction);
         transaction.Commit();
+    }
+
+    /// <summary>Every experiment's scalar metric columns, as its table has them.</summary>
+    private List<(string, IReadOnlyList<string>)> ScalarColumns(SqliteTransaction transaction)
+    {
+        var experiments = new List<string>();
+        using (var names = Command("SELECT name FROM experiments;"))
+        {
+            names.Transaction = transaction;
+            using var reader = names.ExecuteReader();
+            while (reader.Read()) experiments.Add(reader.GetString(0));
+        }
+        var result = new List<(string, IReadOnlyList<string>)>();
+        foreach (var experiment in experiments)
+        {
+            var columns = new List<string>();
+            using var info = Command($"PRAGMA table_info({MetricTable(experiment)});");
+            info.Transaction = transaction;
+            using var reader = info.ExecuteReader();
+            while (reader.Read())
+                if (reader.GetString(2).Equals("REAL", StringComparison.OrdinalIgnoreCase)) columns.Add(reader.GetString(1));
+            if (columns.Count > 0) result.Add((experiment, columns));
+        }
+        return result;
     }
 
     public void AddTrials(string experiment, Budget budget, IEnumerable<ITrial> trials)
