@@ -80,6 +80,53 @@ public sealed class ReliabilityTests : IDisposable
         Assert.True(_box.Query("SELECT id FROM trials WHERE status = 'pending'").Count >= 2);
     }
 
+    [Fact]
+    public void A_full_disk_under_the_store_ends_in_one_message_and_the_sweep_resumes_once_there_is_space()
+    {
+        // Before: a stack trace. Needs root for the small tmpfs (CI and this project's machines run as root).
+        var mount = Path.Combine(_box.Folder, "small");
+        Directory.CreateDirectory(mount);
+        Command("mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", mount);
+        try
+        {
+            var store = Path.Combine(mount, "results.db");
+            string[] args = ["run", "--filter", "Steady", "--store", store, "--reports", _box.Reports, "--progress", "plain", "--device", "cpu", "--parallel", "1", "--threads", "1"];
+            var environment = _box.Environment(trials: 12, steps: 400, stepMs: 0);
+
+            var (exit, output) = FakesProcess.Run(_box.Folder, environment, args);
+
+            Assert.True(exit == 2, output);
+            Assert.Contains("is full", output);
+            Assert.Contains("a rerun resumes", output);
+            Assert.DoesNotContain("Unhandled exception", output);
+            Assert.DoesNotContain("   at ", output);
+
+            Command("mount", "-o", "remount,size=64m", mount);
+            var again = FakesProcess.Run(_box.Folder, environment, args);
+            Assert.True(again.Exit == 0, again.Output);
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM trials WHERE status = 'done' AND steps = 400";
+            Assert.Equal(12L, command.ExecuteScalar());
+            command.CommandText = "SELECT count(*) FROM metrics_Steady";
+            Assert.Equal(12L * 400, command.ExecuteScalar());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Command("umount", "-l", mount);
+        }
+    }
+
+    private static void Command(string file, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, UseShellExecute = false })!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {error}");
+    }
+
     private static void Signal(int pid, string signal)
     {
         using var kill = Process.Start("kill", ["-s", signal.Replace("SIG", ""), pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -72,6 +72,7 @@ public sealed class ExperimentRunner(TextWriter log)
         }
 
         if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError); // before the reports: an empty report helps no one
+        if (sweep.StoreError is not null) throw new StoreException(sweep.StoreError);
         RenderReports(store, selected, options.Budget, options.ReportFolder);
         return ReportFailures(store, selected, options.Budget);
     }
@@ -97,6 +98,7 @@ public sealed class ExperimentRunner(TextWriter log)
             return ExitCodes.Interrupted;
         }
         if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
+        if (sweep.StoreError is not null) throw new StoreException(sweep.StoreError);
         return 0;
     }
 
@@ -146,6 +148,9 @@ public sealed class ExperimentRunner(TextWriter log)
 
         public string? DataError { get; private set; }
 
+        /// <summary>Why a worker could not write the store (full disk, damaged file, permissions): the sweep stops, as for <see cref="DataError"/>.</summary>
+        public string? StoreError { get; private set; }
+
         /// <summary>Why the sweep stopped before its end (a signal, or the wrapper's end); null when it ran out of trials.</summary>
         public string? Interrupted { get; private set; }
 
@@ -166,8 +171,8 @@ public sealed class ExperimentRunner(TextWriter log)
                     }
                     Reap(sink);
                     if (DateTime.UtcNow - _lastReleaseCheck > TimeSpan.FromSeconds(2)) ReleaseDeadLocalClaims(sink);
-                    while (DataError is null && _active.Count < options.Parallel && ClaimNext() is { } claims) Start(claims, sink);
-                    if (_active.Count == 0 && (DataError is not null || !AnyRunningElsewhere())) break;
+                    while (DataError is null && StoreError is null && _active.Count < options.Parallel && ClaimNext() is { } claims) Start(claims, sink);
+                    if (_active.Count == 0 && (DataError is not null || StoreError is not null || !AnyRunningElsewhere())) break;
                     sink.Update(Progress());
                     Thread.Sleep(options.PollEvery);
                 }
@@ -267,6 +272,8 @@ public sealed class ExperimentRunner(TextWriter log)
                         store.Fail(claim, $"exceeded the trial time limit (--trial-timeout {options.TrialTimeout!.Value.TotalSeconds:F0} s{(a.Claims.Count > 1 ? $" per trial, {options.TrialTimeout!.Value.TotalSeconds * a.Claims.Count:F0} s for its pack of {a.Claims.Count}" : "")}) and was killed{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
                     else if (code == TrialWorker.DataMissing)
                         DataError = $"The data set is missing or unreadable: {a.Process.StderrTail}";
+                    else if (code == TrialWorker.StoreUnusable)
+                        StoreError = a.Process.StderrTail.Replace("error: ", "", StringComparison.Ordinal);
                     else if (code != TrialWorker.Stored)
                         store.Fail(claim, $"the worker process ended with {WorkerProcess.DescribeExit(code)}{packed}. Last stderr lines:\n{a.Process.StderrTail}", seconds);
                 }

@@ -12,11 +12,12 @@ namespace Declarative.Runtime.Runner;
 /// of one experiment as one stacked model, and commits each trial's rows and status under its own
 /// claim's lease. The runner that started it records what this process cannot (a native abort, a kill, a
 /// hang). Exit codes: 0 stored (done or diverged), 3 the trial threw (stored as failed), 4 the trial or its
-/// claim is gone, 5 the data set is missing (trials re-queued).
+/// claim is gone, 5 the data set is missing (trials re-queued), 6 the store cannot be written (full disk, damaged, no
+/// permission: trials re-queued where the store still takes it).
 /// </summary>
 internal static class TrialWorker
 {
-    public const int Stored = 0, TrialFailed = 3, NoSuchClaim = 4, DataMissing = 5;
+    public const int Stored = 0, TrialFailed = 3, NoSuchClaim = 4, DataMissing = 5, StoreUnusable = 6;
 
     public sealed record Options(string StorePath, IReadOnlyList<string> TrialIds, IReadOnlyList<string> Leases, string? DataFolder, string Device, int Threads, string? WeightsRoot, TimeSpan HeartbeatEvery);
 
@@ -136,6 +137,18 @@ internal static class TrialWorker
             foreach (var c in claims) store.Release(c.TrialId, c.Lease, "data set missing: " + e.Message);
             Console.Error.WriteLine("error: " + e.Message);
             return DataMissing;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when ((e.SqliteErrorCode & 0xFF) is 13 or 11 or 26 or 8 or 3 or 23 or 14)
+        {
+            // The store, not the trial, failed: say so once and let the runner stop the sweep instead of failing every trial.
+            stop.Cancel();
+            foreach (var c in claims)
+            {
+                try { store.Release(c.TrialId, c.Lease, "the store failed: " + e.Message); }
+                catch (Microsoft.Data.Sqlite.SqliteException) { } // its lease expires instead
+            }
+            Console.Error.WriteLine("error: " + SqliteFailure.Describe(e, options.StorePath));
+            return StoreUnusable;
         }
         catch (Exception e)
         {
