@@ -81,6 +81,49 @@ public sealed class ReliabilityTests : IDisposable
     }
 
     [Fact]
+    public void Killed_with_SIGKILL_at_random_moments_over_a_multi_experiment_sweep_every_trial_is_stored_once_with_all_its_rows()
+    {
+        // Fault injection: five SIGKILLs at random moments (fixed seed), each to the runner or to one of its workers, over a
+        // sweep of a plain experiment and a packed generated one; then one uninterrupted run finishes it.
+        var random = new Random(20261129);
+        var environment = _box.Environment(trials: 6, steps: 20, stepMs: 40);
+        var args = _box.RunArgs("Steady,Packable", "--parallel", "2", "--threads", "1");
+        var kills = new List<string>();
+        for (var k = 0; k < 5; k++)
+        {
+            using var runner = FakesProcess.Start(_box.Folder, environment, args);
+            if (runner.WaitForExit(random.Next(1500, 6000))) break; // finished before this kill
+            var workers = ProcessesOn(_box.Store).Where(pid => pid != runner.Id).ToList();
+            if (workers.Count > 0 && random.Next(2) == 0)
+            {
+                var victim = workers[random.Next(workers.Count)];
+                Signal(victim, "SIGKILL");
+                kills.Add("worker");
+                if (runner.WaitForExit(random.Next(500, 2000))) continue;
+            }
+            Signal(runner.Id, "SIGKILL");
+            kills.Add("runner");
+            runner.WaitForExit();
+        }
+
+        var (exit, output) = FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady,Packable", "--parallel", "2", "--threads", "1", "--retry-failed"));
+
+        Assert.True(exit == 0, $"kills: {string.Join(", ", kills)}\n{output}");
+        Assert.NotEmpty(kills);
+        Assert.All(_box.Query("SELECT status FROM trials"), r => Assert.Equal("done", r[0]));
+        Assert.Equal(6, _box.Query("SELECT id FROM trials WHERE experiment = 'Steady'").Count);
+        Assert.Equal(12, _box.Query("SELECT id FROM trials WHERE experiment = 'Packable'").Count);
+        Assert.All(_box.Query("SELECT count(*), count(DISTINCT step), min(step), max(step) FROM metrics_Steady GROUP BY trial_id"),
+            r => Assert.Equal(new object[] { 20L, 20L, 1L, 20L }, r));
+        Assert.Equal(6, _box.Query("SELECT DISTINCT trial_id FROM metrics_Steady").Count);
+        Assert.All(_box.Query("SELECT count(*), count(DISTINCT step) FROM metrics_Packable GROUP BY trial_id"), r => Assert.Equal(new object[] { 4L, 4L }, r));
+        Assert.Equal(12, _box.Query("SELECT DISTINCT trial_id FROM metrics_Packable").Count);
+        Assert.Empty(_box.Query("SELECT id FROM trials WHERE lease IS NOT NULL AND status = 'running'"));
+        Thread.Sleep(300);
+        Assert.Empty(ProcessesOn(_box.Store));
+    }
+
+    [Fact]
     public void A_full_disk_under_the_store_ends_in_one_message_and_the_sweep_resumes_once_there_is_space()
     {
         // Before: a stack trace. Needs root for the small tmpfs (CI and this project's machines run as root).
