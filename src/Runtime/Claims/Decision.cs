@@ -64,14 +64,22 @@ internal static class Decision
     public static double DetectableDistance(double standardError, double degreesOfFreedom, double confidence) =>
         (Statistics.StudentTQuantile(0.5 + confidence / 2, degreesOfFreedom) + Statistics.StudentTQuantile(Power, degreesOfFreedom)) * standardError;
 
+    /// <summary>The smallest seed count whose detectable distance is within <paramref name="distance"/> (it shrinks as seeds grow: bisection).</summary>
     private static int? SeedsToDecide(Effect effect, double distance, double confidence)
     {
         if (!(distance > 0)) return null;
-        for (var n = effect.Seeds + 1; n <= MaxSeeds; n++)
+        bool Decides(int n)
         {
             var (se, df) = effect.AtSeeds!(n);
-            if (DetectableDistance(se, df, confidence) <= distance) return n;
+            return DetectableDistance(se, df, confidence) <= distance;
         }
-        return null;
+        if (!Decides(MaxSeeds)) return null;
+        int low = effect.Seeds, high = MaxSeeds; // Decides(high) holds; low is below the answer
+        while (high - low > 1)
+        {
+            var mid = (low + high) / 2;
+            if (Decides(mid)) high = mid; else low = mid;
+        }
+        return high;
     }
 }
