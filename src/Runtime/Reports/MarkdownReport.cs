@@ -71,7 +71,10 @@ public static class MarkdownReport
           .Append("**").Append(Tally(claims)).Append(".**\n\n");
         foreach (var claim in claims)
         {
-            md.Append("- **").Append(Mark(claim.Verdict)).Append("** · `").Append(claim.Name).Append("`: ").Append(Inline(claim.Statement)).Append(".  \n")
+            md.Append("- **").Append(Mark(claim.Verdict)).Append("** · `").Append(claim.Name).Append('`');
+            if (claim.Summary.Length > 0) md.Append(": *").Append(Inline(claim.Summary)).Append(".*  \n  Checked as: ");
+            else md.Append(": ");
+            md.Append(Inline(claim.Statement)).Append(".  \n")
               .Append("  Evidence: ").Append(Inline(claim.Evidence)).Append(".\n");
         }
         md.Append('\n');

@@ -98,7 +98,7 @@ public sealed class GridResults
     /// <summary>The claims a researcher would declare on <see cref="Crafted"/>, as in an experiment record.</summary>
     public static IReadOnlyList<Claim> CraftedClaims() =>
     [
-        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 0.5).Named("AccuracyFallsWithBatch"),
+        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 0.5).Named("AccuracyFallsWithBatch", "Larger batches reach a lower test accuracy, at every learning rate."),
         Expect.Decreasing(r => r.Peak(m => m.BatchLoss), by: p => p.NoiseRatio).Named("PeakLossFallsWithNoise"),
         Expect.LinearInLogStep(m => m.DistanceFromInit, minR2: 0.9).Named("DistanceGrowsLogarithmically"),
         Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.BatchSize == 32, than: p => p.BatchSize == 512).Named("SmallBatchGeneralisesBetter"),
