@@ -21,11 +21,19 @@ public partial record EarlyPhaseSharpness(
     /// <summary>The SGD noise level the finding is stated in.</summary>
     public double LearningRateOverBatchSize => LearningRate / BatchSize;
 
-    /// <summary>The peak of the top eigenvalue is lower for noisier SGD (a larger lr/B).</summary>
+    /// <summary>
+    /// The peak of the top eigenvalue is lower for noisier SGD (a larger lr/B), among the trials that reached their peak
+    /// before their last measurement (a trial still rising at the end has no peak to compare).
+    /// </summary>
     public static Claim PeakIsLowerForNoisierSgd =>
-        Expect.Decreasing(r => r.Peak(m => m.HessianTopEigenvalues?[0]), by: p => p.LearningRateOverBatchSize, minRho: 0.5);
+        Expect.Decreasing(r => r.Peak(m => m.HessianTopEigenvalues?[0]), by: p => p.LearningRateOverBatchSize,
+            when: r => r.StepOfPeak(m => m.HessianTopEigenvalues?[0]) < r.LastStep(m => m.HessianTopEigenvalues?[0]));
 
-    /// <summary>Sharpness rises early: its peak is at least 1.5 times its value after the first step.</summary>
+    /// <summary>Sharpness rises early: its peak is more than 1.5 times its value after the first step.</summary>
     public static Claim SharpnessRisesEarly =>
         Expect.AtLeast(r => r.Peak(m => m.HessianTopEigenvalues?[0]) / r.Initial(m => m.HessianTopEigenvalues?[0]), 1.5);
+
+    /// <summary>The rise is early: the top eigenvalue peaks in the first half of training (then falls or stabilises).</summary>
+    public static Claim SharpnessPeaksEarly =>
+        Expect.AtMost(r => r.StepOfPeak(m => m.HessianTopEigenvalues?[0]) / r.LastStep(m => m.HessianTopEigenvalues?[0]), 0.5);
 }

@@ -19,17 +19,17 @@ public partial record ImplicitGradientRegularization(
     [Values(0.05, 0.2)] double LearningRate,
     [Values(0.0, 0.01, 0.05)] double PenaltyCoefficient)
 {
-    /// <summary>The explicit penalty lowers the final top Hessian eigenvalue.</summary>
+    /// <summary>The explicit penalty lowers the final top Hessian eigenvalue (at each learning rate).</summary>
     public static Claim PenaltyFlattensTheMinimum =>
-        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.PenaltyCoefficient, minRho: 0.5);
+        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.PenaltyCoefficient);
 
-    /// <summary>The explicit penalty lowers the final full-batch gradient norm.</summary>
+    /// <summary>The explicit penalty lowers the final full-batch gradient norm (at each learning rate).</summary>
     public static Claim PenaltyShrinksTheGradient =>
-        Expect.Decreasing(r => r.Final(m => m.GradientNorm), by: p => p.PenaltyCoefficient, minRho: 0.5);
+        Expect.Decreasing(r => r.Final(m => m.GradientNorm), by: p => p.PenaltyCoefficient);
 
-    /// <summary>The explicit penalty improves test accuracy.</summary>
+    /// <summary>The explicit penalty improves test accuracy (at each learning rate).</summary>
     public static Claim PenaltyImprovesTestAccuracy =>
-        Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.PenaltyCoefficient, minRho: 0.5);
+        Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.PenaltyCoefficient);
 
     /// <summary>Without the explicit term, the larger step alone ends flatter (the implicit regularizer grows with h).</summary>
     public static Claim LargerStepIsFlatter =>

@@ -22,19 +22,19 @@ public partial record LearningRateBatchSizeGrid(
     /// <summary>The ratio the lr/B findings are stated in.</summary>
     public double LearningRateOverBatchSize => LearningRate / BatchSize;
 
-    /// <summary>At a fixed number of epochs, larger batches make fewer updates and reach a lower test accuracy (Hoffer et al. 2017; Keskar et al. 2017).</summary>
+    /// <summary>At a fixed number of epochs, larger batches make fewer updates and reach a lower test accuracy, at each learning rate and momentum (Hoffer et al. 2017; Keskar et al. 2017).</summary>
     public static Claim AccuracyFallsWithBatchSize =>
-        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 0.5);
+        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize);
 
     /// <summary>Noisier SGD (a larger lr/B) travels further from its initialisation (Xing et al. 2018; Hoffer et al. 2017).</summary>
     public static Claim DistanceGrowsWithNoise =>
-        Expect.Increasing(r => r.Final(m => m.DistanceFromInit), by: p => p.LearningRateOverBatchSize, minRho: 0.7);
+        Expect.Increasing(r => r.Final(m => m.DistanceFromInit), by: p => p.LearningRateOverBatchSize);
 
     /// <summary>The distance from initialisation grows logarithmically in the number of updates (Hoffer et al. 2017).</summary>
     public static Claim DistanceIsLogarithmicInSteps =>
         Expect.LinearInLogStep(m => m.DistanceFromInit, minR2: 0.9);
 
-    /// <summary>Batch 32 beats batch 512 in final test accuracy at the same number of epochs.</summary>
+    /// <summary>Batch 32 beats batch 512 in final test accuracy at the same number of epochs (compared at each learning rate and momentum).</summary>
     public static Claim SmallBatchBeatsLargeBatch =>
         Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.BatchSize == 32, than: p => p.BatchSize == 512);
 }

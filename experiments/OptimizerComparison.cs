@@ -27,12 +27,11 @@ public partial record OptimizerComparison(
     public static Claim MomentumAccelerates =>
         Expect.Less(r => r.Final(m => m.TrainLoss), where: p => p.Optimizer == OptimizerKind.Momentum, than: p => p.Optimizer == OptimizerKind.Sgd);
 
-    /// <summary>RAdam is not better than Adam: their final test accuracies agree within 1%.</summary>
+    /// <summary>RAdam is not better than Adam: their final test accuracies are equivalent within one percentage point (two one-sided tests).</summary>
     public static Claim RAdamIsNotBetterThanAdam =>
-        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => 0, relativeTolerance: 0.01,
-            where: p => p.Optimizer is OptimizerKind.Adam or OptimizerKind.RAdam);
+        Expect.Equivalent(r => r.Final(m => m.TestAccuracy), where: p => p.Optimizer == OptimizerKind.RAdam, than: p => p.Optimizer == OptimizerKind.Adam, margin: 0.01);
 
-    /// <summary>SGD with momentum generalises at least as well as Adam: higher final test accuracy.</summary>
-    public static Claim MomentumGeneralisesBetterThanAdam =>
-        Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.Optimizer == OptimizerKind.Momentum, than: p => p.Optimizer == OptimizerKind.Adam);
+    /// <summary>SGD with momentum generalises at least as well as Adam: its final test accuracy is not lower by more than one percentage point.</summary>
+    public static Claim MomentumGeneralisesAtLeastAsWellAsAdam =>
+        Expect.NotLower(r => r.Final(m => m.TestAccuracy), where: p => p.Optimizer == OptimizerKind.Momentum, than: p => p.Optimizer == OptimizerKind.Adam, margin: 0.01);
 }

@@ -21,15 +21,18 @@ public partial record ThreeFactors(
     /// <summary>Linked axis: the learning rate along lines of equal lr/B.</summary>
     public double LearningRate => RatioLrToBatch * BatchSize;
 
-    /// <summary>Along a line of equal lr/B, the final test accuracy is the same within 5% where the learning rate is moderate (≤ 0.25).</summary>
+    /// <summary>
+    /// Where the learning rate is moderate (≤ 0.25), the final test accuracy depends on lr/B only: its variation along lines of
+    /// equal lr/B is small (a mean square under a quarter) compared with its variation across them.
+    /// </summary>
     public static Claim EndpointDependsOnTheRatioOnly =>
-        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.RatioLrToBatch, relativeTolerance: 0.05, where: p => p.LearningRate <= 0.25);
+        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.RatioLrToBatch, maxRatio: 0.25, where: p => p.LearningRate <= 0.25);
 
-    /// <summary>A higher lr/B ends in a flatter minimum (lower top Hessian eigenvalue), where the learning rate is moderate.</summary>
+    /// <summary>A higher lr/B ends in a flatter minimum (lower top Hessian eigenvalue) at each batch size, where the learning rate is moderate.</summary>
     public static Claim HigherRatioFindsFlatterMinima =>
-        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, minRho: 0.5, where: p => p.LearningRate <= 0.25);
+        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
 
-    /// <summary>A higher lr/B memorises fewer of the 20% noisy labels (lower accuracy on the noisy training labels), where the learning rate is moderate.</summary>
+    /// <summary>A higher lr/B memorises fewer of the 20% noisy labels (lower accuracy on the noisy training labels) at each batch size, where the learning rate is moderate.</summary>
     public static Claim HigherRatioMemorisesLess =>
-        Expect.Decreasing(r => r.Final(m => m.TrainAccuracy), by: p => p.RatioLrToBatch, minRho: 0.5, where: p => p.LearningRate <= 0.25);
+        Expect.Decreasing(r => r.Final(m => m.TrainAccuracy), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
 }

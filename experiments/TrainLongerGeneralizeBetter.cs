@@ -23,7 +23,7 @@ public partial record TrainLongerGeneralizeBetter(
     /// <summary>At the base batch size, regime adaptation changes nothing and ghost batches are the whole batch.</summary>
     public bool Excluded => BatchSize == 64 && (RegimeAdaptation || Normalization == Normalization.GhostBatchNorm);
 
-    /// <summary>‖θ_t − θ_0‖ is linear in ln t within every trial (R² ≥ 0.9).</summary>
+    /// <summary>‖θ_t − θ_0‖ is linear in ln t within each trial (R² above 0.9 on average over the sweep points).</summary>
     public static Claim DistanceGrowsLogarithmically =>
         Expect.LinearInLogStep(m => m.DistanceFromInit, minR2: 0.9);
 
@@ -33,10 +33,16 @@ public partial record TrainLongerGeneralizeBetter(
             where: p => p.BatchSize == 64, than: p => p.BatchSize == 1024 && !p.RegimeAdaptation && p.Normalization == Normalization.BatchNorm);
 
     /// <summary>Regime adaptation (same number of updates, lr × √(B/B0)) improves the large batch's test accuracy.</summary>
-    public static Claim RegimeAdaptationClosesTheGap =>
+    public static Claim RegimeAdaptationImprovesTheLargeBatch =>
         Expect.Greater(r => r.Final(m => m.TestAccuracy),
             where: p => p.BatchSize == 1024 && p.RegimeAdaptation && p.Normalization == Normalization.BatchNorm,
             than: p => p.BatchSize == 1024 && !p.RegimeAdaptation && p.Normalization == Normalization.BatchNorm);
+
+    /// <summary>Regime adaptation closes the gap: the adapted large batch's test accuracy is not lower than the small batch's by more than one percentage point.</summary>
+    public static Claim RegimeAdaptationClosesTheGap =>
+        Expect.NotLower(r => r.Final(m => m.TestAccuracy),
+            where: p => p.BatchSize == 1024 && p.RegimeAdaptation && p.Normalization == Normalization.BatchNorm,
+            than: p => p.BatchSize == 64, margin: 0.01);
 
     /// <summary>Ghost Batch Normalization improves the adapted large batch further.</summary>
     public static Claim GhostBatchNormHelpsFurther =>

@@ -367,7 +367,7 @@ namespace Declarative.Generators.Experiments
                     ? $"{model.TypeName}.RunPacked(global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Cast<Trial>(trials)), contexts)"
                     : $"throw new global::System.NotSupportedException({Quote(model.ExperimentName + " cannot train packed: " + obstacle + ".")})";
                 var axes = string.Join(", ", model.Parameters.Select(p => Quote(p.Name)));
-                var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c}.Named({Quote(c)})"));
+                var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c.Name}.Named({Quote(c.Name)}, {Quote(c.Summary)})"));
                 w.Block($$"""
                     /// <summary>The experiment as the runner sees it; listed in the assembly's generated catalogue.</summary>
                     {{GeneratedCode}}

@@ -116,7 +116,8 @@ namespace Declarative.Generators.Experiments
 
                     var claims = _symbol.GetMembers().OfType<IPropertySymbol>()
                         .Where(p => p.IsStatic && Derives(p.Type, "Declarative.Runtime.Claims.Claim"))
-                        .Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+                        .Select(p => new ClaimModel(p.Name, p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is { } syntax ? Summary(syntax) : ""))
+                        .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
                     if (_diagnostics.Count > 0) return Result(null);
 

@@ -25,7 +25,7 @@ namespace Declarative.Generators.Model
         bool HasExclusion,
         int CheckpointEvery,
         EquatableArray<TrackModel> Tracks,
-        EquatableArray<string> Claims);
+        EquatableArray<ClaimModel> Claims);
 
     /// <summary>The size of a run at one budget: its length (epochs, steps or fixed updates), seeds and subsets.</summary>
     internal sealed record BudgetModel(int Epochs, int Steps, int Updates, int Seeds, int TrainSubset, int TestSubset);

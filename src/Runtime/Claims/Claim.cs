@@ -16,6 +16,9 @@ public enum Verdict
 /// </summary>
 public sealed record ClaimResult(string Name, string Statement, Verdict Verdict, string Evidence)
 {
+    /// <summary>The claim in the researcher's words: the doc comment summary of its declaring property (empty when it has none).</summary>
+    public string Summary { get; init; } = "";
+
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
 }
 
@@ -27,6 +30,9 @@ public abstract class Claim
 {
     /// <summary>The declaring property's name (set by the generated code).</summary>
     public string Name { get; private set; } = "";
+
+    /// <summary>The declaring property's doc comment summary (set by the generated code), which heads the claim's verdict in the report.</summary>
+    public string Summary { get; private set; } = "";
 
     /// <summary>The claim in words, with its statistic and threshold.</summary>
     public abstract string Statement { get; }
@@ -40,20 +46,21 @@ public abstract class Claim
     {
         try
         {
-            return Evaluate(results);
+            return Evaluate(results) with { Summary = Summary };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new ClaimResult(Name, Statement, Verdict.Inconclusive, $"checking the claim threw {e.GetType().Name}: {e.Message}");
+            return new ClaimResult(Name, Statement, Verdict.Inconclusive, $"checking the claim threw {e.GetType().Name}: {e.Message}") { Summary = Summary };
         }
     }
 
     protected abstract ClaimResult Evaluate(ExperimentResults results);
 
-    /// <summary>Returns this claim with its name set; the generated catalogue calls it with the property name.</summary>
-    public Claim Named(string name)
+    /// <summary>Returns this claim with its name (and summary) set; the generated catalogue calls it with the property's name and doc summary.</summary>
+    public Claim Named(string name, string summary = "")
     {
         Name = name;
+        Summary = summary;
         return this;
     }
 }

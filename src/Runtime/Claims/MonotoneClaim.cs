@@ -3,7 +3,11 @@ using Declarative.Runtime.Reports;
 
 namespace Declarative.Runtime.Claims;
 
-/// <summary>A value of each trial rises (or falls) with a quantity of its sweep point: Spearman ρ against a threshold.</summary>
+/// <summary>
+/// A value of each trial rises (or falls) with a quantity of its sweep point: Spearman's ρ within the
+/// strata of the axes the quantity does not depend on, combined on Fisher's z scale (<see cref="StratifiedSpearman"/>)
+/// and decided against ρ &gt; minRho (or ρ &lt; −minRho) by <see cref="Decision"/>.
+/// </summary>
 internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
     where TMetrics : IMetricRow
 {
@@ -12,57 +16,55 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
     private readonly Func<TPoint, double> _by;
     private readonly bool _increasing;
     private readonly double _minRho;
-    private readonly int _minPoints;
-    private readonly MonotoneOver _over;
-    private readonly Func<TPoint, bool>? _where;
-    private readonly string? _whereText;
+    private readonly double _confidence;
+    private readonly Func<TPoint, object>? _within;
+    private readonly Regime<TPoint, TMetrics> _regime;
     private readonly string _valueText;
     private readonly string _byText;
+    private readonly string? _withinText;
 
     public MonotoneClaim(ClaimBuilder<TPoint, TMetrics> builder, Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> by,
-        bool increasing, double minRho, int minPoints, MonotoneOver over, string valueText, string byText, Func<TPoint, bool>? where = null, string? whereText = null)
+        bool increasing, double minRho, double confidence, Func<TPoint, object>? within, Regime<TPoint, TMetrics> regime,
+        string valueText, string byText, string withinText)
     {
-        (_where, _whereText) = (where, where is null ? null : ClaimText.Describe(whereText ?? ""));
-        if (!(minRho > 0 && minRho <= 1)) throw new ArgumentOutOfRangeException(nameof(minRho), minRho, "minRho is the size of Spearman's ρ the claim needs: a number in (0, 1], e.g. 0.5.");
-        if (minPoints < 3) throw new ArgumentOutOfRangeException(nameof(minPoints), minPoints, "A rank correlation needs at least 3 observations: set minPoints to 3 or more.");
-        (_builder, _value, _by, _increasing, _minRho, _minPoints, _over) = (builder, value, by, increasing, minRho, minPoints, over);
-        _valueText = ClaimText.Describe(valueText);
-        _byText = ClaimText.Describe(byText);
+        if (!(minRho >= 0 && minRho < 1)) throw new ArgumentOutOfRangeException(nameof(minRho), minRho, "minRho is the smallest |ρ| of interest: a number in [0, 1), 0 to claim the direction only.");
+        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence is the interval's coverage: a number in (0, 1), e.g. 0.95.");
+        (_builder, _value, _by, _increasing, _minRho, _confidence, _within, _regime) = (builder, value, by, increasing, minRho, confidence, within, regime);
+        (_valueText, _byText) = (ClaimText.Describe(valueText), ClaimText.Describe(byText));
+        _withinText = within is null ? null : ClaimText.Describe(withinText);
     }
 
-    private string Unit => _over == MonotoneOver.SweepPoints ? "sweep points" : "trials";
+    private Region Region => _increasing ? Region.Above(Math.Atanh(_minRho)) : Region.Below(-Math.Atanh(_minRho));
 
     public override string Statement =>
-        $"{_valueText} {(_increasing ? "increases" : "decreases")} with {_byText}: Spearman ρ {(_increasing ? "≥ " : "≤ −")}{ClaimText.Number(_minRho)} " +
-        $"over the {(_over == MonotoneOver.SweepPoints ? "sweep points, seeds averaged" : "finished trials")}{Scope} (needs at least {_minPoints} {Unit})";
-
-    private string Scope => _whereText is null ? "" : $" where {_whereText}";
+        $"{_valueText} {(_increasing ? "increases" : "decreases")} with {_byText}{_regime.Statement}: Spearman ρ over the finished trials, " +
+        (_withinText is null ? "within each level of the sweep axes it does not depend on" : $"within each value of {_withinText}") +
+        $", combined on Fisher's z scale; the {ClaimText.Percent(_confidence)} interval lies {Region.Describe(Math.Tanh)}";
 
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
-        var values = set.Values(_value, out var withoutValue).Where(v => _where is null || _where(v.Trial.Point)).ToList();
-        var observations = _over == MonotoneOver.SweepPoints
-            ? values.GroupBy(v => v.Trial.PointKey)
-                .Select(g => (X: _by(g.First().Trial.Point), Y: g.Average(v => v.Value))).ToList()
-            : values.Select(v => (X: _by(v.Trial.Point), Y: v.Value)).ToList();
-        observations = observations.Where(o => double.IsFinite(o.X)).ToList();
-        var leftOut = ClaimText.LeftOut(set.Excluded, withoutValue);
-        var numbers = new Dictionary<string, double> { ["n"] = observations.Count, ["trials"] = values.Count, ["excluded"] = set.ExcludedCount + withoutValue };
+        var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
+        var observations = values
+            .Select(v => new Observation(v.Trial.PointKey, v.Trial.Parameters, _within is null ? null : $"{_withinText}={_within(v.Trial.Point)}", v.Trial.Seed, _by(v.Trial.Point), v.Value))
+            .Where(o => double.IsFinite(o.X)).ToArray();
+        var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
+        var estimate = StratifiedSpearman.Estimate(observations, _confidence, _within is not null);
+        var numbers = new Dictionary<string, double>
+        {
+            ["trials"] = observations.Length, ["strata"] = estimate.Strata.Count, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside,
+        };
+        var skipped = estimate.Skipped.Count == 0 ? "" : $"; strata left out: {string.Join("; ", estimate.Skipped)}";
+        var by = _withinText ?? (estimate.StratifiedBy.Count == 0 ? "nothing (every axis moves " + _byText + ")" : string.Join(", ", estimate.StratifiedBy));
+        if (estimate.Effect is null)
+            return Result(Verdict.Inconclusive,
+                $"no stratum has {StratifiedSpearman.MinTrials} finished trials at two or more values of {_byText} ({observations.Length} trials; stratified by {by}){skipped}{tail}", numbers);
 
-        if (observations.Count < _minPoints)
-            return Result(Verdict.Inconclusive, $"only {observations.Count} {Unit} with a finished trial, {_minPoints} needed{leftOut}", numbers);
-        if (observations.Select(o => o.X).Distinct().Count() < 2)
-            return Result(Verdict.Inconclusive, $"{_byText} takes a single value over the {observations.Count} {Unit}, so nothing can rise or fall with it{leftOut}", numbers);
-
-        var rho = Statistics.Spearman(observations.Select(o => o.X).ToArray(), observations.Select(o => o.Y).ToArray());
-        var scope = _over == MonotoneOver.SweepPoints ? $"{observations.Count} sweep points (seeds averaged, {values.Count} trials)" : $"{observations.Count} trials";
-        if (double.IsNaN(rho))
-            return Result(Verdict.Fails, $"{_valueText} is the same at all {scope}, so it does not {(_increasing ? "rise" : "fall")}{leftOut}", numbers);
-        numbers["rho"] = rho;
-        var holds = _increasing ? rho >= _minRho : rho <= -_minRho;
-        return Result(holds ? Verdict.Holds : Verdict.Fails,
-            $"ρ = {ClaimText.Number(rho)} over {scope}; needs ρ {(_increasing ? "≥ " : "≤ −")}{ClaimText.Number(_minRho)}{leftOut}", numbers);
+        var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "ρ");
+        foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
+        numbers["rho"] = Math.Tanh(estimate.Effect.Estimate);
+        var strata = string.Join("; ", estimate.Strata.Select(s => $"{s.Label}: ρ {ClaimText.Number(s.Rho)} over {s.Trials} trials"));
+        return Result(outcome.Verdict, $"{outcome.Text}; {estimate.Strata.Count} strat{(estimate.Strata.Count == 1 ? "um" : "a")} by {by}: {strata}{skipped}{tail}", numbers);
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

@@ -28,6 +28,9 @@ public sealed class TrialResult<TPoint, TMetrics>
     /// <summary>Identifies the sweep point (its parameters), so seeds of one point can be averaged.</summary>
     internal string PointKey { get; init; } = "";
 
+    /// <summary>The sweep parameters by axis name, as stored: what strata are built from.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
+
     /// <summary>The trial's metric rows, in step order.</summary>
     public IReadOnlyList<TMetrics> Rows { get; }
 
@@ -61,6 +64,14 @@ public sealed class TrialResult<TPoint, TMetrics>
         foreach (var row in Rows)
             if (metric(row) is { } v && (double.IsNaN(best) || v > best)) (best, step) = (v, row.Step);
         return double.IsNaN(best) ? double.NaN : step;
+    }
+
+    /// <summary>The step of a metric's last sample (for "peaked before the end" regimes); NaN when it was never sampled.</summary>
+    public double LastStep(Func<TMetrics, double?> metric)
+    {
+        for (var i = Rows.Count - 1; i >= 0; i--)
+            if (metric(Rows[i]) is not null) return Rows[i].Step;
+        return double.NaN;
     }
 
     /// <summary>The mean of a metric's samples over the trial; NaN when it was never sampled.</summary>

@@ -37,6 +37,7 @@ internal sealed class TrialSet<TPoint, TMetrics>
             finished.Add(new TrialResult<TPoint, TMetrics>(trial.Id, builder.ToPoint(trial.Parameters), trial.Seed, typed)
             {
                 PointKey = string.Join("\u001f", trial.Parameters.Select(p => p.Key + "=" + p.Value)),
+                Parameters = trial.Parameters,
                 Description = parameters.Length == 0 ? $"seed {trial.Seed}" : $"{parameters}, seed {trial.Seed}",
             });
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Declarative.Runtime.Claims;
 using Declarative.Runtime.Experiments;
 
 namespace Declarative.Runtime.Reports;
@@ -11,8 +12,14 @@ public static class IndexPage
 
     public static string Render(IEnumerable<ExperimentReport> reports)
     {
-        var md = new StringBuilder("# Experiments\n\n| experiment | claims | budget | trials | done | diverged | failed | finding |\n|---|---|---|---|---|---|---|---|\n");
-        foreach (var report in reports.OrderBy(r => r.Results.Name, StringComparer.Ordinal))
+        var all = reports.OrderBy(r => r.Results.Name, StringComparer.Ordinal).ToArray();
+        var claims = all.SelectMany(r => r.Claims).ToArray();
+        var md = new StringBuilder("# Experiments\n\n");
+        if (claims.Length > 0)
+            md.Append($"{claims.Length} claims: {claims.Count(c => c.Verdict == Verdict.Holds)} hold, {claims.Count(c => c.Verdict == Verdict.Fails)} fail, " +
+                      $"{claims.Count(c => c.Verdict == Verdict.Inconclusive)} inconclusive.\n\n");
+        md.Append("| experiment | claims | budget | trials | done | diverged | failed | finding |\n|---|---|---|---|---|---|---|---|\n");
+        foreach (var report in all)
         {
             var e = report.Results;
             md.Append("| [").Append(e.Name).Append("](").Append(e.Name).Append(".md) | ").Append(Verdicts(report))

@@ -71,7 +71,10 @@ public static class MarkdownReport
           .Append("**").Append(Tally(claims)).Append(".**\n\n");
         foreach (var claim in claims)
         {
-            md.Append("- **").Append(Mark(claim.Verdict)).Append("** · `").Append(claim.Name).Append("`: ").Append(Inline(claim.Statement)).Append(".  \n")
+            md.Append("- **").Append(Mark(claim.Verdict)).Append("** · `").Append(claim.Name).Append('`');
+            if (claim.Summary.Length > 0) md.Append(": *").Append(Inline(claim.Summary)).Append(".*  \n  Checked as: ");
+            else md.Append(": ");
+            md.Append(Inline(claim.Statement)).Append(".  \n")
               .Append("  Evidence: ").Append(Inline(claim.Evidence)).Append(".\n");
         }
         md.Append('\n');
@@ -103,15 +106,19 @@ public static class MarkdownReport
     private static void AppendResultsTable(StringBuilder md, ExperimentResults results)
     {
         md.Append("## Results\n\n");
-        md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished.\n\n");
+        md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished. ")
+          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak.\n\n");
         var finals = results.FinalValues();
         var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
+        var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector).ToArray();
+        var firstEntries = FirstEntries(results, vectors.Select(v => v.Index).ToArray());
 
         md.Append('|');
         foreach (var axis in results.Axes) md.Append(' ').Append(axis).Append(" |");
         md.Append(" seeds done |");
         foreach (var c in columns) md.Append(' ').Append(c.Column.Name).Append(" |");
-        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length))).Append('\n');
+        foreach (var v in vectors) md.Append($" {v.Column.Name}[1] final | {v.Column.Name}[1] peak | step of {v.Column.Name}[1] peak |");
+        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length))).Append('\n');
 
         foreach (var point in results.Points())
         {
@@ -125,6 +132,13 @@ public static class MarkdownReport
                 var values = done.Select(t => finals.TryGetValue(t.Id, out var f) ? f[i] : null)
                     .Where(v => v.HasValue).Select(v => v!.Value).ToArray();
                 md.Append(' ').Append(values.Length == 0 ? "–" : MeanAndSpread(values)).Append(" |");
+            }
+            foreach (var (_, i) in vectors)
+            {
+                var entries = done.Select(t => firstEntries.TryGetValue((t.Id, i), out var e) ? e : ((double, double, double)?)null)
+                    .Where(e => e.HasValue).Select(e => e!.Value).ToArray();
+                foreach (var pick in new Func<(double Final, double Peak, double Step), double>[] { e => e.Final, e => e.Peak, e => e.Step })
+                    md.Append(' ').Append(entries.Length == 0 ? "–" : MeanAndSpread(entries.Select(pick).ToArray())).Append(" |");
             }
             md.Append('\n');
         }
@@ -194,6 +208,23 @@ public static class MarkdownReport
               .Append(" | ").Append(Escape(t.Error)).Append(" |\n");
         }
         md.Append('\n');
+    }
+
+    /// <summary>Per trial and vector column: the first entry's last sampled value, its largest value and the step of that peak.</summary>
+    private static Dictionary<(string Trial, int Column), (double Final, double Peak, double Step)> FirstEntries(ExperimentResults results, int[] columns)
+    {
+        var entries = new Dictionary<(string, int), (double, double, double)>();
+        if (columns.Length == 0) return entries;
+        foreach (var trial in results.Rows.GroupBy(r => r.TrialId))
+        foreach (var column in columns)
+        {
+            var series = trial.OrderBy(r => r.Step).Select(r => (r.Step, Vector: r.GetVector(column)))
+                .Where(s => s.Vector is { Length: > 0 } && double.IsFinite(s.Vector[0])).Select(s => (s.Step, Value: s.Vector![0])).ToArray();
+            if (series.Length == 0) continue;
+            var peak = series.MaxBy(s => s.Value);
+            entries[(trial.Key, column)] = (series[^1].Value, peak.Value, peak.Step);
+        }
+        return entries;
     }
 
     public static string Number(double value) =>

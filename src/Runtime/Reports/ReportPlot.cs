@@ -7,15 +7,15 @@ namespace Declarative.Runtime.Reports;
 /// </summary>
 public sealed class ReportPlot
 {
-    internal ReportPlot(string fileName, string section, string caption, Action<string> save)
+    internal ReportPlot(string fileName, string section, string caption, Func<(ScottPlot.Plot Plot, int Drawn)> draw)
     {
         FileName = fileName;
         Section = section;
         Caption = caption;
-        _save = save;
+        _draw = draw;
     }
 
-    private readonly Action<string> _save;
+    private readonly Func<(ScottPlot.Plot Plot, int Drawn)> _draw;
 
     public string FileName { get; }
 
@@ -25,6 +25,16 @@ public sealed class ReportPlot
     /// <summary>What the plot shows, in a sentence a reader can take without the code.</summary>
     public string Caption { get; }
 
-    /// <summary>Draws the plot as a PNG of <see cref="ReportPlots.Width"/> × <see cref="ReportPlots.Height"/> pixels.</summary>
-    public void Save(string path) => _save(path);
+    /// <summary>
+    /// Draws the plot as a PNG of <see cref="ReportPlots.Width"/> × <see cref="ReportPlots.Height"/> pixels and returns how
+    /// many data points it drew. A plot with no finite data point is never published: it throws, and the report lists it
+    /// under the plots that could not be drawn (which CI rejects).
+    /// </summary>
+    public int Save(string path)
+    {
+        var (plot, drawn) = _draw();
+        if (drawn == 0) throw new InvalidOperationException($"{FileName} has no finite data point to draw");
+        plot.SavePng(path, ReportPlots.Width, ReportPlots.Height);
+        return drawn;
+    }
 }

@@ -6,7 +6,7 @@ namespace Declarative.Runtime.Reports;
 
 /// <summary>
 /// Plans and draws an experiment's plots with ScottPlot: a heatmap of each scalar metric's final value
-/// over the first two sweep axes, each scalar metric's curve over steps (one line per sweep point,
+/// over the first two sweep axes (one per combination of the remaining axes), each scalar metric's curve over steps (one line per sweep point,
 /// a band of ± one standard deviation across seeds), and for each vector metric its final profile
 /// and the evolution of its leading components. Only finished trials are drawn; the report lists
 /// the others.
@@ -30,15 +30,24 @@ public static class ReportPlots
         if (results.Axes.Count >= 2)
         {
             var finals = results.FinalValues();
+            // One heatmap per combination of the remaining axes (never averaged over them: the axis that matters may be one of them).
+            var rest = results.Axes.Skip(2).ToArray();
+            var slices = done.GroupBy(t => string.Join(", ", rest.Select(a => $"{a}={t.Parameter(a)}")))
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
             for (var c = 0; c < columns.Count; c++)
             {
                 if (columns[c].IsVector) continue;
                 var column = c;
-                if (!done.Any(t => finals.TryGetValue(t.Id, out var f) && f[column].HasValue)) continue;
-                var others = results.Axes.Count > 2 ? $", averaged over {string.Join(" and ", results.Axes.Skip(2))}" : "";
-                plots.Add(new ReportPlot($"heatmap-{columns[c].Name}.png", "Heatmaps",
-                    $"Final {columns[c].Name} (mean over finished seeds{others}) for each {results.Axes[0]} (x) and {results.Axes[1]} (y); grey cells have no finished trial.",
-                    path => Heatmap(results, done, finals, column, path)));
+                foreach (var slice in slices)
+                {
+                    var trials = slice.ToArray();
+                    if (!trials.Any(t => finals.TryGetValue(t.Id, out var f) && f[column].HasValue)) continue;
+                    var suffix = slice.Key.Length == 0 ? "" : "-" + FileSafe(slice.Key);
+                    var at = slice.Key.Length == 0 ? "" : $" at {slice.Key}";
+                    plots.Add(new ReportPlot($"heatmap-{columns[c].Name}{suffix}.png", "Heatmaps",
+                        $"Final {columns[c].Name} (mean over finished seeds){at} for each {results.Axes[0]} (x) and {results.Axes[1]} (y); grey cells have no finished trial.",
+                        () => Heatmap(results, trials, finals, column, slice.Key)));
+                }
             }
         }
 
@@ -48,8 +57,8 @@ public static class ReportPlots
             var column = c;
             if (!done.Any(t => rows.TryGetValue(t.Id, out var r) && r.Count(x => x.Values[column].HasValue) >= 2)) continue;
             plots.Add(new ReportPlot($"curve-{columns[c].Name}.png", "Curves",
-                $"{columns[c].Name} ({columns[c].Cadence}) over optimizer steps: one line per sweep point, the mean over finished seeds, with a band of ± one standard deviation across seeds.",
-                path => Curves(results, done, rows, column, path)));
+                $"{columns[c].Name} ({columns[c].Cadence}) over optimizer steps{(IsLogSpaced(columns[c]) ? " on a log step axis (steps ≥ 1)" : "")}: one line per sweep point, the mean over finished seeds, with a band of ± one standard deviation across seeds.",
+                () => Curves(results, done, rows, column)));
         }
 
         for (var c = 0; c < columns.Count; c++)
@@ -58,16 +67,16 @@ public static class ReportPlots
             var column = c;
             if (!done.Any(t => rows.TryGetValue(t.Id, out var r) && r.Any(x => x.GetVector(column) is { Length: > 0 }))) continue;
             plots.Add(new ReportPlot($"profile-{columns[c].Name}.png", "Vector metrics",
-                $"{columns[c].Name} at the last step it was sampled, entry by entry (e.g. the loss along the interpolation grid): one line per sweep point, averaged over finished seeds.",
-                path => Profile(results, done, rows, column, path)));
+                $"{columns[c].Name} at the last step it was sampled, entry by entry (entry 1 is the vector's first component): one line per sweep point, averaged over finished seeds.",
+                () => Profile(results, done, rows, column)));
             plots.Add(new ReportPlot($"evolution-{columns[c].Name}.png", "Vector metrics",
-                $"The first {MaxComponents} entries of {columns[c].Name} (e.g. the top Hessian eigenvalues) over optimizer steps: one colour per sweep point, averaged over finished seeds; entry 1 solid, later entries dashed and dotted.",
-                path => Evolution(results, done, rows, column, path)));
+                $"The first {MaxComponents} entries of {columns[c].Name} ({columns[c].Cadence}) over optimizer steps{(IsLogSpaced(columns[c]) ? " on a log step axis (steps ≥ 1)" : "")}: one colour per sweep point, averaged over finished seeds; entry 1 solid, later entries dashed and dotted.",
+                () => Evolution(results, done, rows, column)));
         }
         return plots;
     }
 
-    private static void Heatmap(ExperimentResults results, TrialRecord[] done, IReadOnlyDictionary<string, double?[]> finals, int column, string path)
+    private static (Plot, int) Heatmap(ExperimentResults results, TrialRecord[] done, IReadOnlyDictionary<string, double?[]> finals, int column, string slice)
     {
         string xAxis = results.Axes[0], yAxis = results.Axes[1];
         var xs = results.AxisValues(xAxis);
@@ -83,6 +92,7 @@ public static class ReportPlots
         }
 
         var plot = NewPlot();
+        var drawn = grid.Cast<double>().Count(double.IsFinite);
         var heatmap = plot.Add.Heatmap(grid);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.NaNCellColor = Colors.LightGray;
@@ -103,21 +113,23 @@ public static class ReportPlots
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, xs.Count).Select(i => (double)i).ToArray(), xs.ToArray());
         plot.Axes.Left.SetTicks(Enumerable.Range(0, ys.Count).Select(i => (double)i).ToArray(), ys.ToArray());
         plot.Axes.SetLimits(-0.5, xs.Count - 0.5, -0.5, ys.Count - 0.5);
-        plot.Title($"final {results.Schema.Columns[column].Name}");
+        plot.Title($"final {results.Schema.Columns[column].Name}{(slice.Length == 0 ? "" : $" at {slice}")}");
         plot.XLabel(xAxis);
         plot.YLabel(yAxis);
-        plot.SavePng(path, Width, Height);
+        return (plot, drawn);
     }
 
-    private static void Curves(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column, string path)
+    private static (Plot, int) Curves(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column)
     {
         var plot = NewPlot();
+        var log = IsLogSpaced(results.Schema.Columns[column]);
+        var drawn = 0;
         var palette = new ScottPlot.Palettes.Category10();
         var index = 0;
         foreach (var point in results.Points())
         {
             var seeds = point.Where(t => t.Status == TrialStatus.Done && rows.ContainsKey(t.Id))
-                .Select(t => rows[t.Id].Where(r => r.Values[column] is { } v && double.IsFinite(v)).ToDictionary(r => r.Step, r => r.Values[column]!.Value))
+                .Select(t => rows[t.Id].Where(r => r.Values[column] is { } v && double.IsFinite(v) && (!log || r.Step >= 1)).ToDictionary(r => r.Step, r => r.Values[column]!.Value))
                 .Where(s => s.Count > 0).ToArray();
             var color = palette.GetColor(index++);
             if (seeds.Length == 0) continue;
@@ -130,7 +142,8 @@ public static class ReportPlots
                 mean[i] = Statistics.Mean(at);
                 sd[i] = Statistics.StandardDeviation(at);
             }
-            var x = steps.Select(s => (double)s).ToArray();
+            var x = steps.Select(s => StepX(s, log)).ToArray();
+            drawn += x.Length;
             if (seeds.Length > 1)
             {
                 var band = plot.Add.FillY(x, mean.Zip(sd, (m, s) => m - s).ToArray(), mean.Zip(sd, (m, s) => m + s).ToArray());
@@ -143,15 +156,16 @@ public static class ReportPlots
             line.LegendText = $"{point.Key} ({seeds.Length} seed{(seeds.Length == 1 ? "" : "s")})";
         }
         plot.Title($"{results.Schema.Columns[column].Name} over steps");
-        plot.XLabel("step");
+        StepAxis(plot, log);
         plot.YLabel(results.Schema.Columns[column].Name);
         plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, Width, Height);
+        return (plot, drawn);
     }
 
-    private static void Profile(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column, string path)
+    private static (Plot, int) Profile(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column)
     {
         var plot = NewPlot();
+        var drawn = 0;
         var palette = new ScottPlot.Palettes.Category10();
         var index = 0;
         foreach (var point in results.Points())
@@ -163,6 +177,7 @@ public static class ReportPlots
             if (finals.Length == 0) continue;
             var length = finals.Min(v => v.Length);
             var mean = Enumerable.Range(0, length).Select(i => finals.Average(v => v[i])).ToArray();
+            drawn += mean.Count(double.IsFinite);
             var line = plot.Add.Scatter(Enumerable.Range(0, length).Select(i => (double)i).ToArray(), mean, color);
             line.LineWidth = 2;
             line.MarkerSize = 4;
@@ -175,12 +190,14 @@ public static class ReportPlots
         plot.XLabel("entry");
         plot.YLabel(results.Schema.Columns[column].Name);
         plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, Width, Height);
+        return (plot, drawn);
     }
 
-    private static void Evolution(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column, string path)
+    private static (Plot, int) Evolution(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column)
     {
         var plot = NewPlot();
+        var log = IsLogSpaced(results.Schema.Columns[column]);
+        var drawn = 0;
         var palette = new ScottPlot.Palettes.Category10();
         LinePattern[] patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
         var index = 0;
@@ -188,27 +205,50 @@ public static class ReportPlots
         {
             var color = palette.GetColor(index++);
             var samples = point.Where(t => t.Status == TrialStatus.Done && rows.ContainsKey(t.Id))
-                .SelectMany(t => rows[t.Id]).Where(r => r.GetVector(column) is { Length: > 0 }).ToArray();
+                .SelectMany(t => rows[t.Id]).Where(r => r.GetVector(column) is { Length: > 0 } && (!log || r.Step >= 1)).ToArray();
             if (samples.Length == 0) continue;
             var byStep = samples.GroupBy(r => r.Step).OrderBy(g => g.Key).ToArray();
-            var x = byStep.Select(g => (double)g.Key).ToArray();
+            var x = byStep.Select(g => StepX(g.Key, log)).ToArray();
             var components = Math.Min(MaxComponents, samples.Min(r => r.GetVector(column)!.Length));
             for (var j = 0; j < components; j++)
             {
                 var component = j;
                 var y = byStep.Select(g => g.Average(r => r.GetVector(column)![component])).ToArray();
+                drawn += y.Count(double.IsFinite);
                 var line = plot.Add.Scatter(x, y, color);
                 line.LineWidth = 2;
-                line.MarkerSize = 0;
+                // a metric sampled once or a few times per trial (at the end) is a point, not a line: draw its markers
+                line.MarkerSize = x.Length > 30 ? 0 : 6;
                 line.LinePattern = patterns[j];
                 line.LegendText = j == 0 ? point.Key : "";
             }
         }
         plot.Title($"{results.Schema.Columns[column].Name} over steps");
-        plot.XLabel("step");
+        StepAxis(plot, log);
         plot.YLabel(results.Schema.Columns[column].Name);
         plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, Width, Height);
+        return (plot, drawn);
+    }
+
+    /// <summary>A metric sampled on a log-spaced cadence is drawn against log10(step), so its early phase is not crushed.</summary>
+    internal static bool IsLogSpaced(MetricColumn column) => column.Cadence.StartsWith("log-spaced", StringComparison.Ordinal);
+
+    /// <summary>"Width=0.25, Normalization=BatchNorm" as a file-name part: "Width=0.25_Normalization=BatchNorm".</summary>
+    private static string FileSafe(string label) =>
+        new(label.Replace(", ", "_").Select(ch => char.IsLetterOrDigit(ch) || ch is '=' or '.' or '_' or '-' ? ch : '_').ToArray());
+
+    private static double StepX(long step, bool log) => log ? Math.Log10(step) : step;
+
+    private static void StepAxis(Plot plot, bool log)
+    {
+        plot.XLabel(log ? "step (log scale)" : "step");
+        if (!log) return;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => Math.Pow(10, v).ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     private static (double Min, double Max) Range(double[,] grid)

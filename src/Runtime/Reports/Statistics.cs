@@ -73,20 +73,15 @@ public static class Statistics
     }
 
     /// <summary>
-    /// Welch's t-interval for mean(a) − mean(b) at the given two-sided confidence (unequal variances,
-    /// Welch–Satterthwaite degrees of freedom). Each side needs at least two values.
+    /// Welch's difference of means mean(a) − mean(b), the variance of that difference (s²ₐ/nₐ + s²_b/n_b) and its
+    /// Welch–Satterthwaite degrees of freedom (infinite when neither side has spread). Each side needs at least two values.
     /// </summary>
-    public static (double Difference, double Lower, double Upper, double DegreesOfFreedom) WelchInterval(
-        IReadOnlyList<double> a, IReadOnlyList<double> b, double confidence = 0.95)
+    public static (double Difference, double Variance, double DegreesOfFreedom) Welch(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
-        if (a.Count < 2 || b.Count < 2) throw new ArgumentException("Welch's interval needs at least two values on each side.");
-        var difference = Mean(a) - Mean(b);
+        if (a.Count < 2 || b.Count < 2) throw new ArgumentException("Welch's difference needs at least two values on each side.");
         double va = Variance(a) / a.Count, vb = Variance(b) / b.Count;
-        var se = Math.Sqrt(va + vb);
-        if (se == 0) return (difference, difference, difference, double.PositiveInfinity);
-        var df = (va + vb) * (va + vb) / (va * va / (a.Count - 1) + vb * vb / (b.Count - 1));
-        var t = StudentTQuantile(0.5 + confidence / 2, df);
-        return (difference, difference - t * se, difference + t * se, df);
+        var df = va + vb == 0 ? double.PositiveInfinity : (va + vb) * (va + vb) / (va * va / (a.Count - 1) + vb * vb / (b.Count - 1));
+        return (Mean(a) - Mean(b), va + vb, df);
     }
 
     /// <summary>The p-quantile of Student's t distribution with <paramref name="df"/> degrees of freedom (p in (0, 1)).</summary>
@@ -102,6 +97,23 @@ public static class Statistics
             if (StudentTCdf(mid, df) < p) lo = mid; else hi = mid;
         }
         return (lo + hi) / 2;
+    }
+
+    /// <summary>The cumulative distribution function of Fisher's F with (d1, d2) degrees of freedom.</summary>
+    public static double FCdf(double x, double d1, double d2) =>
+        x <= 0 ? 0 : double.IsPositiveInfinity(x) ? 1 : RegularizedIncompleteBeta(d1 / 2, d2 / 2, d1 * x / (d1 * x + d2));
+
+    /// <summary>The p-quantile of Fisher's F with (d1, d2) degrees of freedom (p in (0, 1)), by bisection on log x.</summary>
+    public static double FQuantile(double p, double d1, double d2)
+    {
+        if (p <= 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p));
+        double lo = -60, hi = 60;
+        for (var i = 0; i < 200 && hi - lo > 1e-12; i++)
+        {
+            var mid = (lo + hi) / 2;
+            if (FCdf(Math.Exp(mid), d1, d2) < p) lo = mid; else hi = mid;
+        }
+        return Math.Exp((lo + hi) / 2);
     }
 
     /// <summary>The cumulative distribution function of Student's t.</summary>

@@ -9,7 +9,7 @@ public sealed class ClaimsOfTests
     /// <summary>An experiment whose claim property throws while being built, as a bad threshold does.</summary>
     private sealed class BadClaims : IExperimentDefinition
     {
-        private static Claim TooFewPoints => GridResults.Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minPoints: 1);
+        private static Claim TooFewPoints => GridResults.Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 1.5);
 
         public string Name => "Bad";
         public string Summary => "";
@@ -30,6 +30,6 @@ public sealed class ClaimsOfTests
         var result = Assert.Single(claims).Check(GridResults.Crafted());
         Assert.Equal(Verdict.Inconclusive, result.Verdict);
         Assert.Contains("BadClaims.TooFewPoints", result.Evidence);
-        Assert.Contains("minPoints", result.Evidence);
+        Assert.Contains("minRho", result.Evidence);
     }
 }

@@ -98,11 +98,12 @@ public sealed class GridResults
     /// <summary>The claims a researcher would declare on <see cref="Crafted"/>, as in an experiment record.</summary>
     public static IReadOnlyList<Claim> CraftedClaims() =>
     [
-        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 0.5).Named("AccuracyFallsWithBatch"),
+        Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize, minRho: 0.5).Named("AccuracyFallsWithBatch", "Larger batches reach a lower test accuracy, at every learning rate."),
         Expect.Decreasing(r => r.Peak(m => m.BatchLoss), by: p => p.NoiseRatio).Named("PeakLossFallsWithNoise"),
         Expect.LinearInLogStep(m => m.DistanceFromInit, minR2: 0.9).Named("DistanceGrowsLogarithmically"),
         Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.BatchSize == 32, than: p => p.BatchSize == 512).Named("SmallBatchGeneralisesBetter"),
         Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.LearningRate).Named("AccuracySameAtEqualLearningRate"),
+        Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.BatchSize == 512, than: p => p.BatchSize == 32).Named("LargeBatchGeneralisesBetter"),
         Expect.Decreasing(r => r.Peak(m => m.HessianTop?[0]), by: p => p.NoiseRatio).Named("SharpnessPeakFallsWithNoise"),
         Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.LearningRate == 0.2 && p.BatchSize == 32, than: p => p.LearningRate == 0.01 && p.BatchSize == 32)
             .Named("LargestStepBeatsSmallest"),

@@ -14,7 +14,8 @@ public sealed class OptimumClaimTests
         var grid = new GridResults();
         foreach (var lr in new[] { 0.01, 0.05, 0.2 })
         foreach (var batch in new[] { 32, 128, 512 })
-            grid.Final(lr, batch, 0, accuracy(lr, batch));
+        for (var seed = 0; seed < 2; seed++)
+            grid.Final(lr, batch, seed, accuracy(lr, batch) + 0.001 * seed);
         return grid;
     }
 
@@ -36,6 +37,33 @@ public sealed class OptimumClaimTests
 
         Assert.Equal(Verdict.Fails, result.Verdict);
         Assert.True(result.Numbers["rho"] < 0);
+    }
+
+    [Fact]
+    public void Is_inconclusive_when_the_seeds_disagree_about_where_the_best_rate_is()
+    {
+        // the rate curve is flat up to seed noise, so resampled seeds move the optimum around
+        var grid = new GridResults();
+        foreach (var lr in new[] { 0.01, 0.05, 0.2 })
+        foreach (var batch in new[] { 32, 128, 512 })
+        for (var seed = 0; seed < 3; seed++)
+            grid.Final(lr, batch, seed, 0.8 + 0.01 * Math.Sin(1000 * lr * batch + 7 * seed));
+
+        var result = BestRateGrowsWithBatch.Check(grid.Build());
+
+        Assert.Equal(Verdict.Inconclusive, result.Verdict);
+        Assert.Contains("bootstrap", result.Evidence);
+    }
+
+    [Fact]
+    public void Is_inconclusive_with_one_seed_per_point()
+    {
+        var grid = new GridResults();
+        foreach (var lr in new[] { 0.01, 0.05, 0.2 })
+        foreach (var batch in new[] { 32, 128, 512 })
+            grid.Final(lr, batch, 0, 1 - Math.Abs(Math.Log(lr) - Math.Log(batch / 2560.0)));
+
+        Assert.Equal(Verdict.Inconclusive, BestRateGrowsWithBatch.Check(grid.Build()).Verdict);
     }
 
     [Fact]

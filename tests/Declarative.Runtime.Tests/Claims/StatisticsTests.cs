@@ -24,16 +24,22 @@ public sealed class StatisticsTests
     }
 
     [Fact]
-    public void Welch_interval_matches_a_hand_computation()
+    public void Welch_difference_matches_a_hand_computation()
     {
-        // Means 2 and 5, variances 1 and 1, n = 3 each: se = sqrt(2/3), df = 4.
-        var (difference, lower, upper, df) = Statistics.WelchInterval([1, 2, 3], [4, 5, 6]);
+        // Means 2 and 5, variances 1 and 4, n = 3 each: variance of the difference 1/3 + 4/3, df = (5/3)² / ((1/9 + 16/9) / 2) = 50/17.
+        var (difference, variance, df) = Statistics.Welch([1, 2, 3], [3, 5, 7]);
 
         Assert.Equal(-3, difference, 12);
-        Assert.Equal(4, df, 10);
-        Assert.Equal(-3 - 2.7764451 * Math.Sqrt(2.0 / 3), lower, 5);
-        Assert.Equal(-3 + 2.7764451 * Math.Sqrt(2.0 / 3), upper, 5);
+        Assert.Equal(5.0 / 3, variance, 12);
+        Assert.Equal(50.0 / 17, df, 10);
     }
+
+    [Theory]
+    [InlineData(0.975, 5, 2, 39.298)]
+    [InlineData(0.025, 5, 2, 0.11857)]
+    [InlineData(0.95, 4, 10, 3.4780)]
+    public void F_quantiles_match_the_tables(double p, double d1, double d2, double expected) =>
+        Assert.Equal(expected, Statistics.FQuantile(p, d1, d2), 3);
 
     [Fact]
     public void Linear_fit_recovers_slope_intercept_and_r2()

@@ -66,6 +66,58 @@ public sealed class PlotFileTests : IDisposable
         Assert.DoesNotContain("could not be drawn", md);
     }
 
+    /// <summary>A grid whose vector metric is sampled once, at the end of each trial, as AtEnd instruments are.</summary>
+    private static Runtime.Reports.ExperimentResults SampledAtTheEnd(double eigenvalue)
+    {
+        var grid = new GridResults();
+        foreach (var batch in new[] { 32, 128 })
+        for (var seed = 0; seed < 2; seed++)
+            grid.Trial(0.05, batch, seed, step => (1.0 / step, null, step == 1000 ? 0.8 : null, step == 1000 ? [eigenvalue * batch, eigenvalue] : null));
+        return grid.Build();
+    }
+
+    [Fact]
+    public void Every_rendered_plot_draws_data_even_when_a_metric_is_sampled_once_per_trial()
+    {
+        foreach (var plot in ReportPlots.Plan(SampledAtTheEnd(2)).Concat(ReportPlots.Plan(GridResults.Crafted())))
+        {
+            var drawn = plot.Save(Path.Combine(Directory.CreateDirectory(_folder).FullName, plot.FileName));
+            Assert.True(drawn > 0, $"{plot.FileName} drew no data");
+        }
+    }
+
+    [Fact]
+    public void A_plot_with_no_finite_data_is_not_published_and_the_report_says_so()
+    {
+        var results = SampledAtTheEnd(double.NaN);
+
+        ReportWriter.WriteExperiment(_folder, results, []);
+
+        var md = File.ReadAllText(Path.Combine(_folder, "Grid.md"));
+        Assert.Contains("Plots that could not be drawn", md);
+        Assert.Contains("evolution-HessianTop.png could not be drawn", md);
+        Assert.False(File.Exists(Path.Combine(_folder, "Grid", "evolution-HessianTop.png")));
+    }
+
+    [Fact]
+    public void Heatmaps_are_split_by_the_remaining_axes_and_log_spaced_metrics_get_a_log_step_axis()
+    {
+        var crafted = GridResults.Crafted();
+        var three = crafted with
+        {
+            Axes = [.. crafted.Axes, "Width"],
+            Trials = crafted.Trials.Select((t, i) => t with { Parameters = [.. t.Parameters, new("Width", i % 2 == 0 ? "1" : "4")] }).ToArray(),
+            Schema = new Runtime.Experiments.MetricSchema([.. crafted.Schema.Columns.Select(c => c.Name == "DistanceFromInit" ? c with { Cadence = "log-spaced, 4 per decade" } : c)]),
+        };
+
+        var plots = ReportPlots.Plan(three);
+
+        Assert.Contains(plots, p => p.FileName == "heatmap-TestAccuracy-Width=1.png" && p.Caption.Contains("at Width=1"));
+        Assert.Contains(plots, p => p.FileName == "heatmap-TestAccuracy-Width=4.png");
+        Assert.Contains("on a log step axis", plots.Single(p => p.FileName == "curve-DistanceFromInit.png").Caption);
+        Assert.DoesNotContain("log step axis", plots.Single(p => p.FileName == "curve-BatchLoss.png").Caption);
+    }
+
     [Fact]
     public void Text_is_drawn_with_an_available_font()
     {
