@@ -5,8 +5,11 @@ namespace Declarative.Runtime.Claims;
 /// <summary>The outcome of checking a claim: it holds, it fails, or too few trials finished to say.</summary>
 public enum Verdict
 {
+    /// <summary>The statistic passed its threshold on enough finished trials.</summary>
     Holds,
+    /// <summary>The statistic missed its threshold on enough finished trials.</summary>
     Fails,
+    /// <summary>Too few trials finished (or the claim's code threw) to decide.</summary>
     Inconclusive,
 }
 
@@ -16,6 +19,7 @@ public enum Verdict
 /// </summary>
 public sealed record ClaimResult(string Name, string Statement, Verdict Verdict, string Evidence)
 {
+    /// <summary>The statistics behind the verdict by name (e.g. <c>rho</c>, <c>n</c>, <c>lower</c>).</summary>
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
 }
 
@@ -48,6 +52,7 @@ public abstract class Claim
         }
     }
 
+    /// <summary>Computes the verdict; <see cref="Check"/> calls it and turns an exception into an inconclusive verdict.</summary>
     protected abstract ClaimResult Evaluate(ExperimentResults results);
 
     /// <summary>Returns this claim with its name set; the generated catalogue calls it with the property name.</summary>
