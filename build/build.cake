@@ -60,6 +60,19 @@ Task("Compile")
     });
 });
 
+// What running needs: the experiments project and what it references (not the tests and benchmarks).
+Task("BuildExperiments")
+    .Description("Builds the experiments project and its dependencies only.")
+    .Does(() =>
+{
+    DotNetBuild(root.CombineWithFilePath("experiments/Declarative.Experiments.csproj").FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = MsBuild(),
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+});
+
 Task("Test")
     .Description("Runs the test suite (slow and scale-out tests excluded unless --test-filter is given).")
     .IsDependentOn("Compile")
@@ -93,7 +106,7 @@ void RunExperimentsCommand(string verb, IEnumerable<string> extra)
 
 Task("RunExperiments")
     .Description("Runs every experiment's unfinished trials at --budget (smoke or full), stores them and renders the reports.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() =>
 {
     var extra = new List<string>
@@ -119,12 +132,12 @@ Task("RunExperiments")
 
 Task("Report")
     .Description("Re-renders the reports from the store without running anything.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() => RunExperimentsCommand("report", Array.Empty<string>()));
 
 Task("Export")
     .Description("Writes one experiment's metric rows to CSV: --experiment <Name> --output <file.csv>.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() =>
 {
     if (string.IsNullOrWhiteSpace(experiment) || string.IsNullOrWhiteSpace(output))

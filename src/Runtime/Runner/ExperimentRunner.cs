@@ -37,6 +37,7 @@ public sealed class ExperimentRunner(TextWriter log)
         {
             store.EnsureExperiment(experiment);
             var trials = experiment.Trials(options.Budget);
+            EnsureHasTrials(experiment.Name, options.Budget, trials.Count);
             store.AddTrials(experiment.Name, options.Budget, trials);
             total += trials.Count;
             var retried = options.RetryFailed ? store.ResetFailed(experiment.Name, options.Budget) : 0;
@@ -64,6 +65,16 @@ public sealed class ExperimentRunner(TextWriter log)
         RenderReports(store, selected, options.Budget, options.ReportFolder);
         if (sweep.DataError is not null) throw new Data.DataSetException(sweep.DataError);
         return sweep.FailedHere == 0 ? 0 : 3;
+    }
+
+    /// <summary>
+    /// Every axis has a value and Seeds >= 1 (compile-time checks), so only an <c>Excluded</c> that drops
+    /// every point leaves no trial: an error naming it, rather than a run of nothing that exits 0.
+    /// </summary>
+    internal static void EnsureHasTrials(string experiment, Budget budget, int trials)
+    {
+        if (trials == 0)
+            throw new ArgumentException($"Experiment '{experiment}' has no trials at the {budget} budget: its Excluded property removes every sweep point. Change Excluded so that it keeps at least one point.");
     }
 
     /// <summary>
