@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./build.sh <Target> [--option value ...]   Targets: Compile, Test, RunExperiments, Report, Export.
+# ./build.sh <Target> [--option value ...]   Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate.
 # Sets up what the build needs on a fresh Debian 12 machine with the .NET 10 SDK: the Cake tool
 # (dotnet tool restore) and, for RunExperiments, the Fashion-MNIST data set (apt package).
 set -euo pipefail
@@ -50,7 +50,7 @@ ensure_pandas() {
 }
 
 case "$target" in
-  RunExperiments) ensure_fonts; ensure_fashion_mnist ;;
+  RunExperiments|TestTemplate) ensure_fonts; ensure_fashion_mnist ;;
   Test) ensure_fonts; ensure_pandas ;;
   Report|Default) ensure_fonts ;;
 esac

@@ -1,4 +1,4 @@
-// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export.
+// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate.
 // RunExperiments: --budget, --filter, --parallel N, --threads N, --trial-timeout S, --stale-after S, --retry-failed,
 // --keep-weights [--weights folder], --progress auto|live|plain, --device, --data, --store, --reports,
 // --executor local|slurm with --array-tasks N, --partition P, --time-limit T, --cpus-per-task C,
@@ -34,6 +34,7 @@ var cpusPerTask = Argument("cpus-per-task", "1");
 var sbatchArgs = Argument("sbatch-args", "");
 var slurmLogs = Argument("slurm-logs", "artifacts/slurm");
 var torchBackend = Argument("torch-backend", "cpu");
+var packages = Argument("packages", "artifacts/packages");
 
 var root = MakeAbsolute(Directory(".."));
 var solution = root.CombineWithFilePath("Declarative.sln");
@@ -52,6 +53,19 @@ Task("Compile")
     .Does(() =>
 {
     DotNetBuild(solution.FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = MsBuild(),
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+});
+
+// What running needs: the experiments project and what it references (not the tests and benchmarks).
+Task("BuildExperiments")
+    .Description("Builds the experiments project and its dependencies only.")
+    .Does(() =>
+{
+    DotNetBuild(root.CombineWithFilePath("experiments/Declarative.Experiments.csproj").FullPath, new DotNetBuildSettings
     {
         Configuration = configuration,
         MSBuildSettings = MsBuild(),
@@ -92,7 +106,7 @@ void RunExperimentsCommand(string verb, IEnumerable<string> extra)
 
 Task("RunExperiments")
     .Description("Runs every experiment's unfinished trials at --budget (smoke or full), stores them and renders the reports.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() =>
 {
     var extra = new List<string>
@@ -118,12 +132,12 @@ Task("RunExperiments")
 
 Task("Report")
     .Description("Re-renders the reports from the store without running anything.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() => RunExperimentsCommand("report", Array.Empty<string>()));
 
 Task("Export")
     .Description("Writes one experiment's metric rows to CSV: --experiment <Name> --output <file.csv>.")
-    .IsDependentOn("Compile")
+    .IsDependentOn("BuildExperiments")
     .Does(() =>
 {
     if (string.IsNullOrWhiteSpace(experiment) || string.IsNullOrWhiteSpace(output))
@@ -134,6 +148,53 @@ Task("Export")
     var exit = StartProcess("dotnet", new ProcessSettings { Arguments = exportArgs, WorkingDirectory = root });
     if (exit != 0) throw new CakeException(exit, $"The experiments' `export` command failed with exit code {exit} (its message is above).");
 });
+
+// The packages a project outside this repository installs: Declarative (attributes, generator, analyzers,
+// code fixes), Declarative.Runtime (engine, with the TorchSharp build fix as buildTransitive targets) and
+// Declarative.Templates (`dotnet new declarative`), all of one version from git (MinVer).
+Task("Pack")
+    .Description("Packs Declarative, Declarative.Runtime and Declarative.Templates into --packages (default artifacts/packages).")
+    .Does(() =>
+{
+    var folder = FromRoot(packages);
+    EnsureDirectoryExists(folder);
+    // One version in the folder: the template's project references exactly the version packed with it.
+    foreach (var old in System.IO.Directory.GetFiles(folder, "Declarative*.*nupkg")) System.IO.File.Delete(old);
+    var settings = MsBuild();
+    if (OriginIsGitHub()) settings.WithProperty("DeclarativeSourceLink", "true");
+    else Information("Source Link is off: this clone's `origin` is not a GitHub repository.");
+    foreach (var project in new[] { "src/Dsl/Declarative.Dsl.csproj", "src/Runtime/Declarative.Runtime.csproj", "templates/Declarative.Templates/Declarative.Templates.csproj" })
+    {
+        DotNetPack(root.CombineWithFilePath(project).FullPath, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = folder,
+            MSBuildSettings = settings,
+            Verbosity = DotNetVerbosity.Minimal,
+        });
+    }
+    Information($"Packages in {folder}: " + string.Join(", ", System.IO.Directory.GetFiles(folder, "*.nupkg").Select(System.IO.Path.GetFileName).OrderBy(n => n)));
+});
+
+Task("TestTemplate")
+    .Description("Packs, then makes a project with `dotnet new declarative` outside the repository, builds it from the packages, runs it to a report and checks a broken record's diagnostic.")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    var exit = StartProcess("bash", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().AppendQuoted(root.CombineWithFilePath("tests/Template/template-test.sh").FullPath).AppendQuoted(FromRoot(packages)),
+        WorkingDirectory = root,
+    });
+    if (exit != 0) throw new CakeException(exit, $"The template test failed with exit code {exit} (its message is above).");
+});
+
+bool OriginIsGitHub()
+{
+    IEnumerable<string> lines;
+    var exit = StartProcess("git", new ProcessSettings { Arguments = "remote get-url origin", WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true }, out lines);
+    return exit == 0 && lines.Any(l => l.Contains("github.com"));
+}
 
 Task("Default").IsDependentOn("Test");
 

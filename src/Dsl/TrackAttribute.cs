@@ -23,7 +23,7 @@ namespace Declarative
         /// <summary>The instruments tracked.</summary>
         public Instruments Instruments { get; }
 
-        /// <summary>Measure every N optimizer steps (and at step 0, before training).</summary>
+        /// <summary>Measure every N optimizer steps: after updates N, 2N, ... (steps count completed updates; nothing is measured before training). N must be positive (DCL007).</summary>
         public int Every { get; set; }
 
         /// <summary>Measure after the last step of each epoch.</summary>
@@ -32,7 +32,7 @@ namespace Declarative
         /// <summary>Measure only after the last step of the trial.</summary>
         public bool AtEnd { get; set; }
 
-        /// <summary>Measure after the listed optimizer steps (0 is before training).</summary>
+        /// <summary>Measure after the listed optimizer steps (1 is after the first update; every step must be 1 or more, DCL007).</summary>
         public int[]? AtSteps { get; set; }
 
         /// <summary>Measure at N log-spaced steps per decade (1, 2, 5, 10, ... for N = 3).</summary>

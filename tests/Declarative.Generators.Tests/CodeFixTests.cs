@@ -9,10 +9,23 @@ namespace Declarative.Generators.Tests;
 
 public sealed class CodeFixTests
 {
+    public static TheoryData<string, CodeFixProvider, string, string> Cases => new()
+    {
+        { "DCL002", new MakePartialRecordCodeFix(), "[Experiment] public record E([Values(1)] int BatchSize);", "[Experiment] public partial record E([Values(1)] int BatchSize);" },
+        { "DCL001", new MakePartialRecordCodeFix(), "[Experiment] public class E { public int BatchSize => 32; }", "[Experiment] public partial record E { public int BatchSize => 32; }" },
+        { "DCL001", new MakePartialRecordCodeFix(), "[Experiment] public partial record struct E([Values(1)] int BatchSize);", "[Experiment] public partial record E([Values(1)] int BatchSize);" },
+        { "DCL024", new MakeClaimStaticCodeFix(), Claim("public "), Claim("public static ") },
+        { "DCL024", new MakeClaimStaticCodeFix(), Claim(""), Claim("static ") },
+        { "DCL028", new RenameSettingCodeFix(), "[Experiment(Epoch = 2)] public partial record E([Values(1)] int BatchSize);", "[Experiment(Epochs = 2)] public partial record E([Values(1)] int BatchSize);" },
+    };
+
+    private static string Claim(string modifiers) =>
+        "[Experiment] public partial record E([Values(0.1)] double LearningRate)\n{\n    " + modifiers
+        + "Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);\n}";
+
     [Theory]
-    [InlineData("DCL002", "[Experiment] public record E([Values(1)] int BatchSize);", "[Experiment] public partial record E([Values(1)] int BatchSize);")]
-    [InlineData("DCL001", "[Experiment] public class E { public int BatchSize => 32; }", "[Experiment] public partial record E { public int BatchSize => 32; }")]
-    public async Task Fix_turns_the_declaration_into_a_partial_record_that_generates(string id, string before, string after)
+    [MemberData(nameof(Cases))]
+    public async Task Fix_makes_a_declaration_that_generates_without_diagnostics(string id, CodeFixProvider fix, string before, string after)
     {
         const string Header = "using Declarative;\nnamespace T;\n";
         using var workspace = new AdhocWorkspace();
@@ -21,11 +34,12 @@ public sealed class CodeFixTests
             compilationOptions: compilation.Options, parseOptions: GeneratorHarness.ParseOptions, metadataReferences: compilation.References));
         var document = workspace.AddDocument(project.Id, "E.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Header + before));
 
-        var diagnostics = GeneratorHarness.Analyze((await document.Project.GetCompilationAsync())!);
+        var diagnostics = GeneratorHarness.Run(Header + before).AllDiagnostics;
         var diagnostic = Assert.Single(diagnostics, d => d.Id == id);
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await new MakePartialRecordCodeFix().RegisterCodeFixesAsync(context);
+        Assert.Contains(id, fix.FixableDiagnosticIds);
+        await fix.RegisterCodeFixesAsync(context);
         var operation = Assert.Single(await Assert.Single(actions).GetOperationsAsync(CancellationToken.None)).Should<ApplyChangesOperation>();
         var fixedText = (await operation.ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
 

@@ -41,6 +41,36 @@ public sealed class DiagnosticTests
         { "DCL018", Record(parameters: "[LinearRange(0.1, 0.5, 1)] double LearningRate"), Record(parameters: "[LinearRange(0.1, 0.5, 5)] double LearningRate") },
         { "DCL019", Record(parameters: "[Values(0.1), LogRange(0.01, 1.0, 3)] double LearningRate"), Record(parameters: "[LogRange(0.01, 1.0, 3)] double LearningRate") },
         { "DCL020", Record("[Sgd(Nesterov = true)]"), Record("[Sgd(Nesterov = true, Momentum = 0.9)]") },
+        { "DCL001", "using Declarative; [Experiment] public partial record struct E([Values(1)] int BatchSize);", Record() },
+        { "DCL005", Record(parameters: "[Values()] double LearningRate"), Record(parameters: "[Values(0.1)] double LearningRate") },
+        { "DCL006", Record(parameters: "[LogRange(1, 2, 30)] int BatchSize"), Record(parameters: "[LogRange(1, 64, 7)] int BatchSize") },
+        { "DCL016", Record("[GaussianMixture, Cnn]"), Record("[GaussianMixture, Mlp(64)]") },
+        { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(48, 64)] int BatchSize"),
+                    Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(32, 64)] int BatchSize") },
+        { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 48)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },
+        { "DCL022", Record(parameters: "[Values(-0.1, 0.1)] double LearningRate"), Record(parameters: "[Values(0.01, 0.1)] double LearningRate") },
+        { "DCL022", Record(parameters: "[Values(0.1)] double LearningRate, [Values(0, 32)] int BatchSize"), Record(parameters: "[Values(0.1)] double LearningRate, [Values(1, 32)] int BatchSize") },
+        { "DCL022", Record("[Adam(Beta2 = 1.0)]"), Record("[Adam(Beta2 = 0.99)]") },
+        { "DCL022", Record("[Sgd(Momentum = 1.5)]"), Record("[Sgd(Momentum = 0.9)]") },
+        { "DCL022", Record("[Sgd(WeightDecay = -1e-4)]"), Record("[Sgd(WeightDecay = 1e-4)]") },
+        { "DCL022", Record("[Adam(Epsilon = 0)]"), Record("[Adam(Epsilon = 1e-6)]") },
+        { "DCL022", Record(parameters: "[Values(0.1)] double LearningRate, [Values(0.9, 1.0)] double Momentum"), Record(parameters: "[Values(0.1)] double LearningRate, [Values(0.0, 0.9)] double Momentum") },
+        { "DCL023", Record("[Sgd]", "[Values(0.1)] double LearningRate, [Values(0.9, 0.99)] double Beta1"), Record("[Adam]", "[Values(0.1)] double LearningRate, [Values(0.9, 0.99)] double Beta1") },
+        { "DCL023", Record("[Adam]", body: "public double Momentum => 0.9;"), Record("[Sgd]", body: "public double Momentum => 0.9;") },
+        { "DCL024", Record(body: "public Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);"),
+                    Record(body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);") },
+        { "DCL025", Record("[FashionMnist(TrainSubset = 100)]", "[Values(0.1)] double LearningRate, [Values(32, 128)] int BatchSize"),
+                    Record("[FashionMnist(TrainSubset = 100)]", "[Values(0.1)] double LearningRate, [Values(32, 64)] int BatchSize") },
+        { "DCL025", Record("[Smoke(TrainSubset = 64), Sgd(BatchSize = 128)]"), Record("[Smoke(TrainSubset = 256), Sgd(BatchSize = 128)]") },
+        { "DCL026", Record("[Sgd(LearningRate = 0.05)]"), Record("[Sgd]") },
+        { "DCL026", Record("[Mlp(64, Width = 2.0)]", body: "public double Width => 1.0;"), Record("[Mlp(64)]", body: "public double Width => 1.0;") },
+        { "DCL027", Record("[Track(Instruments.TestLoss, Every = 500)]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, Every = 50)]", experiment: "[Experiment(Steps = 100)]") },
+        { "DCL027", Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 200 })]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 100 })]", experiment: "[Experiment(Steps = 100)]") },
+        { "DCL028", Record(experiment: "[Experiment(Epoch = 3)]"), Record(experiment: "[Experiment(Epochs = 3)]") },
+        { "DCL028", Record("[Sgd(Momentom = 0.9)]"), Record("[Sgd(Momentum = 0.9)]") },
+        { "DCL029", Record(body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);"),
+                    Record("[Track(Instruments.HessianTrace | Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);") },
+        { "DCL030", Record(parameters: "[Values(0.1, 0.2)] float LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
     };
 
     [Theory]
@@ -84,6 +114,73 @@ public sealed class DiagnosticTests
         var text = source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length);
         Assert.Equal("Values(\"big\")", text);
         Assert.Contains("'BatchSize'", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_long_axis_takes_integral_values_the_compiler_typed_as_double_and_refuses_fractions()
+    {
+        var good = GeneratorHarness.Run(Record(parameters: "[Values(0.1)] double LearningRate, [Values(10000000000, 20000000000)] long Examples"));
+        Assert.Empty(good.AllDiagnostics);
+        Assert.Empty(good.CompilerErrors);
+
+        var bad = Assert.Single(GeneratorHarness.Run(Record(parameters: "[Values(0.1)] double LearningRate, [Values(1.5)] long Examples")).AllDiagnostics);
+        Assert.Equal("DCL003", bad.Id);
+        Assert.Contains("holds double values but the parameter is 'long'", bad.GetMessage());
+    }
+
+    [Fact]
+    public void A_duplicate_from_a_range_names_the_range_and_its_fix()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Record(parameters: "[LogRange(1, 2, 30)] int BatchSize")).AllDiagnostics);
+        var message = diagnostic.GetMessage();
+        Assert.StartsWith("[LogRange] of parameter 'BatchSize' gives 1 more than once", message);
+        Assert.Contains("fewer values or a wider range", message);
+        Assert.DoesNotContain("[Values]", message);
+    }
+
+    [Fact]
+    public void A_float_axis_is_refused_in_words_that_say_what_to_use()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Record(parameters: "[Values(0.1)] float LearningRate")).AllDiagnostics);
+        Assert.Equal("Parameter 'LearningRate' is a 'float', which a sweep axis cannot be: declare it as double, int, long, bool, string or an enum", diagnostic.GetMessage());
+        Assert.Equal("float", Record(parameters: "[Values(0.1)] float LearningRate").Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    [Theory]
+    [InlineData("[Experiment] public partial record A([Values(1)] int BatchSize);", "[Experiment(Name = \"A\")] public partial record B([Values(1)] int BatchSize);", "Experiment1.cs", "Name = \"A\"")]
+    [InlineData("[Experiment(Name = \"B\")] public partial record A([Values(1)] int BatchSize);", "[Experiment] public partial record B([Values(1)] int BatchSize);", "Experiment0.cs", "Name = \"B\"")]
+    public void Two_experiments_with_one_name_report_on_the_one_that_took_the_name(string first, string second, string file, string token)
+    {
+        const string Header = "using Declarative;\nnamespace T;\n";
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Header + first, Header + second).AllDiagnostics);
+        Assert.Equal("DCL010", diagnostic.Id);
+        Assert.Equal(file, diagnostic.Location.GetLineSpan().Path);
+        var source = file == "Experiment0.cs" ? Header + first : Header + second;
+        Assert.Equal(token, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void A_record_struct_is_told_to_be_a_record_class()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run("using Declarative; [Experiment] public partial record struct E([Values(1)] int BatchSize);").AllDiagnostics);
+        Assert.Equal("DCL001", diagnostic.Id);
+        Assert.Contains("but is a record struct", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_misspelt_property_is_told_the_nearest_one_and_the_list()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Record(experiment: "[Experiment(Epoch = 3)]")).AllDiagnostics);
+        Assert.Equal("[Experiment] has no property 'Epoch' (did you mean 'Epochs'?): use one of Device, Epochs, Name, Seeds, Steps, Updates", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void A_claim_on_an_untracked_metric_names_the_Track_to_add()
+    {
+        var source = Record(body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);");
+        var diagnostic = Assert.Single(GeneratorHarness.Run(source).AllDiagnostics);
+        Assert.StartsWith("'HessianTrace' is not a tracked metric of experiment 'E': add [Track(Instruments.HessianTrace, ...)] to the record; it tracks ", diagnostic.GetMessage());
+        Assert.Contains("TestAccuracy", diagnostic.GetMessage());
     }
 
     internal static string FindRepositoryRoot()

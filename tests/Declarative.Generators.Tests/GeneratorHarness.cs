@@ -54,8 +54,17 @@ internal static class GeneratorHarness
         return new Result(output, diagnostics, generated);
     }
 
+    /// <summary>Every analyzer the Declarative package ships, as the compiler loads them from analyzers/dotnet/cs.</summary>
+    public static readonly ImmutableArray<DiagnosticAnalyzer> AllAnalyzers =
+    [
+        .. typeof(ExperimentGenerator).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!),
+    ];
+
     public static ImmutableArray<Diagnostic> Analyze(Compilation compilation) =>
-        compilation.WithAnalyzers([new Analyzers.ExperimentDeclarationAnalyzer()])
+        compilation.WithAnalyzers(AllAnalyzers)
             .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
 
     /// <summary>Compiles the generated program and loads it into the test process.</summary>

@@ -9,14 +9,15 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Declarative.Generators.Analyzers
 {
     /// <summary>
-    /// Checks the shape of an [Experiment] type (a partial record) without generating anything, so the
-    /// IDE shows the squiggle on the type's name and offers the code fix. The generator skips such types.
+    /// Checks the shape of an [Experiment] type (a partial record class) and its claims without generating
+    /// anything, so the IDE shows the squiggle on the name and offers the code fix. The generator skips
+    /// types of the wrong shape.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class ExperimentDeclarationAnalyzer : DiagnosticAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.NotARecord, DiagnosticDescriptors.NotPartial);
+            ImmutableArray.Create(DiagnosticDescriptors.NotARecord, DiagnosticDescriptors.NotPartial, DiagnosticDescriptors.ClaimNotStatic);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -26,11 +27,14 @@ namespace Declarative.Generators.Analyzers
             {
                 var experiment = start.Compilation.GetTypeByMetadataName(Experiments.ExperimentGenerator.ExperimentAttribute);
                 if (experiment is null) return;
-                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, experiment), SymbolKind.NamedType);
+                var claim = start.Compilation.GetTypeByMetadataName(ClaimType);
+                start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, experiment, claim), SymbolKind.NamedType);
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol experiment)
+        internal const string ClaimType = "Declarative.Runtime.Claims.Claim";
+
+        private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol experiment, INamedTypeSymbol? claim)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, experiment))) return;
@@ -38,11 +42,25 @@ namespace Declarative.Generators.Analyzers
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
                 if (reference.GetSyntax(context.CancellationToken) is not TypeDeclarationSyntax declaration) continue;
-                if (!type.IsRecord)
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotARecord, declaration.Identifier.GetLocation(), type.Name));
+                if (!type.IsRecord || type.IsValueType)
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotARecord, declaration.Identifier.GetLocation(), type.Name,
+                        type.IsRecord ? "record struct" : type.TypeKind == TypeKind.Struct ? "struct" : "class"));
                 else if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                     context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, declaration.Identifier.GetLocation(), type.Name));
             }
+
+            // A claim is a static property; an instance one would be dropped without a word.
+            if (claim is null) return;
+            foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+                if (!property.IsStatic && !property.IsImplicitlyDeclared && Derives(property.Type, claim))
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ClaimNotStatic, property.Locations.FirstOrDefault(), property.Name));
+        }
+
+        private static bool Derives(ITypeSymbol? type, INamedTypeSymbol baseType)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+                if (SymbolEqualityComparer.Default.Equals(t, baseType)) return true;
+            return false;
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor NotARecord = Create(
             "DCL001", "Experiment must be a record",
-            "'{0}' is declared with [Experiment] but is a class: declare it as 'partial record {0}(...)' so its positional parameters become the sweep axes");
+            "'{0}' is declared with [Experiment] but is a {1}: declare it as 'partial record {0}(...)' (a record class) so its positional parameters become the sweep axes");
 
         public static readonly DiagnosticDescriptor NotPartial = Create(
             "DCL002", "Experiment record must be partial",
@@ -36,7 +36,7 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor DuplicateValue = Create(
             "DCL006", "Duplicate sweep value",
-            "[Values] of parameter '{0}' lists {1} more than once, which would run the same trials twice: remove the duplicate");
+            "{0} of parameter '{1}' gives {2} more than once, which would run the same trials twice: {3}");
 
         public static readonly DiagnosticDescriptor BadCadence = Create(
             "DCL007", "Unknown or ill-formed cadence",
@@ -52,7 +52,7 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor DuplicateName = Create(
             "DCL010", "Two experiments with one name",
-            "Experiments '{0}' and '{1}' are both named '{2}', so their trials and reports would collide: give one of them another Name in [Experiment(Name = ...)]");
+            "Experiment '{0}' is named '{2}' like experiment '{1}', so their trials and reports would collide: give it another Name in [Experiment(Name = ...)]");
 
         public static readonly DiagnosticDescriptor NoInstrument = Create(
             "DCL011", "Track without instruments",
@@ -94,12 +94,54 @@ namespace Declarative.Generators.Diagnostics
             "DCL020", "Nesterov without momentum",
             "[Sgd(Nesterov = true)] needs Momentum > 0: set Momentum (e.g. 0.9) or drop Nesterov");
 
+        public static readonly DiagnosticDescriptor GhostBatchDoesNotDivide = Create(
+            "DCL021", "Ghost batch size does not divide the batch size",
+            "Batch size {0} is not a multiple of GhostBatchSize {1}, so each step would normalise uneven ghost batches: use batch sizes that are multiples of {1}, or a GhostBatchSize that divides {0}");
+
+        public static readonly DiagnosticDescriptor BadHyperParameter = Create(
+            "DCL022", "Optimizer setting out of range",
+            "{0} is {1}: give a value {2}");
+
+        public static readonly DiagnosticDescriptor NotForThisOptimizer = Create(
+            "DCL023", "Setting the chosen optimizer does not use",
+            "'{0}' sets {1}, which {2} does not use, so its values would train identical models: remove it, or declare {3}");
+
+        public static readonly DiagnosticDescriptor ClaimNotStatic = Create(
+            "DCL024", "Claim that is not static",
+            "Claim '{0}' is an instance property, so it would never be checked: make it static ('public static Claim {0} => ...')");
+
+        public static readonly DiagnosticDescriptor BatchLargerThanData = Create(
+            "DCL025", "Batch larger than the training set",
+            "Batch size {0} is larger than the {1} training examples of {2}: use a batch size of at most {1}, or a larger TrainSubset");
+
+        public static readonly DiagnosticDescriptor SetTwice = Create(
+            "DCL026", "Setting given twice",
+            "{0} is given twice, by {1} and by {2}, and only the first is used: keep one of them");
+
+        public static readonly DiagnosticDescriptor CadenceNeverFires = Create(
+            "DCL027", "Cadence outside the trial",
+            "[Track] {0} lies beyond the trial's {1} steps, so it would never measure: use a cadence within the budget, or a longer budget");
+
+        public static readonly DiagnosticDescriptor UnknownSetting = Create(
+            "DCL028", "Unknown attribute property",
+            "[{0}] has no property '{1}'{2}: use one of {3}");
+
+        public static readonly DiagnosticDescriptor UntrackedMetric = Create(
+            "DCL029", "Claim on a metric that is not tracked",
+            "'{0}' is not a tracked metric of experiment '{1}': add [Track(Instruments.{2}, ...)] to the record{3}");
+
+        public static readonly DiagnosticDescriptor UnsupportedAxisType = Create(
+            "DCL030", "Sweep axis of an unsupported type",
+            "Parameter '{0}' is a '{1}', which a sweep axis cannot be: declare it as double, int, long, bool, string or an enum");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
             BadCadence, WrongMemberType, BadBudget, DuplicateName, NoInstrument, BadModel,
             NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
-            BadRange, TwoSweeps, NesterovWithoutMomentum,
+            BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
+            NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
+            UntrackedMetric, UnsupportedAxisType,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

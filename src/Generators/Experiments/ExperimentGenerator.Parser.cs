@@ -40,6 +40,9 @@ namespace Declarative.Generators.Experiments
                 private readonly CancellationToken _cancellation;
                 private readonly List<DiagnosticInfo> _diagnostics = new();
                 private string _name;
+                // Each sweep axis's numeric values and the location of its sweep attribute, for the checks across settings.
+                private readonly Dictionary<string, (double[] Values, Location? Where)> _axes = new(StringComparer.Ordinal);
+                private readonly Dictionary<string, string[]> _axisLiterals = new(StringComparer.Ordinal);
 
                 public DeclarationParser(INamedTypeSymbol symbol, TypeDeclarationSyntax node, AttributeData experiment, SemanticModel semantics, CancellationToken cancellation)
                 {
@@ -59,7 +62,7 @@ namespace Declarative.Generators.Experiments
                 public ParseResult Run()
                 {
                     // Not a partial record: ExperimentDeclarationAnalyzer reports it (with a code fix); nothing to generate.
-                    if (!_symbol.IsRecord || _node is not RecordDeclarationSyntax record || !_node.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    if (!_symbol.IsRecord || _symbol.IsValueType || _node is not RecordDeclarationSyntax record || !_node.Modifiers.Any(SyntaxKind.PartialKeyword))
                         return Result(null);
 
                     _name = Named(_experiment, "Name") as string ?? _symbol.Name;
@@ -95,6 +98,8 @@ namespace Declarative.Generators.Experiments
                         ? Member("PenaltyCoefficient", SpecialType.System_Double, Literal(Named(gp, "Coefficient") as double? ?? 0.0))
                         : null;
 
+                    CheckSettings(data, model, optimizer, dataModel, networkModel, full, smokeBudget);
+
                     var checkpoints = Find(attributes, "CheckpointsAttribute");
                     var checkpointEvery = Named(checkpoints, "Every") as int? ?? 0;
                     if (checkpoints is not null && checkpointEvery <= 0)
@@ -102,7 +107,7 @@ namespace Declarative.Generators.Experiments
 
                     var tracks = new List<TrackModel>();
                     foreach (var track in attributes.Where(a => IsDsl(a, "TrackAttribute")))
-                        if (ParseTrack(track, dataModel) is { } parsed) tracks.Add(parsed);
+                        if (ParseTrack(track, dataModel, full) is { } parsed) tracks.Add(parsed);
                     if (tracks.Count == 0)
                         tracks.Add(new TrackModel(
                             (dataModel.Kind == "QuadraticTarget"
@@ -374,7 +379,7 @@ namespace Declarative.Generators.Experiments
                     var typeName = isEnum ? type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : Keyword(type.SpecialType);
                     if (typeName is null)
                     {
-                        Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, "sweep", type.ToDisplayString() + " (axes are double, int, long, bool, string or an enum)");
+                        Report(DiagnosticDescriptors.UnsupportedAxisType, syntax.Type?.GetLocation() ?? location, parameter.Name, type.ToDisplayString());
                         return null;
                     }
                     var reader = isEnum ? $"Enum<{typeName}>" : type.SpecialType switch
@@ -398,14 +403,20 @@ namespace Declarative.Generators.Experiments
                     var duplicate = literals.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
                     if (duplicate is not null)
                     {
-                        Report(DiagnosticDescriptors.DuplicateValue, location, parameter.Name, duplicate.Key);
+                        var sweepName = "[" + sweep.AttributeClass!.Name.Replace("Attribute", "") + "]";
+                        Report(DiagnosticDescriptors.DuplicateValue, location, sweepName, parameter.Name, duplicate.Key.TrimEnd('d', 'L'),
+                            IsDsl(sweep, "ValuesAttribute") ? "remove the duplicate" : "ask for fewer values or a wider range (an integer axis rounds its values)");
                         return null;
                     }
+                    _axisLiterals[parameter.Name] = literals.ToArray();
+                    _axes[parameter.Name] = (literals.Select(NumericValue).Where(v => v.HasValue).Select(v => v!.Value).ToArray(), location);
                     return new ParameterModel(parameter.Name, typeName, reader, literals.ToEquatableArray(), link);
                 }
 
                 private List<string>? ExplicitValues(IParameterSymbol parameter, AttributeData values, Location? location, bool isEnum, string typeName)
                 {
+                    if (values.ConstructorArguments.Length == 0 && values.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: null or { Arguments.Count: 0 } })
+                        return new List<string>(); // [Values()]: the compiler's CS0121 does not say the fix; DCL005 does
                     if (values.ConstructorArguments.Length != 1 || values.ConstructorArguments[0].Kind != TypedConstantKind.Array)
                         return null; // the compiler reports a malformed attribute itself
                     var array = values.ConstructorArguments[0];
@@ -427,6 +438,12 @@ namespace Declarative.Generators.Experiments
                             continue;
                         }
                         var special = valueType?.SpecialType ?? SpecialType.None;
+                        if (parameter.Type.SpecialType == SpecialType.System_Int64 && special == SpecialType.System_Double
+                            && value.Value is double whole && whole == Math.Floor(whole) && Math.Abs(whole) < 9.2e18)
+                        {
+                            result.Add(LiteralFor(SpecialType.System_Int64, (long)whole));
+                            continue;
+                        }
                         if (!Accepts(parameter.Type.SpecialType, special))
                         {
                             Report(DiagnosticDescriptors.ValueOfWrongType, location, parameter.Name, valueType is null ? "null" : Keyword(special) ?? valueType.ToDisplayString(), parameter.Type.ToDisplayString());
@@ -489,6 +506,106 @@ namespace Declarative.Generators.Experiments
                 private static double RoundToSignificant(double value) =>
                     value == 0 ? 0 : double.Parse(value.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+                // ----- settings checked together --------------------------------------------------
+
+                /// <summary>Settings a record member overrides (see <see cref="Member"/>).</summary>
+                private static readonly string[] MemberSettings =
+                {
+                    "LearningRate", "BatchSize", "WeightDecay", "Momentum", "Beta1", "Beta2", "Epsilon",
+                    "Width", "InitScale", "Normalization", "GhostBatchSize", "LabelNoise", "TrainSubset",
+                };
+
+                private void CheckSettings(AttributeData? data, AttributeData? model, AttributeData? optimizer, ComponentModel dataModel, ComponentModel networkModel, BudgetModel full, BudgetModel smoke)
+                {
+                    // A setting given by an attribute and by a record member: the member is used, the attribute's value silently not.
+                    foreach (var attribute in new[] { data, model, optimizer })
+                        foreach (var pair in attribute?.NamedArguments ?? ImmutableArrayOfPairs())
+                            if (Array.IndexOf(MemberSettings, pair.Key) >= 0 && InstanceProperty(pair.Key) is not null)
+                                Report(DiagnosticDescriptors.SetTwice, ArgumentLocation(attribute, pair.Key), pair.Key,
+                                    $"the record's member '{pair.Key}'", $"[{Kind(attribute!)}({pair.Key} = {Constant(pair.Value)})]");
+
+                    // Members the declared optimizer does not read: their values would train identical models.
+                    var optimizerKind = optimizer is null ? "Sgd" : Kind(optimizer);
+                    var unused = optimizerKind switch
+                    {
+                        "Sgd" => new[] { ("Beta1", "the Adam family's beta1"), ("Beta2", "the Adam family's beta2"), ("Epsilon", "the Adam family's epsilon") },
+                        "Adam" => new[] { ("Momentum", "SGD's momentum") },
+                        _ => Array.Empty<(string, string)>(),
+                    };
+                    foreach (var (member, what) in unused)
+                        if (InstanceProperty(member) is { } property)
+                            Report(DiagnosticDescriptors.NotForThisOptimizer, property.Locations.FirstOrDefault(), member, what, "[" + optimizerKind + "]",
+                                optimizerKind == "Sgd" ? "[Adam], or [AnyOptimizer] with an 'Optimizer' axis to compare optimizers" : "[Sgd(Momentum = ...)], or [AnyOptimizer] with an 'Optimizer' axis");
+
+                    // Optimizer settings out of range, from the attribute or from a sweep axis.
+                    CheckRange(optimizer, "LearningRate", v => v > 0, "greater than 0 (a negative learning rate climbs the loss, 0 never moves)");
+                    CheckRange(optimizer, "BatchSize", v => v >= 1, "of 1 or more");
+                    CheckRange(optimizer, "WeightDecay", v => v >= 0, "of 0 or more");
+                    CheckRange(optimizer, "Momentum", v => v >= 0 && v < 1, "in [0, 1)");
+                    CheckRange(optimizer, "Beta1", v => v >= 0 && v < 1, "in [0, 1)");
+                    CheckRange(optimizer, "Beta2", v => v >= 0 && v < 1, "in [0, 1)");
+                    CheckRange(optimizer, "Epsilon", v => v > 0, "greater than 0");
+
+                    var batches = Known(optimizer, "BatchSize", 128);
+
+                    // Ghost batch norm splits each batch into ghost batches of GhostBatchSize examples.
+                    var ghostNorm = Named(model, "Normalization") as int? == 2
+                        || _axisLiterals.TryGetValue("Normalization", out var norms) && norms.Contains("global::Declarative.Normalization.GhostBatchNorm");
+                    if (ghostNorm && networkModel.Kind != "ResNet")
+                        foreach (var ghost in Known(model, "GhostBatchSize", 32).Where(g => g.Value > 0))
+                            foreach (var batch in batches.Where(b => b.Value > 0 && b.Value % ghost.Value != 0).Take(1))
+                                Report(DiagnosticDescriptors.GhostBatchDoesNotDivide, batch.Where, Literal((int)batch.Value), Literal((int)ghost.Value));
+
+                    // A batch larger than the training set.
+                    foreach (var (budget, whose) in new[] { (full, ""), (smoke, "the [Smoke] budget's ") })
+                    {
+                        var (examples, source) = budget.TrainSubset > 0 ? (budget.TrainSubset, whose + "TrainSubset") : (TrainingExamples(dataModel.Kind, data), "[" + dataModel.Kind + "]");
+                        if (examples <= 0) continue;
+                        var tooLarge = batches.FirstOrDefault(b => b.Value > examples);
+                        if (tooLarge.Value > examples)
+                        {
+                            Report(DiagnosticDescriptors.BatchLargerThanData, tooLarge.Where, Literal((int)tooLarge.Value), Literal(examples), source);
+                            break;
+                        }
+                    }
+
+                    // Convolutional models read images.
+                    if (networkModel.Kind is "Cnn" or "ResNet" && dataModel.Kind is "GaussianMixture" or "TeacherStudent" or "QuadraticTarget")
+                        Report(DiagnosticDescriptors.UnmetRequirement, Location(model), "[" + networkModel.Kind + "]",
+                            $"[{dataModel.Kind}] gives flat feature vectors, not images; use [FashionMnist], [Cifar10] or [Idx] data, or an [Mlp]");
+                }
+
+                /// <summary>The values a setting takes: a sweep axis's, else (unless a computed member sets it) the attribute's or the default.</summary>
+                private List<(double Value, Location? Where)> Known(AttributeData? attribute, string name, double? fallback)
+                {
+                    if (_axes.TryGetValue(name, out var axis)) return axis.Values.Select(v => (v, axis.Where)).ToList();
+                    if (InstanceProperty(name) is not null) return new List<(double, Location?)>(); // computed: known only at run time
+                    if (NamedConstant(attribute, name) is { Value: { } given } && Convert.ToDouble(given, CultureInfo.InvariantCulture) is var value && !double.IsNaN(value))
+                        return new List<(double, Location?)> { (value, ArgumentLocation(attribute, name)) };
+                    return fallback is { } d ? new List<(double, Location?)> { (d, Location(attribute)) } : new List<(double, Location?)>();
+                }
+
+                private void CheckRange(AttributeData? attribute, string name, Func<double, bool> valid, string range)
+                {
+                    foreach (var (value, where) in Known(attribute, name, null))
+                        if (!valid(value))
+                        {
+                            Report(DiagnosticDescriptors.BadHyperParameter, where, name, Literal(value).TrimEnd('d'), range);
+                            return;
+                        }
+                }
+
+                private IPropertySymbol? InstanceProperty(string name) =>
+                    _symbol.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic);
+
+                private static int TrainingExamples(string dataKind, AttributeData? data) => dataKind switch
+                {
+                    "FashionMnist" => 60000,
+                    "Cifar10" => 50000,
+                    "GaussianMixture" or "TeacherStudent" => Named(data, "Train") as int? ?? 8192,
+                    _ => 0, // [Idx] and [QuadraticTarget]: the size is known only when the data is read
+                };
+
                 private void CheckLinkedGroups(List<ParameterModel> parameters)
                 {
                     foreach (var group in parameters.Where(p => p.LinkGroup is not null).GroupBy(p => p.LinkGroup!))
@@ -502,7 +619,7 @@ namespace Declarative.Generators.Experiments
 
                 // ----- tracks --------------------------------------------------------------------
 
-                private TrackModel? ParseTrack(AttributeData attribute, ComponentModel data)
+                private TrackModel? ParseTrack(AttributeData attribute, ComponentModel data, BudgetModel budget)
                 {
                     var location = Location(attribute);
                     var instruments = InstrumentNames(attribute);
@@ -544,6 +661,21 @@ namespace Declarative.Generators.Experiments
                             : cadences.Count == 0 ? "has no cadence" : "has " + cadences.Count + " cadences";
                         Report(DiagnosticDescriptors.BadCadence, location, why);
                         return null;
+                    }
+
+                    // With a budget in steps the trial's length is known here: a cadence past it never measures.
+                    var totalSteps = budget.Steps > 0 ? budget.Steps : budget.Updates;
+                    if (totalSteps > 0)
+                    {
+                        var late = Named(attribute, "Every") is int e && e > totalSteps ? $"Every = {Literal(e)}"
+                            : NamedConstant(attribute, "AtSteps") is { IsNull: false } at && at.Values.Select(v => (int)v.Value!).Where(x => x > totalSteps).ToArray() is { Length: > 0 } past
+                                ? "AtSteps " + string.Join(", ", past.Select(Literal))
+                                : null;
+                        if (late is not null)
+                        {
+                            Report(DiagnosticDescriptors.CadenceNeverFires, location, late, Literal(totalSteps));
+                            return null;
+                        }
                     }
 
                     var options = new List<string>();
@@ -628,7 +760,7 @@ namespace Declarative.Generators.Experiments
             {
                 SpecialType.System_Double => value is SpecialType.System_Double or SpecialType.System_Int32,
                 SpecialType.System_Int32 => value == SpecialType.System_Int32,
-                SpecialType.System_Int64 => value == SpecialType.System_Int32,
+                SpecialType.System_Int64 => value is SpecialType.System_Int32 or SpecialType.System_Int64,
                 SpecialType.System_String => value == SpecialType.System_String,
                 SpecialType.System_Boolean => value == SpecialType.System_Boolean,
                 _ => false,
@@ -668,6 +800,15 @@ namespace Declarative.Generators.Experiments
             }
 
             private static Location? Location(AttributeData? attribute) => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+
+            /// <summary>The location of a named argument (<c>Name = value</c>) of an attribute, else of the attribute.</summary>
+            private static Location? ArgumentLocation(AttributeData? attribute, string name) =>
+                (attribute?.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+                    .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation() ?? Location(attribute);
+
+            /// <summary>A numeric literal this parser wrote ("0.1d", "32", "7L") as a number; null for other literals.</summary>
+            private static double? NumericValue(string literal) =>
+                double.TryParse(literal.TrimEnd('d', 'L'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
 
             /// <summary>The text of the doc comment's summary, tags removed, whitespace collapsed.</summary>
             internal static string Summary(SyntaxNode node)

@@ -49,10 +49,7 @@ namespace Declarative.Generators.Experiments
                 .ForAttributeWithMetadataName(
                     ExperimentAttribute,
                     static (node, _) => node is TypeDeclarationSyntax,
-                    static (ctx, _) => new CatalogEntry(
-                        ctx.Attributes[0].NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string ?? ctx.TargetSymbol.Name,
-                        ctx.TargetSymbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                        LocationInfo.From(((TypeDeclarationSyntax)ctx.TargetNode).Identifier.GetLocation())))
+                    static (ctx, _) => NameEntry(ctx))
                 .Collect()
                 .Select(static (entries, _) => entries.ToEquatableArray());
 
@@ -60,15 +57,29 @@ namespace Declarative.Generators.Experiments
             {
                 foreach (var group in entries.GroupBy(e => e.ExperimentName).Where(g => g.Count() > 1))
                 {
-                    var ordered = group.OrderBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal).ToArray();
+                    // The experiment that holds the name by its own type name keeps it; the others (typically the
+                    // one that was just added or renamed) get the error, on their Name argument or type name.
+                    var ordered = group.OrderBy(e => e.NamedExplicitly).ThenBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal).ToArray();
                     foreach (var duplicate in ordered.Skip(1))
                         spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateName, duplicate.Location?.ToLocation(),
-                            ordered[0].FullyQualifiedName.Replace("global::", ""), duplicate.FullyQualifiedName.Replace("global::", ""), group.Key));
+                            duplicate.FullyQualifiedName.Replace("global::", ""), ordered[0].FullyQualifiedName.Replace("global::", ""), group.Key));
                 }
             });
 
             context.RegisterSourceOutput(catalog, static (spc, entries) =>
                 spc.AddSource("Declarative.ExperimentCatalog.g.cs", Emitter.EmitCatalog(entries)));
+        }
+
+        private static CatalogEntry NameEntry(GeneratorAttributeSyntaxContext ctx)
+        {
+            var name = ctx.Attributes[0].NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string;
+            var argument = (ctx.Attributes[0].ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Name");
+            return new CatalogEntry(
+                name ?? ctx.TargetSymbol.Name,
+                ctx.TargetSymbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                LocationInfo.From(argument?.GetLocation() ?? ((TypeDeclarationSyntax)ctx.TargetNode).Identifier.GetLocation()),
+                name is not null && name != ctx.TargetSymbol.Name);
         }
 
         private static string HintName(ExperimentModel model) =>

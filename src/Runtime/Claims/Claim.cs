@@ -5,8 +5,11 @@ namespace Declarative.Runtime.Claims;
 /// <summary>The outcome of checking a claim: it holds, it fails, or too few trials finished to say.</summary>
 public enum Verdict
 {
+    /// <summary>The statistic passed its threshold on enough finished trials.</summary>
     Holds,
+    /// <summary>The statistic missed its threshold on enough finished trials.</summary>
     Fails,
+    /// <summary>Too few trials finished (or the claim's code threw) to decide.</summary>
     Inconclusive,
 }
 
@@ -19,6 +22,7 @@ public sealed record ClaimResult(string Name, string Statement, Verdict Verdict,
     /// <summary>The claim in the researcher's words: the doc comment summary of its declaring property (empty when it has none).</summary>
     public string Summary { get; init; } = "";
 
+    /// <summary>The statistics behind the verdict by name (e.g. <c>rho</c>, <c>n</c>, <c>lower</c>).</summary>
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
 }
 
@@ -54,6 +58,7 @@ public abstract class Claim
         }
     }
 
+    /// <summary>Computes the verdict; <see cref="Check"/> calls it and turns an exception into an inconclusive verdict.</summary>
     protected abstract ClaimResult Evaluate(ExperimentResults results);
 
     /// <summary>Returns this claim with its name (and summary) set; the generated catalogue calls it with the property's name and doc summary.</summary>

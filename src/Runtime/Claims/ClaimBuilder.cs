@@ -18,6 +18,7 @@ namespace Declarative.Runtime.Claims;
 public sealed partial class ClaimBuilder<TPoint, TMetrics>
     where TMetrics : IMetricRow
 {
+    /// <summary>Creates the builder; the generated code passes the experiment's typed row and point readers.</summary>
     public ClaimBuilder(Func<MetricSample, TMetrics> toMetrics, Func<IReadOnlyList<KeyValuePair<string, string>>, TPoint> toPoint)
     {
         ToMetrics = toMetrics;

@@ -10,6 +10,7 @@ namespace Declarative.Runtime.Claims;
 public sealed class TrialResult<TPoint, TMetrics>
     where TMetrics : IMetricRow
 {
+    /// <summary>Creates the result of one finished trial (the runtime does, from the store).</summary>
     public TrialResult(string id, TPoint point, int seed, IReadOnlyList<TMetrics> rows)
     {
         Id = id;
@@ -18,8 +19,13 @@ public sealed class TrialResult<TPoint, TMetrics>
         Rows = rows;
     }
 
+    /// <summary>The trial's content hash, as stored.</summary>
     public string Id { get; }
+
+    /// <summary>The trial's typed sweep point: the experiment record with this trial's axis values.</summary>
     public TPoint Point { get; }
+
+    /// <summary>The trial's seed, as stored and shown in the evidence.</summary>
     public int Seed { get; }
 
     /// <summary>The trial's sweep parameters and seed in words, for evidence ("LearningRate=0.1, BatchSize=32, seed 1").</summary>

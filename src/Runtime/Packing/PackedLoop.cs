@@ -15,7 +15,7 @@ namespace Declarative.Runtime.Packing;
 /// each member's gradient is its own loss's) and one packed SGD update. Losses stay on the device; a
 /// member's divergence is detected at the next check, as in <see cref="ClassificationLoop.LossIsFinite"/>.
 /// Supports a constant batch size and learning rate (no schedules, penalty or regime adaptation):
-/// <see cref="PackedTrials.CanPack"/> says which trials qualify.
+/// <c>PackedTrials.CanPack</c> says which trials qualify.
 /// </summary>
 public sealed class PackedLoop : IDisposable
 {
@@ -35,6 +35,14 @@ public sealed class PackedLoop : IDisposable
     private int _epoch = -1;
     private int _stepInEpoch;
 
+    /// <param name="model">The stacked model of every member.</param>
+    /// <param name="optimizer">The packed SGD update over <paramref name="model"/>.</param>
+    /// <param name="data">The shared training data.</param>
+    /// <param name="batchSize">The members' common batch size.</param>
+    /// <param name="epochs">Epochs to train (unless <paramref name="totalUpdates"/> stops earlier).</param>
+    /// <param name="seeds">Each member's seed, which orders its own batches.</param>
+    /// <param name="totalUpdates">Optional: the number of updates after which training stops.</param>
+    /// <param name="divergenceCheckEvery">How many steps pass between two checks for a diverged member.</param>
     /// <param name="memberData">Optional: each member's data set (the shared inputs with the member's own labels, e.g. label noise drawn from its seed).</param>
     /// <param name="memberLearningRates">Optional: each member's learning rate, reported by <see cref="Member"/>'s state.</param>
     /// <param name="memberModels">Optional: an MLP per member (the ones the pack was stacked from), into which <see cref="Member"/> copies the member's weights for instruments.</param>

@@ -37,6 +37,7 @@ public sealed class ExperimentRunner(TextWriter log)
         {
             store.EnsureExperiment(experiment);
             var trials = experiment.Trials(options.Budget);
+            EnsureHasTrials(experiment.Name, options.Budget, trials.Count);
             if (TrialIdMigration.Apply(store, experiment, options.Budget) is > 0 and var moved)
                 log.WriteLine($"{experiment.Name} [{options.Budget}]: {moved} stored trial(s) moved to ids that cover their full spec (stored before ids did).");
             store.AddTrials(experiment.Name, options.Budget, trials);
@@ -75,6 +76,16 @@ public sealed class ExperimentRunner(TextWriter log)
         if (sweep.StoreError is not null) throw new StoreException(sweep.StoreError);
         RenderReports(store, selected, options.Budget, options.ReportFolder);
         return ReportFailures(store, selected, options.Budget);
+    }
+
+    /// <summary>
+    /// Every axis has a value and Seeds >= 1 (compile-time checks), so only an <c>Excluded</c> that drops
+    /// every point leaves no trial: an error naming it, rather than a run of nothing that exits 0.
+    /// </summary>
+    internal static void EnsureHasTrials(string experiment, Budget budget, int trials)
+    {
+        if (trials == 0)
+            throw new ArgumentException($"Experiment '{experiment}' has no trials at the {budget} budget: its Excluded property removes every sweep point. Change Excluded so that it keeps at least one point.");
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Declarative.Runtime.Training;
 /// activation or gradient allocation, about thirty native calls per step for three layers.
 /// <para>
 /// Forward: <c>H_l = relu(b_l + H_{l-1} W_lᵀ)</c> (copy of the bias, <c>addmm_</c>, <c>relu_</c>), logits <c>Z</c>.
-/// Loss: <c>log_softmax</c> and <c>nll_loss</c> as <see cref="Objective.Loss"/> computes them. Backward:
+/// Loss: <c>log_softmax</c> and <c>nll_loss</c> as <c>Objective.Loss</c> computes them. Backward:
 /// <c>G = (softmax(Z) − onehot(y)) / B</c>, then per layer <c>∇W_l = G_lᵀ H_{l−1}</c>, <c>∇b_l = G_lᵀ 1</c>,
 /// <c>G_{l−1} = (G_l W_l) ⊙ 1[H_{l−1} &gt; 0]</c>, every product an <c>addmm_</c>/<c>addmv_</c> with β = 0
 /// straight into the parameters' <c>.grad</c> tensors (which it overwrites: no <c>zero_grad</c> is needed).

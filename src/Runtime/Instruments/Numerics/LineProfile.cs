@@ -24,8 +24,11 @@ public static class LineProfile
         return Enumerable.Range(0, points).Select(i => from + (to - from) * i / (points - 1)).ToArray();
     }
 
+    /// <param name="loss">The loss whose profile is measured.</param>
+    /// <param name="parameters">The model's parameters, set to each point of the line in turn and restored after.</param>
     /// <param name="origin">θ(0), flat float64.</param>
     /// <param name="direction">The line's direction, flat float64 (not normalised: α = 1 is origin + direction).</param>
+    /// <param name="alphas">The points of the line, as multiples of <paramref name="direction"/>.</param>
     public static LineProfileResult Measure(LossFunction loss, IReadOnlyList<Tensor> parameters, Tensor origin, Tensor direction, double[] alphas)
     {
         var saved = ParameterVector.Snapshot(parameters);

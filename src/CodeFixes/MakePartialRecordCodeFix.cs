@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Generators.CodeFixes
 {
-    /// <summary>Fixes DCL001 (turns the class into a partial record) and DCL002 (adds <c>partial</c>).</summary>
+    /// <summary>Fixes DCL001 (turns the class, struct or record struct into a partial record class) and DCL002 (adds <c>partial</c>).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialRecordCodeFix)), Shared]
     public sealed class MakePartialRecordCodeFix : CodeFixProvider
     {
@@ -53,8 +53,12 @@ namespace Declarative.Generators.CodeFixes
                         declaration.SemicolonToken)
                     .WithLeadingTrivia(declaration.GetLeadingTrivia())
                     .WithTrailingTrivia(declaration.GetTrailingTrivia());
-                if (declaration is StructDeclarationSyntax)
-                    replacement = ((RecordDeclarationSyntax)replacement).WithClassOrStructKeyword(SyntaxFactory.Token(SyntaxKind.StructKeyword).WithTrailingTrivia(SyntaxFactory.Space));
+            }
+            else if (declaration is RecordDeclarationSyntax record && record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword))
+            {
+                // A record struct: experiments are record classes (the generated trials and rows are reference types).
+                replacement = record.WithModifiers(modifiers).WithClassOrStructKeyword(default)
+                    .WithIdentifier(record.Identifier.WithLeadingTrivia(record.ClassOrStructKeyword.LeadingTrivia));
             }
             else
             {
