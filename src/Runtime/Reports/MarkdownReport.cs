@@ -27,7 +27,7 @@ public static class MarkdownReport
         md.Append("# ").Append(results.Name).Append("\n\n");
         if (results.Summary.Length > 0) md.Append(results.Summary).Append("\n\n");
 
-        AppendClaims(md, claims);
+        AppendClaims(md, claims, results);
         AppendRun(md, results);
         AppendResultsTable(md, results);
         AppendPlots(md, results, plots, plotProblems ?? []);
@@ -59,7 +59,7 @@ public static class MarkdownReport
         return string.Join(", ", parts);
     }
 
-    private static void AppendClaims(StringBuilder md, IReadOnlyList<ClaimResult> claims)
+    private static void AppendClaims(StringBuilder md, IReadOnlyList<ClaimResult> claims, ExperimentResults results)
     {
         md.Append("## Claims\n\n");
         if (claims.Count == 0)
@@ -67,6 +67,7 @@ public static class MarkdownReport
             md.Append("The experiment declares no claim: the tables and plots below are its result.\n\n");
             return;
         }
+        if (ReportProvenance.IncompleteWarning(results) is { } incomplete) md.Append(incomplete).Append("\n\n");
         md.Append("Checked on the trials that finished; diverged and failed trials are left out and counted. ")
           .Append("**").Append(Tally(claims)).Append(".**\n\n");
         foreach (var claim in claims)
@@ -96,6 +97,7 @@ public static class MarkdownReport
             .Where(c => c.Count > 0)
             .Select(c => $"{c.Count} {c.Status.ToString().ToLowerInvariant()}");
         md.Append("- Trials: ").Append(results.Trials.Count).Append(" (").Append(string.Join(", ", counts)).Append(").\n");
+        foreach (var line in ReportProvenance.Lines(results)) md.Append("- ").Append(line).Append('\n');
         if (results.Schema.Columns.Count > 0)
             md.Append("- Metrics: ")
               .Append(string.Join(", ", results.Schema.Columns.Select(c => $"{c.Name} ({(c.IsVector ? "vector, " : "")}{c.Cadence})")))
