@@ -17,11 +17,38 @@ public sealed class CodeFixTests
         { "DCL024", new MakeClaimStaticCodeFix(), Claim("public "), Claim("public static ") },
         { "DCL024", new MakeClaimStaticCodeFix(), Claim(""), Claim("static ") },
         { "DCL028", new RenameSettingCodeFix(), "[Experiment(Epoch = 2)] public partial record E([Values(1)] int BatchSize);", "[Experiment(Epochs = 2)] public partial record E([Values(1)] int BatchSize);" },
+        { "DCL026", new RemoveOverriddenSettingCodeFix(), "[Experiment, Sgd(LearningRate = 0.05)] public partial record E([Values(0.1)] double LearningRate);", "[Experiment, Sgd] public partial record E([Values(0.1)] double LearningRate);" },
+        { "DCL026", new RemoveOverriddenSettingCodeFix(), "[Experiment, Sgd(Momentum = 0.9, LearningRate = 0.05)] public partial record E([Values(0.1)] double LearningRate);", "[Experiment, Sgd(Momentum = 0.9)] public partial record E([Values(0.1)] double LearningRate);" },
+        { "DCL030", new UseSupportedAxisTypeCodeFix(), "[Experiment] public partial record E([Values(0.1, 0.2)] float LearningRate);", "[Experiment] public partial record E([Values(0.1, 0.2)] double LearningRate);" },
+        { "DCL006", new RemoveDuplicateValueCodeFix(), "[Experiment] public partial record E([Values(32, 64, 32, 64, 128)] int BatchSize);", "[Experiment] public partial record E([Values(32, 64, 128)] int BatchSize);" },
     };
 
     private static string Claim(string modifiers) =>
         "[Experiment] public partial record E([Values(0.1)] double LearningRate)\n{\n    " + modifiers
         + "Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);\n}";
+
+    [Fact]
+    public async Task No_fix_is_offered_where_the_fix_is_not_mechanical()
+    {
+        // A range's colliding values and a non-numeric axis type have no one right rewrite.
+        Assert.Empty(await Actions("DCL006", new RemoveDuplicateValueCodeFix(), "[Experiment] public partial record E([LogRange(1, 2, 30)] int BatchSize);"));
+        Assert.Empty(await Actions("DCL030", new UseSupportedAxisTypeCodeFix(), "[Experiment] public partial record E([Values(\"a\")] System.DateTime When);"));
+        Assert.Empty(await Actions("DCL028", new RenameSettingCodeFix(), "[Experiment(Zzzzzzzz = 2)] public partial record E([Values(1)] int BatchSize);"));
+    }
+
+    private static async Task<List<CodeAction>> Actions(string id, CodeFixProvider fix, string before)
+    {
+        const string Header = "using Declarative;\nnamespace T;\n";
+        using var workspace = new AdhocWorkspace();
+        var compilation = GeneratorHarness.Compilation(Header + before);
+        var project = workspace.AddProject(ProjectInfo.Create(ProjectId.CreateNewId(), VersionStamp.Default, "T", "T", LanguageNames.CSharp,
+            compilationOptions: compilation.Options, parseOptions: GeneratorHarness.ParseOptions, metadataReferences: compilation.References));
+        var document = workspace.AddDocument(project.Id, "E.cs", Microsoft.CodeAnalysis.Text.SourceText.From(Header + before));
+        var diagnostic = Assert.Single(GeneratorHarness.Run(Header + before).AllDiagnostics, d => d.Id == id);
+        var actions = new List<CodeAction>();
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        return actions;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]

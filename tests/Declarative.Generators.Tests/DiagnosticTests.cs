@@ -85,6 +85,7 @@ public sealed class DiagnosticTests
         Assert.False(diagnostic.Location.SourceSpan.IsEmpty, $"{id} has an empty span");
         Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
         Assert.Matches("(: |, |; )[a-z]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)); // the message goes on to say how to fix it
+        Assert.DoesNotMatch(@"\{\d+\}|\s{2}|''|\(\)|: :|\bnull\b", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)); // no unfilled or garbled placeholders
 
         var good = GeneratorHarness.Run(right);
         Assert.Empty(good.AllDiagnostics);

@@ -73,7 +73,8 @@ report="$work/reports/LearningRateSweep.md"
 grep -q "^## Results" "$report" || fail "the report has no results table"
 grep -qE "\*\*(✅ holds|❌ fails|⚠️ inconclusive)\*\*" "$report" || fail "the report has no claim verdict"
 
-# A broken record: its DCL error on the file and line of the mistake, with the fix in the message.
+# A broken record: its DCL errors on the file and line of each mistake, with the fix in the message,
+# from the generator (DCL006) and from an analyzer of the package (DCL024).
 cat > Broken.cs <<'BROKEN'
 namespace MyStudy;
 
@@ -83,9 +84,13 @@ namespace MyStudy;
 [Sgd]
 [Track(Instruments.TestAccuracy, AtEnd = true)]
 public partial record Broken(
-    [Values(0.1, 0.1)] double LearningRate);
+    [Values(0.1, 0.1)] double LearningRate)
+{
+    public Claim Rises => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);
+}
 BROKEN
 if dotnet build -c Release -nologo > broken.log 2>&1; then fail "a record with a duplicate sweep value built"; fi
 grep -qE "Broken.cs\(9,[0-9]+\): error DCL006: .*remove the duplicate" broken.log || { cat broken.log; fail "no DCL006 on Broken.cs line 9"; }
+grep -qE "Broken.cs\(11,[0-9]+\): error DCL024: .*make it static" broken.log || { cat broken.log; fail "no DCL024 on Broken.cs line 11"; }
 
-echo "template test: passed (version $version: new project, build, smoke run with report, DCL006 on a broken record)"
+echo "template test: passed (version $version: new project, build, smoke run with report, DCL006 and DCL024 on a broken record)"
