@@ -60,11 +60,15 @@ dotnet tool restore >/dev/null
 # The build runs in a process group of its own (the build tool, the runner and its workers) and this script
 # forwards SIGINT/SIGTERM/SIGHUP to all of it, so stopping this script (Ctrl+C, kill, timeout) stops the sweep:
 # running trials are put back, finished ones kept. If this script is killed outright (SIGKILL cannot be
-# forwarded), the runner sees DECLARATIVE_WRAPPER_PID gone and stops by itself.
-export DECLARATIVE_WRAPPER_PID=$$
-setsid dotnet cake build/build.cake --target="$target" "${args[@]+"${args[@]}"}" &
+# forwarded), the runner sees DECLARATIVE_WRAPPER_PID (an ancestor of it) gone and stops by itself.
+# Job control on for the launch only: the job gets its own process group and keeps SIGINT (a background job of a
+# script without job control would ignore it, and so would every process it starts).
+[ "$target" = RunExperiments ] && export DECLARATIVE_WRAPPER_PID=$$
+set -m
+dotnet cake build/build.cake --target="$target" "${args[@]+"${args[@]}"}" &
 child=$!
-forward() { kill "-$1" -- "-$child" 2>/dev/null || kill "-$1" "$child" 2>/dev/null || true; }
+set +m
+forward() { kill "-$1" -- "-$child" 2>/dev/null || true; }
 trap 'forward INT' INT
 trap 'forward TERM' TERM
 trap 'forward HUP' HUP

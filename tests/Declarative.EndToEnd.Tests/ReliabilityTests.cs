@@ -81,6 +81,24 @@ public sealed class ReliabilityTests : IDisposable
     }
 
     [Fact]
+    public void A_wrapper_variable_naming_a_process_that_is_not_an_ancestor_is_ignored()
+    {
+        // The variable is inherited by everything ./build.sh starts (tests, nested tools); only the wrapper's own runner watches it.
+        using var unrelated = Process.Start("sleep", "60");
+        var environment = _box.Environment(trials: 3, steps: 20, stepMs: 50);
+        environment["DECLARATIVE_WRAPPER_PID"] = unrelated.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var runner = FakesProcess.Start(_box.Folder, environment, _box.RunArgs("Steady", "--threads", "1", "--parallel", "1"));
+        WaitUntil(() => _box.LogLines().Any(l => l[0] == "start"), "a trial to start");
+        unrelated.Kill();
+        Assert.True(runner.WaitForExit(TimeSpan.FromMinutes(2)));
+        runner.WaitForExit();
+
+        Assert.True(runner.ExitCode == 0, FakesProcess.OutputOf(runner));
+        Assert.All(_box.Query("SELECT status FROM trials"), r => Assert.Equal("done", r[0]));
+    }
+
+    [Fact]
     public void Killed_with_SIGKILL_at_random_moments_over_a_multi_experiment_sweep_every_trial_is_stored_once_with_all_its_rows()
     {
         // Fault injection: five SIGKILLs at random moments (fixed seed), each to the runner or to one of its workers, over a

@@ -26,8 +26,34 @@ internal sealed class Interruption : IDisposable
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle),
         ];
         if (watchWrapper && Environment.GetEnvironmentVariable(WrapperVariable) is { Length: > 0 } text
-            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1)
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1 && IsAncestor(pid))
             _wrapper = pid;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pid"/> is an ancestor of this process. The variable is inherited by everything the wrapper
+    /// starts (tests, nested tools, a runner in another pid namespace where that pid means something else): only a
+    /// runner the wrapper really started watches it.
+    /// </summary>
+    private static bool IsAncestor(int pid)
+    {
+        var current = Environment.ProcessId;
+        for (var depth = 0; depth < 64 && current > 1; depth++)
+        {
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ')'.
+                var stat = File.ReadAllText($"/proc/{current.ToString(CultureInfo.InvariantCulture)}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                current = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                return false;
+            }
+            if (current == pid) return true;
+        }
+        return false;
     }
 
     /// <summary>Why the runner should stop (a signal's name, or the wrapper's end); null while it should go on.</summary>
