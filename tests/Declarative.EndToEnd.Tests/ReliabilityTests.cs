@@ -180,6 +180,31 @@ public sealed class ReliabilityTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_full_disk_under_the_reports_ends_in_one_message_and_leaves_no_empty_or_partial_file()
+    {
+        // Before: 0-byte PNGs were left behind without an error.
+        var environment = _box.Environment(trials: 3, steps: 50, stepMs: 0);
+        Assert.Equal(0, FakesProcess.Run(_box.Folder, environment, _box.RunArgs("Steady")).Exit);
+        var mount = Path.Combine(_box.Folder, "small-reports");
+        Directory.CreateDirectory(mount);
+        Command("mount", "-t", "tmpfs", "-o", "size=24k", "tmpfs", mount);
+        try
+        {
+            var (exit, output) = FakesProcess.Run(_box.Folder, environment, ["report", "--filter", "Steady", "--store", _box.Store, "--reports", mount]);
+
+            Assert.True(exit == 2, output);
+            Assert.Contains("The disk is full", output);
+            Assert.DoesNotContain("   at ", output);
+            Assert.All(Directory.EnumerateFiles(mount, "*", SearchOption.AllDirectories), f => Assert.True(new FileInfo(f).Length > 0, f + " is empty"));
+            Assert.Empty(Directory.EnumerateFiles(mount, "*.partial*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Command("umount", "-l", mount);
+        }
+    }
+
     private static void Command(string file, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, UseShellExecute = false })!;

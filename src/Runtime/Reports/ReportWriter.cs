@@ -25,15 +25,20 @@ public static class ReportWriter
         {
             try
             {
-                plot.Save(Path.Combine(plotFolder, plot.FileName));
+                AtomicFile.Write(Path.Combine(plotFolder, plot.FileName), file => plot.Save(file));
                 drawn.Add(plot);
+            }
+            catch (IOException)
+            {
+                throw; // the folder cannot be written (a full disk): one message for the whole report, not a line per plot
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 problems.Add($"{plot.FileName} could not be drawn: {e.GetType().Name}: {e.Message}");
             }
         }
-        File.WriteAllText(Path.Combine(folder, results.Name + ".md"), MarkdownReport.Render(results, checkedClaims, drawn, problems));
+        var markdown = MarkdownReport.Render(results, checkedClaims, drawn, problems);
+        AtomicFile.Write(Path.Combine(folder, results.Name + ".md"), file => File.WriteAllText(file, markdown));
         return new ExperimentReport(results, checkedClaims);
     }
 
@@ -59,6 +64,7 @@ public static class ReportWriter
     public static void WriteIndex(string folder, IEnumerable<ExperimentReport> reports)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "index.md"), IndexPage.Render(reports));
+        var index = IndexPage.Render(reports);
+        AtomicFile.Write(Path.Combine(folder, "index.md"), file => File.WriteAllText(file, index));
     }
 }
