@@ -20,6 +20,9 @@ public sealed record ClaimResult(string Name, string Statement, Verdict Verdict,
     public string Summary { get; init; } = "";
 
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The data behind the verdict, drawn next to it in the report (null when there was nothing to draw).</summary>
+    public EvidenceFigure? Figure { get; init; }
 }
 
 /// <summary>

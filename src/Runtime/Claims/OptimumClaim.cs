@@ -77,7 +77,10 @@ internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
         var outcome = Decision.Decide(effect, Region, _confidence, "ρ");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["rho"] = rho;
-        return Result(outcome.Verdict, $"{outcome.Text}; {table}{tail}", numbers);
+        var figure = new EvidenceFigure(_atText, $"{_valueText} (mean over seeds, 95% interval)", points.Select(g => new EvidenceSeries($"{_groupText} {ClaimText.Number(g[0].Group)}",
+            g.OrderBy(p => p.At).Select(p => Figures.MeanWithInterval(p.Seeds) is var (m, h) ? new EvidencePoint(p.At, m, h) : default).ToArray(), Joined: true)).ToArray())
+        { LogX = Figures.SpansDecades(points.SelectMany(g => g.Select(p => p.At))) };
+        return Result(outcome.Verdict, $"{outcome.Text}; {table}{tail}", numbers) with { Figure = figure };
     }
 
     private double Rho((double Group, double At, double[] Seeds)[][] groups, Func<(double Group, double At, double[] Seeds)[], double> best)

@@ -27,7 +27,7 @@ public static class MarkdownReport
         md.Append("# ").Append(results.Name).Append("\n\n");
         if (results.Summary.Length > 0) md.Append(results.Summary).Append("\n\n");
 
-        AppendClaims(md, claims);
+        AppendClaims(md, results, claims, plots);
         AppendRun(md, results);
         AppendResultsTable(md, results);
         AppendPlots(md, results, plots, plotProblems ?? []);
@@ -59,7 +59,7 @@ public static class MarkdownReport
         return string.Join(", ", parts);
     }
 
-    private static void AppendClaims(StringBuilder md, IReadOnlyList<ClaimResult> claims)
+    private static void AppendClaims(StringBuilder md, ExperimentResults results, IReadOnlyList<ClaimResult> claims, IReadOnlyList<ReportPlot> plots)
     {
         md.Append("## Claims\n\n");
         if (claims.Count == 0)
@@ -76,6 +76,8 @@ public static class MarkdownReport
             else md.Append(": ");
             md.Append(Inline(claim.Statement)).Append(".  \n")
               .Append("  Evidence: ").Append(Inline(claim.Evidence)).Append(".\n");
+            if (plots.FirstOrDefault(p => p.Section == ReportPlots.ClaimsSection && p.FileName == ReportPlots.EvidenceFile(claim.Name)) is { } figure)
+                md.Append("\n  ").Append(Inline(figure.Caption)).Append(":\n\n  ![").Append(Path.GetFileNameWithoutExtension(figure.FileName)).Append("](").Append(results.Name).Append('/').Append(figure.FileName).Append(")\n\n");
         }
         md.Append('\n');
     }
@@ -147,7 +149,7 @@ public static class MarkdownReport
 
     private static void AppendPlots(StringBuilder md, ExperimentResults results, IReadOnlyList<ReportPlot> plots, IReadOnlyList<string> problems)
     {
-        foreach (var section in plots.GroupBy(p => p.Section))
+        foreach (var section in plots.Where(p => p.Section != ReportPlots.ClaimsSection).GroupBy(p => p.Section))
         {
             md.Append("## ").Append(section.Key).Append("\n\n");
             foreach (var plot in section)
