@@ -109,10 +109,12 @@ public static class MarkdownReport
     {
         md.Append("## Results\n\n");
         md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished. ")
-          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak.\n\n");
+          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak; for a loss profile along a line, the α of its final minimum.\n\n");
         var finals = results.FinalValues();
         var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
-        var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector).ToArray();
+        var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector && c.Column.Alphas is null).ToArray();
+        var profiles = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector && c.Column.Alphas is not null).ToArray();
+        var minima = ProfileMinima(results, profiles.Select(p => p.Index).ToArray());
         var firstEntries = FirstEntries(results, vectors.Select(v => v.Index).ToArray());
 
         md.Append('|');
@@ -120,7 +122,8 @@ public static class MarkdownReport
         md.Append(" seeds done |");
         foreach (var c in columns) md.Append(' ').Append(c.Column.Name).Append(" |");
         foreach (var v in vectors) md.Append($" {v.Column.Name}[1] final | {v.Column.Name}[1] peak | step of {v.Column.Name}[1] peak |");
-        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length))).Append('\n');
+        foreach (var p in profiles) md.Append($" α at the minimum of the final {p.Column.Name} |");
+        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length + profiles.Length))).Append('\n');
 
         foreach (var point in results.Points())
         {
@@ -141,6 +144,11 @@ public static class MarkdownReport
                     .Where(e => e.HasValue).Select(e => e!.Value).ToArray();
                 foreach (var pick in new Func<(double Final, double Peak, double Step), double>[] { e => e.Final, e => e.Peak, e => e.Step })
                     md.Append(' ').Append(entries.Length == 0 ? "–" : MeanAndSpread(entries.Select(pick).ToArray())).Append(" |");
+            }
+            foreach (var (_, i) in profiles)
+            {
+                var at = done.Where(t => minima.ContainsKey((t.Id, i))).Select(t => minima[(t.Id, i)]).ToArray();
+                md.Append(' ').Append(at.Length == 0 ? "–" : MeanAndSpread(at)).Append(" |");
             }
             md.Append('\n');
         }
@@ -227,6 +235,23 @@ public static class MarkdownReport
             entries[(trial.Key, column)] = (series[^1].Value, peak.Value, peak.Step);
         }
         return entries;
+    }
+
+    /// <summary>Per trial and profile column: the α of the smallest entry of its last sampled profile.</summary>
+    private static Dictionary<(string Trial, int Column), double> ProfileMinima(ExperimentResults results, int[] columns)
+    {
+        var minima = new Dictionary<(string, int), double>();
+        if (columns.Length == 0) return minima;
+        foreach (var trial in results.Rows.GroupBy(r => r.TrialId))
+        foreach (var column in columns)
+        {
+            var alphas = results.Schema.Columns[column].Alphas!;
+            var last = trial.OrderBy(r => r.Step).LastOrDefault(r => r.GetVector(column) is { Length: > 0 })?.GetVector(column);
+            if (last is null || last.Length > alphas.Count || !last.Any(double.IsFinite)) continue;
+            var best = Enumerable.Range(0, last.Length).Where(k => double.IsFinite(last[k])).MinBy(k => last[k]);
+            minima[(trial.Key, column)] = alphas[best];
+        }
+        return minima;
     }
 
     public static string Number(double value) =>

@@ -68,7 +68,9 @@ public static class ReportPlots
             var column = c;
             if (!done.Any(t => rows.TryGetValue(t.Id, out var r) && r.Any(x => x.GetVector(column) is { Length: > 0 }))) continue;
             plots.Add(new ReportPlot($"profile-{columns[c].Name}.png", "Vector metrics",
-                $"{columns[c].Name} at the last step it was sampled, entry by entry (entry 1 is the vector's first component): one line per sweep point, averaged over finished seeds.",
+                columns[c].Alphas is null
+                    ? $"{columns[c].Name} at the last step it was sampled, entry by entry (entry 1 is the vector's first component): one line per sweep point, averaged over finished seeds."
+                    : $"{columns[c].Name} at the last step it was sampled, against α (dashed: α = 0 and α = 1, the two ends of the line): one line per sweep point, averaged over finished seeds.",
                 () => Profile(results, done, rows, column)));
             plots.Add(new ReportPlot($"evolution-{columns[c].Name}.png", "Vector metrics",
                 $"The first {MaxComponents} entries of {columns[c].Name} ({columns[c].Cadence}) over optimizer steps{(IsLogSpaced(columns[c]) ? " on a log step axis (steps ≥ 1)" : "")}: one colour per sweep point, averaged over finished seeds; entry 1 solid, later entries dashed and dotted.",
@@ -237,6 +239,7 @@ public static class ReportPlots
     private static (Plot, int) Profile(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column)
     {
         var plot = NewPlot();
+        var alphas = results.Schema.Columns[column].Alphas;
         var drawn = 0;
         var palette = new ScottPlot.Palettes.Category10();
         var index = 0;
@@ -250,16 +253,29 @@ public static class ReportPlots
             var length = finals.Min(v => v.Length);
             var mean = Enumerable.Range(0, length).Select(i => finals.Average(v => v[i])).ToArray();
             drawn += mean.Count(double.IsFinite);
-            var line = plot.Add.Scatter(Enumerable.Range(0, length).Select(i => (double)i).ToArray(), mean, color);
+            var x = alphas is { } a && a.Count >= length ? a.Take(length).ToArray() : Enumerable.Range(0, length).Select(i => (double)i).ToArray();
+            var line = plot.Add.Scatter(x, mean, color);
             line.LineWidth = 2;
             line.MarkerSize = 4;
             line.LegendText = point.Key;
         }
         var entries = done.SelectMany(t => rows.TryGetValue(t.Id, out var r) ? r : []).Select(r => r.GetVector(column)?.Length ?? 0).DefaultIfEmpty(0).Max();
-        if (entries is > 0 and <= 25)
+        if (alphas is not null)
+        {
+            // α = 0 is the iterate itself, α = 1 the other end of the line (the next iterate for an interpolation)
+            foreach (var (at, label) in new[] { (0.0, "α = 0"), (1.0, "α = 1") })
+            {
+                var mark = plot.Add.VerticalLine(at);
+                mark.LinePattern = LinePattern.Dashed;
+                mark.Color = Colors.Black;
+                mark.Text = label;
+            }
+            plot.XLabel("α");
+        }
+        else if (entries is > 0 and <= 25)
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, entries).Select(i => (double)i).ToArray(), Enumerable.Range(1, entries).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Title($"{results.Schema.Columns[column].Name}: final profile");
-        plot.XLabel("entry");
+        if (alphas is null) plot.XLabel("entry");
         plot.YLabel(results.Schema.Columns[column].Name);
         plot.ShowLegend(Edge.Right);
         return (plot, drawn);

@@ -124,6 +124,25 @@ public sealed class PlotFileTests : IDisposable
     }
 
     [Fact]
+    public void A_loss_profile_is_plotted_against_alpha_and_its_minimum_position_is_tabled()
+    {
+        var crafted = GridResults.Crafted();
+        var results = crafted with
+        {
+            Schema = new Runtime.Experiments.MetricSchema([.. crafted.Schema.Columns.Select(c => c.IsVector ? c with { Alphas = [-0.5, 0.5, 1.5] } : c)]),
+        };
+
+        var profile = ReportPlots.Plan(results).Single(p => p.FileName == "profile-HessianTop.png");
+        Assert.Contains("against α", profile.Caption);
+        Assert.True(profile.Save(Path.Combine(Directory.CreateDirectory(_folder).FullName, profile.FileName)) > 0);
+        var md = MarkdownReport.Render(results);
+        Assert.Contains("| α at the minimum of the final HessianTop |", md);
+        // the crafted "eigenvalues" fall with the entry (3x, 2x, 1x), so each final profile's minimum is its last entry, α = 1.5
+        Assert.Contains("| 1.5 ± 0 |", md);
+        Assert.DoesNotContain("HessianTop[1] final", md);
+    }
+
+    [Fact]
     public void Text_is_drawn_with_an_available_font()
     {
         PlotFonts.EnsureAvailable();
