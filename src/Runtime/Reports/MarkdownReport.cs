@@ -88,9 +88,15 @@ public static class MarkdownReport
         var points = results.Points().Count;
         if (results.Axes.Count > 0)
         {
+            var groups = LinkedGroups(results);
+            var combinations = groups.Aggregate(1L, (n, g) => n * results.AxisValues(g[0]).Count);
             md.Append("- Sweep: ")
-              .Append(string.Join(" × ", results.Axes.Select(a => $"{a} ∈ {{{string.Join(", ", results.AxisValues(a))}}}")))
-              .Append($": {points} sweep point{(points == 1 ? "" : "s")}.\n");
+              .Append(string.Join(" × ", groups.Select(g => g.Count == 1
+                  ? $"{g[0]} ∈ {{{string.Join(", ", results.AxisValues(g[0]))}}}"
+                  : $"({string.Join(", ", g)}) ∈ {{{string.Join(", ", results.AxisValues(g[0]).Select(v => "(" + string.Join(", ", g.Select(a => results.Trials.First(t => t.Parameter(g[0]) == v).Parameter(a))) + ")"))}}} (linked)")))
+              .Append($": {points} sweep point{(points == 1 ? "" : "s")}")
+              .Append(points < combinations ? $" of the {combinations} combinations (the others are excluded)" : "")
+              .Append(".\n");
         }
         md.Append("- Budget `").Append(results.Budget.Name).Append("`: ").Append(results.Settings.Describe()).Append(".\n");
         var counts = Enum.GetValues<TrialStatus>()
@@ -103,6 +109,23 @@ public static class MarkdownReport
               .Append(string.Join(", ", results.Schema.Columns.Select(c => $"{c.Name} ({(c.IsVector ? "vector, " : "")}{c.Cadence})")))
               .Append(".\n");
         md.Append('\n');
+    }
+
+    /// <summary>
+    /// The sweep axes in groups: axes whose values move together one to one over the trials (declared [Linked], or
+    /// derived from each other) form one group, shown as the line of values they are; every other axis is its own group.
+    /// </summary>
+    private static List<List<string>> LinkedGroups(ExperimentResults results)
+    {
+        var groups = new List<List<string>>();
+        foreach (var axis in results.Axes)
+        {
+            var values = results.AxisValues(axis).Count;
+            var group = values > 1 ? groups.FirstOrDefault(g => results.AxisValues(g[0]).Count == values &&
+                results.Trials.Select(t => (t.Parameter(g[0]), t.Parameter(axis))).Distinct().Count() == values) : null;
+            if (group is null) groups.Add([axis]); else group.Add(axis);
+        }
+        return groups;
     }
 
     private static void AppendResultsTable(StringBuilder md, ExperimentResults results)
