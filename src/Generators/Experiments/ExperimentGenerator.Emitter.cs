@@ -190,7 +190,10 @@ namespace Declarative.Generators.Experiments
                 w.Line($"public static readonly {Experiments}.MetricSchema Schema = new(new {Experiments}.MetricColumn[]");
                 w.Line("{");
                 w.Indent();
-                foreach (var c in columns) w.Line($"new({Quote(c.Name)}, {Quote(c.Cadence)}{(c.IsVector ? ", IsVector: true" : "")}),");
+                foreach (var c in columns)
+                    w.Line(c.IsVector
+                        ? $"new({Quote(c.Name)}, {Quote(c.Cadence)}, IsVector: true) {{ Alphas = {Rt}.Instruments.InstrumentCatalog.Alphas({Quote(c.Name)}, new {Rt}.Instruments.InstrumentOptions {{ {string.Join(", ", c.Options)} }}) }},"
+                        : $"new({Quote(c.Name)}, {Quote(c.Cadence)}),");
                 w.Outdent();
                 w.Line("});");
                 w.Line();

@@ -44,14 +44,22 @@ internal sealed class BoundClaim<TPoint, TMetrics> : Claim
         var estimate = StratifiedMean.Estimate(observations, _confidence, _minSeeds);
         var numbers = new Dictionary<string, double> { ["n"] = values.Count, ["points"] = estimate.Points.Count, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside };
         var skipped = estimate.Skipped.Count == 0 ? "" : $"; points left out: {string.Join("; ", estimate.Skipped)}";
+        var groups = observations.GroupBy(o => o.PointKey).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        var figure = new EvidenceFigure("sweep point", _valueText,
+        [
+            new EvidenceSeries("mean over seeds, 95% interval", groups.Select((g, i) => Figures.MeanWithInterval(g.Select(o => o.Value).ToArray()) is var (m, h) ? new EvidencePoint(i, m, h) : default).ToArray()),
+            new EvidenceSeries("seeds", groups.SelectMany((g, i) => g.Select(o => new EvidencePoint(i, o.Value))).ToArray(), Faint: true),
+        ])
+        { XCategories = groups.Select(g => Strata.Key(g.First(), Strata.Axes(g))).ToArray(), ReferenceY = _bound };
         if (estimate.Effect is null)
-            return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more finished seeds with a value ({values.Count} trials){skipped}{tail}", numbers);
+            return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more finished seeds with a value ({values.Count} trials){skipped}{tail}", numbers)
+                with { Figure = figure };
 
         var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "mean");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["mean"] = estimate.Effect.Estimate;
         var points = string.Join("; ", estimate.Points.Select(p => $"{p.Label}: {ClaimText.Number(p.Mean)} ± {ClaimText.Number(Math.Sqrt(p.Variance))} se"));
-        return Result(outcome.Verdict, $"{outcome.Text}; {estimate.Points.Count} point(s): {points}{skipped}{tail}", numbers);
+        return Result(outcome.Verdict, $"{outcome.Text}; {estimate.Points.Count} point(s): {points}{skipped}{tail}", numbers) with { Figure = figure };
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

@@ -24,6 +24,9 @@ public sealed record ClaimResult(string Name, string Statement, Verdict Verdict,
 
     /// <summary>The statistics behind the verdict by name (e.g. <c>rho</c>, <c>n</c>, <c>lower</c>).</summary>
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The data behind the verdict, drawn next to it in the report (null when there was nothing to draw).</summary>
+    public EvidenceFigure? Figure { get; init; }
 }
 
 /// <summary>

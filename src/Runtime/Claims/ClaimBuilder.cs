@@ -164,10 +164,10 @@ public sealed partial class ClaimBuilder<TPoint, TMetrics>
 
     /// <summary>
     /// The location of the best value moves with a group key: within each group of sweep points sharing <paramref name="group"/>
-    /// (e.g. width), the <paramref name="at"/> (e.g. noise scale) where the seed-averaged <paramref name="value"/> is highest;
-    /// Spearman ρ between the group key and that location, with a percentile bootstrap interval over seeds at
+    /// (e.g. width), the <paramref name="at"/> (e.g. noise scale) where each seed's <paramref name="value"/> is highest;
+    /// Spearman ρ between the group key and that location per seed, with the exact signed-rank interval over seeds at
     /// <paramref name="confidence"/>, lies above <paramref name="minRho"/> (below −minRho when <paramref name="increasing"/> is false).
-    /// Needs <paramref name="minGroups"/> groups and 2 seeds per point.
+    /// Needs <paramref name="minGroups"/> groups, and 6 seeds at 95% before the interval can exclude anything.
     /// </summary>
     public Claim OptimumMoves(Func<TrialResult<TPoint, TMetrics>, double> value, Func<TPoint, double> at, Func<TPoint, double> group,
         bool increasing = true, double minRho = 0, double confidence = 0.95, int minGroups = 3,

@@ -24,6 +24,7 @@ internal static partial class ClaimText
             "Peak" => "peak ",
             "Lowest" => "lowest ",
             "StepOfPeak" => "step of the peak of ",
+            "LastStep" => "last step of ",
             var other => other + " of ",
         } + m.Groups[3].Value);
         return text.Length == 0 ? expression : text;
@@ -47,6 +48,6 @@ internal static partial class ClaimText
     [GeneratedRegex(@"^\(?\s*(\w+)\s*\)?\s*=>\s*")]
     private static partial Regex LambdaHead();
 
-    [GeneratedRegex(@"\b(Final|Peak|Lowest|StepOfPeak)\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*\2\.([^()]+?)\s*\)")]
+    [GeneratedRegex(@"\b(Final|Peak|Lowest|StepOfPeak|LastStep)\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*\2\.([^()]+?)\s*\)")]
     private static partial Regex Accessor();
 }

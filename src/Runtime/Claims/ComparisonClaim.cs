@@ -89,15 +89,38 @@ internal sealed class ComparisonClaim<TPoint, TMetrics> : Claim
             $" ± {ClaimText.Number(Math.Sqrt(s.Variance))} se ({(s.Paired ? $"{s.Seeds} seed pairs" : $"Welch, {s.Seeds}+ seeds a side")})"));
         var skipped = estimate.Skipped.Count == 0 ? "" : $"; strata left out: {string.Join("; ", estimate.Skipped)}";
         var by = _withinText ?? (estimate.StratifiedBy.Count == 0 ? "nothing (no other axis)" : string.Join(", ", estimate.StratifiedBy));
+        var figure = Figure(a, b, estimate);
         if (estimate.Effect is null)
-            return Result(Verdict.Inconclusive, $"no stratum has both sides with {_minSeeds} or more seeds (first side {a.Length} trial(s), second {b.Length}; stratified by {by}){skipped}{tail}", numbers);
+            return Result(Verdict.Inconclusive, $"no stratum has both sides with {_minSeeds} or more seeds (first side {a.Length} trial(s), second {b.Length}; stratified by {by}){skipped}{tail}", numbers)
+                with { Figure = figure };
 
         var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "difference");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["difference"] = estimate.Effect.Estimate;
         var dof = double.IsFinite(estimate.Effect.DegreesOfFreedom) ? $"df {ClaimText.Number(estimate.Effect.DegreesOfFreedom)}" : "no spread";
         return Result(outcome.Verdict,
-            $"{outcome.Text}; {estimate.Strata.Count} strat{(estimate.Strata.Count == 1 ? "um" : "a")} by {by} ({dof}): {strata}{skipped}{tail}", numbers);
+            $"{outcome.Text}; {estimate.Strata.Count} strat{(estimate.Strata.Count == 1 ? "um" : "a")} by {by} ({dof}): {strata}{skipped}{tail}", numbers) with { Figure = figure };
+    }
+
+    /// <summary>Per stratum, each side's seeds and their mean with its 95% interval, side by side.</summary>
+    private EvidenceFigure Figure(Observation[] a, Observation[] b, StratifiedDifference.Result estimate)
+    {
+        var labels = a.Concat(b).Select(o => Strata.Key(o, estimate.StratifiedBy)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        EvidenceSeries[] Side(Observation[] side, double offset, string name)
+        {
+            var means = new List<EvidencePoint>();
+            var seeds = new List<EvidencePoint>();
+            for (var i = 0; i < labels.Length; i++)
+            {
+                var values = side.Where(o => Strata.Key(o, estimate.StratifiedBy) == labels[i]).Select(o => o.Value).ToArray();
+                if (values.Length == 0) continue;
+                var (mean, half) = Figures.MeanWithInterval(values);
+                means.Add(new EvidencePoint(i + offset, mean, half));
+                seeds.AddRange(values.Select(v => new EvidencePoint(i + offset, v)));
+            }
+            return [new EvidenceSeries($"{name}: mean, 95% interval", means), new EvidenceSeries($"{name}: seeds", seeds, Faint: true)];
+        }
+        return new EvidenceFigure("stratum", _valueText, [.. Side(a, -0.12, $"where {_whereText}"), .. Side(b, 0.12, $"where {_thanText}")]) { XCategories = labels };
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

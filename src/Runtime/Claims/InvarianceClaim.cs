@@ -70,8 +70,12 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
         var outcome = Decision.Decide(effect, Region.Below(_maxRatio), _confidence, "MS along / MS across");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["ratio"] = ratio;
+        var figure = new EvidenceFigure(_alongText, $"{_valueText} (seeds averaged)",
+            [new EvidenceSeries("sweep points", points.Select(p => new EvidencePoint(p.Key, p.Mean)).ToArray()),
+             new EvidenceSeries($"mean of each line of equal {_alongText}", groups.Select(g => new EvidencePoint(g.Key, g.Means.Average())).ToArray(), Joined: true)])
+        { LogX = Figures.SpansDecades(points.Select(p => p.Key)) };
         return Result(outcome.Verdict,
-            $"{outcome.Text}; MS along {ClaimText.Number(along)} (df {dfAlong}), MS across {ClaimText.Number(across)} (df {dfAcross}); {detail}{tail}", numbers);
+            $"{outcome.Text}; MS along {ClaimText.Number(along)} (df {dfAlong}), MS across {ClaimText.Number(across)} (df {dfAcross}); {detail}{tail}", numbers) with { Figure = figure };
     }
 
     /// <summary>Keys computed in floating point (0.01/32 and 0.04/128) agree to 9 significant digits, not bit for bit.</summary>

@@ -56,15 +56,20 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
         };
         var skipped = estimate.Skipped.Count == 0 ? "" : $"; strata left out: {string.Join("; ", estimate.Skipped)}";
         var by = _withinText ?? (estimate.StratifiedBy.Count == 0 ? "nothing (every axis moves " + _byText + ")" : string.Join(", ", estimate.StratifiedBy));
+        var axes = _within is null ? estimate.StratifiedBy : [];
+        var figure = new EvidenceFigure(_byText, _valueText, observations.GroupBy(o => Strata.Key(o, axes)).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new EvidenceSeries(g.Key, g.Select(o => new EvidencePoint(o.X, o.Value)).ToArray())).ToArray())
+        { LogX = Figures.SpansDecades(observations.Select(o => o.X)) };
         if (estimate.Effect is null)
             return Result(Verdict.Inconclusive,
-                $"no stratum has {StratifiedSpearman.MinTrials} finished trials at two or more values of {_byText} ({observations.Length} trials; stratified by {by}){skipped}{tail}", numbers);
+                $"no stratum has {StratifiedSpearman.MinTrials} finished trials at two or more values of {_byText} ({observations.Length} trials; stratified by {by}){skipped}{tail}", numbers)
+                with { Figure = figure };
 
         var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "ρ");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["rho"] = Math.Tanh(estimate.Effect.Estimate);
         var strata = string.Join("; ", estimate.Strata.Select(s => $"{s.Label}: ρ {ClaimText.Number(s.Rho)} over {s.Trials} trials"));
-        return Result(outcome.Verdict, $"{outcome.Text}; {estimate.Strata.Count} strat{(estimate.Strata.Count == 1 ? "um" : "a")} by {by}: {strata}{skipped}{tail}", numbers);
+        return Result(outcome.Verdict, $"{outcome.Text}; {estimate.Strata.Count} strat{(estimate.Strata.Count == 1 ? "um" : "a")} by {by}: {strata}{skipped}{tail}", numbers) with { Figure = figure };
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

@@ -4,17 +4,15 @@ using Declarative.Runtime.Reports;
 namespace Declarative.Runtime.Claims;
 
 /// <summary>
-/// Where a value peaks moves with a group key (e.g. the optimal noise scale grows with width): per group,
-/// the location of the best seed-averaged value; Spearman ρ between key and location, with a percentile
-/// bootstrap interval over seeds (each point's seeds resampled with replacement, <see cref="Resamples"/>
-/// times from a fixed seed, so the verdict is reproducible), decided by <see cref="Decision"/>.
+/// Where a value peaks moves with a group key (e.g. the optimal noise scale grows with width). Seeds are the
+/// replicates: for each seed, the location of its best value in each group and Spearman ρ between the group
+/// key and those locations; over the seeds, the Hodges–Lehmann estimate with the exact Wilcoxon signed-rank
+/// interval (<see cref="Statistics.SignedRankInterval"/>), decided by <see cref="Decision"/>. Exact, so it
+/// needs 6 seeds at 95% before it can exclude anything: with fewer it is inconclusive and says so.
 /// </summary>
 internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
     where TMetrics : IMetricRow
 {
-    public const int Resamples = 2000;
-    private const int BootstrapSeed = 20261129;
-
     private readonly ClaimBuilder<TPoint, TMetrics> _builder;
     private readonly Func<TrialResult<TPoint, TMetrics>, double> _value;
     private readonly Func<TPoint, double> _at;
@@ -43,8 +41,8 @@ internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
 
     public override string Statement =>
         $"the {_atText} at which {_valueText} is highest {(_increasing ? "grows" : "shrinks")} with {_groupText}{_regime.Statement}: Spearman ρ between {_groupText} " +
-        $"and the best {_atText} of its sweep points (seeds averaged), with a {ClaimText.Percent(_confidence)} bootstrap interval over seeds lying {Region.Describe(v => v)} " +
-        $"(needs {_minGroups} groups, 2 seeds per point)";
+        $"and each seed's best {_atText}, with the {ClaimText.Percent(_confidence)} signed-rank interval over seeds lying {Region.Describe(v => v)} " +
+        $"(needs {_minGroups} groups)";
 
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
@@ -52,38 +50,63 @@ internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
         var points = values.GroupBy(v => v.Trial.PointKey)
-            .Select(g => (Group: _group(g.First().Trial.Point), At: _at(g.First().Trial.Point), Seeds: g.Select(v => v.Value).ToArray()))
+            .Select(g => (Group: _group(g.First().Trial.Point), At: _at(g.First().Trial.Point), Seeds: g.Select(v => (v.Trial.Seed, v.Value)).ToArray()))
             .GroupBy(p => p.Group).Where(g => g.Select(p => p.At).Distinct().Count() >= 2)
             .OrderBy(g => g.Key).Select(g => g.ToArray()).ToArray();
         var numbers = new Dictionary<string, double> { ["groups"] = points.Length, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside };
-        var optima = points.Select(g => g.MaxBy(p => p.Seeds.Average())).ToArray();
-        var table = string.Join("; ", optima.Select(o => $"{_groupText} {ClaimText.Number(o.Group)}: best at {ClaimText.Number(o.At)} ({ClaimText.Number(o.Seeds.Average())})"));
-        if (points.Length < _minGroups || points.Any(g => g.Any(p => p.Seeds.Length < 2)))
+        var optima = points.Select(g => g.MaxBy(p => p.Seeds.Average(s => s.Value))).ToArray();
+        var table = string.Join("; ", optima.Select(o => $"{_groupText} {ClaimText.Number(o.Group)}: best at {ClaimText.Number(o.At)} ({ClaimText.Number(o.Seeds.Average(s => s.Value))}, seeds averaged)"));
+        if (points.Length < _minGroups)
             return Result(Verdict.Inconclusive,
-                $"{points.Length} group(s) with two or more values of {_atText} ({_minGroups} needed), every point needs 2 seeds for the bootstrap" +
-                $"{(table.Length > 0 ? "; " + table : "")}{tail}", numbers);
+                $"{points.Length} group(s) with two or more values of {_atText}, {_minGroups} needed{(table.Length > 0 ? "; " + table : "")}{tail}", numbers);
 
-        var rho = Rho(points, g => g.MaxBy(p => p.Seeds.Average()).At);
-        var random = new Random(BootstrapSeed);
-        var draws = new double[Resamples];
-        for (var i = 0; i < Resamples; i++)
-            draws[i] = Rho(points, g => g.MaxBy(p => Enumerable.Range(0, p.Seeds.Length).Average(_ => p.Seeds[random.Next(p.Seeds.Length)])).At);
-        Array.Sort(draws);
-        var tail2 = (1 - _confidence) / 2;
-        var effect = new Effect(rho, draws[(int)Math.Floor(tail2 * (Resamples - 1))], draws[(int)Math.Ceiling((1 - tail2) * (Resamples - 1))], double.NaN, double.NaN, 0)
+        var perSeed = PerSeed(points);
+        if (perSeed.Count == 0)
+            return Result(Verdict.Inconclusive, $"no seed was finished at two or more values of {_atText} in every group; {table}{tail}", numbers);
+        var (estimate, lower, upper) = Statistics.SignedRankInterval(perSeed.Select(s => s.Rho).ToArray(), _confidence);
+        var effect = new Effect(estimate, lower, upper, double.NaN, double.NaN, perSeed.Count)
         {
-            Undecidable = "a bootstrap interval has no seeds-to-power rule here: more seeds per point and a finer grid of " + _atText + " would narrow it",
+            Undecidable = perSeed.Count < MinSeedsToDecide(_confidence)
+                ? $"an exact signed-rank interval over {perSeed.Count} seed(s) cannot exclude anything: it needs {MinSeedsToDecide(_confidence)} or more seeds"
+                : "the seeds disagree about where the optimum lies: more seeds narrow the signed-rank interval",
         };
+        numbers["seeds"] = perSeed.Count;
         var outcome = Decision.Decide(effect, Region, _confidence, "ρ");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
-        numbers["rho"] = rho;
-        return Result(outcome.Verdict, $"{outcome.Text}; {table}{tail}", numbers);
+        numbers["rho"] = estimate;
+        var figure = new EvidenceFigure(_atText, $"{_valueText} (mean over seeds, 95% interval)", points.Select(g => new EvidenceSeries($"{_groupText} {ClaimText.Number(g[0].Group)}",
+            g.OrderBy(p => p.At).Select(p => Figures.MeanWithInterval(p.Seeds.Select(s => s.Value).ToArray()) is var (m, h) ? new EvidencePoint(p.At, m, h) : default).ToArray(), Joined: true)).ToArray())
+        { LogX = Figures.SpansDecades(points.SelectMany(g => g.Select(p => p.At))) };
+        var seeds = string.Join(", ", perSeed.Select(p => $"seed {p.Seed}: ρ {ClaimText.Number(p.Rho)}"));
+        return Result(outcome.Verdict, $"{outcome.Text}; {table}; per seed {seeds}{tail}", numbers) with { Figure = figure };
     }
 
-    private double Rho((double Group, double At, double[] Seeds)[][] groups, Func<(double Group, double At, double[] Seeds)[], double> best)
+    /// <summary>For each seed finished at two or more values of <c>at</c> in every group: ρ between the group key and that seed's best <c>at</c>.</summary>
+    private static List<(int Seed, double Rho)> PerSeed((double Group, double At, (int Seed, double Value)[] Seeds)[][] groups)
     {
-        var rho = Statistics.Spearman(groups.Select(g => g[0].Group).ToArray(), groups.Select(best).ToArray());
-        return double.IsNaN(rho) ? 0 : rho;
+        var result = new List<(int, double)>();
+        foreach (var seed in groups.SelectMany(g => g.SelectMany(p => p.Seeds.Select(s => s.Seed))).Distinct().Order())
+        {
+            var best = new List<double>();
+            foreach (var group in groups)
+            {
+                var at = group.Where(p => p.Seeds.Any(s => s.Seed == seed)).Select(p => (p.At, Value: p.Seeds.First(s => s.Seed == seed).Value)).ToArray();
+                if (at.Length < 2) break;
+                best.Add(at.MaxBy(a => a.Value).At);
+            }
+            if (best.Count < groups.Length) continue;
+            var rho = Statistics.Spearman(groups.Select(g => g[0].Group).ToArray(), best);
+            result.Add((seed, double.IsNaN(rho) ? 0 : rho));
+        }
+        return result;
+    }
+
+    /// <summary>The fewest values whose signed-rank interval can exclude anything at this confidence (6 at 95%).</summary>
+    private static int MinSeedsToDecide(double confidence)
+    {
+        var n = 1;
+        while (Math.Pow(0.5, n) > (1 - confidence) / 2) n++;
+        return n;
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

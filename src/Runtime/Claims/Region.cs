@@ -15,8 +15,11 @@ internal readonly record struct Region(double Low, double High)
     /// <summary>The whole interval lies inside the region.</summary>
     public bool Contains(double lower, double upper) => lower > Low && upper < High;
 
-    /// <summary>The whole interval lies outside the region (on either side of it).</summary>
-    public bool Excludes(double lower, double upper) => upper <= Low || lower >= High;
+    /// <summary>
+    /// The whole interval lies outside the region (on either side of it). Strict, like <see cref="Contains"/>: an interval
+    /// that touches the boundary (a discrete statistic can land on it exactly) decides neither way.
+    /// </summary>
+    public bool Excludes(double lower, double upper) => upper < Low || lower > High;
 
     /// <summary>The region's finite end nearest to <paramref name="value"/>.</summary>
     public double NearestBoundary(double value) =>

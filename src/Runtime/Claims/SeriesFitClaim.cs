@@ -60,15 +60,18 @@ internal sealed class SeriesFitClaim<TPoint, TMetrics> : Claim
             numbers["passing"] = inside.Count(v => v.Value >= _minR2);
         }
         var skipped = estimate.Skipped.Count == 0 ? "" : $"; points left out: {string.Join("; ", estimate.Skipped)}";
+        var figure = new EvidenceFigure(_xText, _metricText, inside.Select(v => new EvidenceSeries($"{v.Trial.Description} (R² {ClaimText.Number(v.Value)})",
+            v.Trial.Series(_metric).Where(s => s.Step >= 1 && double.IsFinite(s.Value)).Select(s => new EvidencePoint(_x(s.Step), s.Value)).ToArray(), Joined: true)).ToArray());
         if (estimate.Effect is null)
-            return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more trials to fit ({inside.Count} fitted){skipped}{tail}", numbers);
+            return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more trials to fit ({inside.Count} fitted){skipped}{tail}", numbers)
+                with { Figure = figure };
 
         var outcome = Decision.Decide(estimate.Effect, Region.Above(_minR2), _confidence, "mean R²");
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["meanR2"] = estimate.Effect.Estimate;
         var worst = inside.MinBy(v => v.Value);
         return Result(outcome.Verdict,
-            $"{outcome.Text}; R² ≥ {ClaimText.Number(_minR2)} in {numbers["passing"]} of {inside.Count} trials, lowest {ClaimText.Number(worst.Value)} ({worst.Trial.Description}){skipped}{tail}", numbers);
+            $"{outcome.Text}; R² ≥ {ClaimText.Number(_minR2)} in {numbers["passing"]} of {inside.Count} trials, lowest {ClaimText.Number(worst.Value)} ({worst.Trial.Description}){skipped}{tail}", numbers) with { Figure = figure };
     }
 
     private ClaimResult Result(Verdict verdict, string evidence, Dictionary<string, double> numbers) =>

@@ -42,6 +42,15 @@ public static class InstrumentCatalog
         };
 
     /// <summary>
+    /// The α of each entry of a vector instrument that is a loss profile along a line (the interpolation between
+    /// iterates, the line along the top eigenvector), for reports to plot it against α; null for other vectors.
+    /// </summary>
+    public static IReadOnlyList<double>? Alphas(string instrument, InstrumentOptions options) =>
+        instrument is nameof(InterpolationProfile) or nameof(LossAlongTopEigenvector)
+            ? Numerics.LineProfile.Grid(options.AlphaFrom, options.AlphaTo, options.AlphaPoints)
+            : null;
+
+    /// <summary>
     /// Instruments that cost (almost) nothing per step: read-backs of the step's own results, the gradient norm
     /// from <c>.grad</c>, one pass over the weights. Every other instrument runs extra forward/backward passes.
     /// </summary>

@@ -27,7 +27,7 @@ public static class MarkdownReport
         md.Append("# ").Append(results.Name).Append("\n\n");
         if (results.Summary.Length > 0) md.Append(results.Summary).Append("\n\n");
 
-        AppendClaims(md, claims, results);
+        AppendClaims(md, results, claims, plots);
         AppendRun(md, results);
         AppendResultsTable(md, results);
         AppendPlots(md, results, plots, plotProblems ?? []);
@@ -59,7 +59,7 @@ public static class MarkdownReport
         return string.Join(", ", parts);
     }
 
-    private static void AppendClaims(StringBuilder md, IReadOnlyList<ClaimResult> claims, ExperimentResults results)
+    private static void AppendClaims(StringBuilder md, ExperimentResults results, IReadOnlyList<ClaimResult> claims, IReadOnlyList<ReportPlot> plots)
     {
         md.Append("## Claims\n\n");
         if (claims.Count == 0)
@@ -77,6 +77,8 @@ public static class MarkdownReport
             else md.Append(": ");
             md.Append(Inline(claim.Statement)).Append(".  \n")
               .Append("  Evidence: ").Append(Inline(claim.Evidence)).Append(".\n");
+            if (plots.FirstOrDefault(p => p.Section == ReportPlots.ClaimsSection && p.FileName == ReportPlots.EvidenceFile(claim.Name)) is { } figure)
+                md.Append("\n  ").Append(Inline(figure.Caption)).Append(":\n\n  ![").Append(Path.GetFileNameWithoutExtension(figure.FileName)).Append("](").Append(results.Name).Append('/').Append(figure.FileName).Append(")\n\n");
         }
         md.Append('\n');
     }
@@ -87,9 +89,15 @@ public static class MarkdownReport
         var points = results.Points().Count;
         if (results.Axes.Count > 0)
         {
+            var groups = LinkedGroups(results);
+            var combinations = groups.Aggregate(1L, (n, g) => n * results.AxisValues(g[0]).Count);
             md.Append("- Sweep: ")
-              .Append(string.Join(" × ", results.Axes.Select(a => $"{a} ∈ {{{string.Join(", ", results.AxisValues(a))}}}")))
-              .Append($": {points} sweep point{(points == 1 ? "" : "s")}.\n");
+              .Append(string.Join(" × ", groups.Select(g => g.Count == 1
+                  ? $"{g[0]} ∈ {{{string.Join(", ", results.AxisValues(g[0]))}}}"
+                  : $"({string.Join(", ", g)}) ∈ {{{string.Join(", ", results.AxisValues(g[0]).Select(v => "(" + string.Join(", ", g.Select(a => results.Trials.First(t => t.Parameter(g[0]) == v).Parameter(a))) + ")"))}}} (linked)")))
+              .Append($": {points} sweep point{(points == 1 ? "" : "s")}")
+              .Append(points < combinations ? $" of the {combinations} combinations (the others are excluded)" : "")
+              .Append(".\n");
         }
         md.Append("- Budget `").Append(results.Budget.Name).Append("`: ").Append(results.Settings.Describe()).Append(".\n");
         var counts = Enum.GetValues<TrialStatus>()
@@ -105,14 +113,33 @@ public static class MarkdownReport
         md.Append('\n');
     }
 
+    /// <summary>
+    /// The sweep axes in groups: axes whose values move together one to one over the trials (declared [Linked], or
+    /// derived from each other) form one group, shown as the line of values they are; every other axis is its own group.
+    /// </summary>
+    private static List<List<string>> LinkedGroups(ExperimentResults results)
+    {
+        var groups = new List<List<string>>();
+        foreach (var axis in results.Axes)
+        {
+            var values = results.AxisValues(axis).Count;
+            var group = values > 1 ? groups.FirstOrDefault(g => results.AxisValues(g[0]).Count == values &&
+                results.Trials.Select(t => (t.Parameter(g[0]), t.Parameter(axis))).Distinct().Count() == values) : null;
+            if (group is null) groups.Add([axis]); else group.Add(axis);
+        }
+        return groups;
+    }
+
     private static void AppendResultsTable(StringBuilder md, ExperimentResults results)
     {
         md.Append("## Results\n\n");
         md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished. ")
-          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak.\n\n");
+          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak; for a loss profile along a line, the α of its final minimum.\n\n");
         var finals = results.FinalValues();
         var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
-        var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector).ToArray();
+        var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector && c.Column.Alphas is null).ToArray();
+        var profiles = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector && c.Column.Alphas is not null).ToArray();
+        var minima = ProfileMinima(results, profiles.Select(p => p.Index).ToArray());
         var firstEntries = FirstEntries(results, vectors.Select(v => v.Index).ToArray());
 
         md.Append('|');
@@ -120,7 +147,8 @@ public static class MarkdownReport
         md.Append(" seeds done |");
         foreach (var c in columns) md.Append(' ').Append(c.Column.Name).Append(" |");
         foreach (var v in vectors) md.Append($" {v.Column.Name}[1] final | {v.Column.Name}[1] peak | step of {v.Column.Name}[1] peak |");
-        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length))).Append('\n');
+        foreach (var p in profiles) md.Append($" α at the minimum of the final {p.Column.Name} |");
+        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length + profiles.Length))).Append('\n');
 
         foreach (var point in results.Points())
         {
@@ -142,6 +170,11 @@ public static class MarkdownReport
                 foreach (var pick in new Func<(double Final, double Peak, double Step), double>[] { e => e.Final, e => e.Peak, e => e.Step })
                     md.Append(' ').Append(entries.Length == 0 ? "–" : MeanAndSpread(entries.Select(pick).ToArray())).Append(" |");
             }
+            foreach (var (_, i) in profiles)
+            {
+                var at = done.Where(t => minima.ContainsKey((t.Id, i))).Select(t => minima[(t.Id, i)]).ToArray();
+                md.Append(' ').Append(at.Length == 0 ? "–" : MeanAndSpread(at)).Append(" |");
+            }
             md.Append('\n');
         }
         md.Append('\n');
@@ -149,7 +182,7 @@ public static class MarkdownReport
 
     private static void AppendPlots(StringBuilder md, ExperimentResults results, IReadOnlyList<ReportPlot> plots, IReadOnlyList<string> problems)
     {
-        foreach (var section in plots.GroupBy(p => p.Section))
+        foreach (var section in plots.Where(p => p.Section != ReportPlots.ClaimsSection).GroupBy(p => p.Section))
         {
             md.Append("## ").Append(section.Key).Append("\n\n");
             foreach (var plot in section)
@@ -227,6 +260,23 @@ public static class MarkdownReport
             entries[(trial.Key, column)] = (series[^1].Value, peak.Value, peak.Step);
         }
         return entries;
+    }
+
+    /// <summary>Per trial and profile column: the α of the smallest entry of its last sampled profile.</summary>
+    private static Dictionary<(string Trial, int Column), double> ProfileMinima(ExperimentResults results, int[] columns)
+    {
+        var minima = new Dictionary<(string, int), double>();
+        if (columns.Length == 0) return minima;
+        foreach (var trial in results.Rows.GroupBy(r => r.TrialId))
+        foreach (var column in columns)
+        {
+            var alphas = results.Schema.Columns[column].Alphas!;
+            var last = trial.OrderBy(r => r.Step).LastOrDefault(r => r.GetVector(column) is { Length: > 0 })?.GetVector(column);
+            if (last is null || last.Length > alphas.Count || !last.Any(double.IsFinite)) continue;
+            var best = Enumerable.Range(0, last.Length).Where(k => double.IsFinite(last[k])).MinBy(k => last[k]);
+            minima[(trial.Key, column)] = alphas[best];
+        }
+        return minima;
     }
 
     public static string Number(double value) =>

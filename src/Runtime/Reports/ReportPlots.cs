@@ -1,3 +1,4 @@
+using Declarative.Runtime.Claims;
 using Declarative.Runtime.Experiments;
 using Declarative.Runtime.Store;
 using ScottPlot;
@@ -67,13 +68,86 @@ public static class ReportPlots
             var column = c;
             if (!done.Any(t => rows.TryGetValue(t.Id, out var r) && r.Any(x => x.GetVector(column) is { Length: > 0 }))) continue;
             plots.Add(new ReportPlot($"profile-{columns[c].Name}.png", "Vector metrics",
-                $"{columns[c].Name} at the last step it was sampled, entry by entry (entry 1 is the vector's first component): one line per sweep point, averaged over finished seeds.",
+                columns[c].Alphas is null
+                    ? $"{columns[c].Name} at the last step it was sampled, entry by entry (entry 1 is the vector's first component): one line per sweep point, averaged over finished seeds."
+                    : $"{columns[c].Name} at the last step it was sampled, against α (dashed: α = 0 and α = 1, the two ends of the line): one line per sweep point, averaged over finished seeds.",
                 () => Profile(results, done, rows, column)));
             plots.Add(new ReportPlot($"evolution-{columns[c].Name}.png", "Vector metrics",
                 $"The first {MaxComponents} entries of {columns[c].Name} ({columns[c].Cadence}) over optimizer steps{(IsLogSpaced(columns[c]) ? " on a log step axis (steps ≥ 1)" : "")}: one colour per sweep point, averaged over finished seeds; entry 1 solid, later entries dashed and dotted.",
                 () => Evolution(results, done, rows, column)));
         }
         return plots;
+    }
+
+    /// <summary>Evidence figures with more series than this are drawn without a legend.</summary>
+    public const int MaxLegendEntries = 12;
+
+    /// <summary>The section evidence figures are shown in: each under its claim's verdict.</summary>
+    public const string ClaimsSection = "Claims";
+
+    /// <summary>The evidence figure of a claim: its file name inside the experiment's plot folder.</summary>
+    public static string EvidenceFile(string claimName) => $"claim-{claimName}.png";
+
+    /// <summary>One figure per checked claim that carries evidence with at least one finite point.</summary>
+    public static IReadOnlyList<ReportPlot> PlanEvidence(IReadOnlyList<ClaimResult> claims) =>
+        claims.Where(c => c.Figure is { } f && f.Series.Any(s => s.Points.Any(p => double.IsFinite(p.X) && double.IsFinite(p.Y))))
+            .Select(c => new ReportPlot(EvidenceFile(c.Name), ClaimsSection,
+                $"Evidence for {c.Name}: {c.Figure!.YLabel} against {c.Figure.XLabel}{(c.Figure.ReferenceY is { } y ? $", with the bound {MarkdownReport.Number(y)} as a line" : "")}",
+                () => Evidence(c.Name, c.Figure!)))
+            .ToArray();
+
+    private static (Plot, int) Evidence(string name, EvidenceFigure figure)
+    {
+        var plot = NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double X(double x) => figure.LogX ? Math.Log10(x) : x;
+        var drawn = 0;
+        var colour = -1;
+        for (var i = 0; i < figure.Series.Count; i++)
+        {
+            var series = figure.Series[i];
+            if (!series.Faint || colour < 0) colour++;
+            var points = series.Points.Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y) && (!figure.LogX || p.X > 0)).ToArray();
+            if (points.Length == 0) continue;
+            drawn += points.Length;
+            var color = series.Faint ? palette.GetColor(colour).WithAlpha(0.45) : palette.GetColor(colour);
+            var xs = points.Select(p => X(p.X)).ToArray();
+            var ys = points.Select(p => p.Y).ToArray();
+            var scatter = plot.Add.Scatter(xs, ys, color);
+            scatter.LineWidth = series.Joined ? 2 : 0;
+            scatter.MarkerSize = series.Joined ? 5 : series.Faint ? 5 : 8;
+            scatter.LegendText = series.Label;
+            if (points.Any(p => p.Error > 0))
+            {
+                var bars = plot.Add.ErrorBar(xs, ys, points.Select(p => double.IsFinite(p.Error) ? p.Error : 0).ToArray());
+                bars.Color = color;
+            }
+        }
+        if (figure.ReferenceY is { } reference)
+        {
+            var line = plot.Add.HorizontalLine(reference);
+            line.LinePattern = LinePattern.Dashed;
+            line.Color = Colors.Black;
+            line.LegendText = $"bound {MarkdownReport.Number(reference)}";
+        }
+        if (figure.XCategories.Count > 0)
+        {
+            // one line per parameter, so long stratum labels do not run into each other
+            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, figure.XCategories.Count).Select(i => (double)i).ToArray(), figure.XCategories.Select(c => c.Replace(", ", "\n")).ToArray());
+            plot.Axes.SetLimitsX(-0.5, figure.XCategories.Count - 0.5);
+        }
+        else if (figure.LogX)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+            };
+        plot.Title(name);
+        plot.XLabel(figure.LogX ? $"{figure.XLabel} (log scale)" : figure.XLabel);
+        plot.YLabel(figure.YLabel);
+        // a legend of more than a dozen entries (one per trial of a fit) would cover the plot: the caption says what the lines are
+        if (figure.Series.Count <= MaxLegendEntries) plot.ShowLegend(Edge.Right);
+        return (plot, drawn);
     }
 
     private static (Plot, int) Heatmap(ExperimentResults results, TrialRecord[] done, IReadOnlyDictionary<string, double?[]> finals, int column, string slice)
@@ -165,6 +239,7 @@ public static class ReportPlots
     private static (Plot, int) Profile(ExperimentResults results, TrialRecord[] done, Dictionary<string, MetricSample[]> rows, int column)
     {
         var plot = NewPlot();
+        var alphas = results.Schema.Columns[column].Alphas;
         var drawn = 0;
         var palette = new ScottPlot.Palettes.Category10();
         var index = 0;
@@ -178,16 +253,29 @@ public static class ReportPlots
             var length = finals.Min(v => v.Length);
             var mean = Enumerable.Range(0, length).Select(i => finals.Average(v => v[i])).ToArray();
             drawn += mean.Count(double.IsFinite);
-            var line = plot.Add.Scatter(Enumerable.Range(0, length).Select(i => (double)i).ToArray(), mean, color);
+            var x = alphas is { } a && a.Count >= length ? a.Take(length).ToArray() : Enumerable.Range(0, length).Select(i => (double)i).ToArray();
+            var line = plot.Add.Scatter(x, mean, color);
             line.LineWidth = 2;
             line.MarkerSize = 4;
             line.LegendText = point.Key;
         }
         var entries = done.SelectMany(t => rows.TryGetValue(t.Id, out var r) ? r : []).Select(r => r.GetVector(column)?.Length ?? 0).DefaultIfEmpty(0).Max();
-        if (entries is > 0 and <= 25)
+        if (alphas is not null)
+        {
+            // α = 0 is the iterate itself, α = 1 the other end of the line (the next iterate for an interpolation)
+            foreach (var (at, label) in new[] { (0.0, "α = 0"), (1.0, "α = 1") })
+            {
+                var mark = plot.Add.VerticalLine(at);
+                mark.LinePattern = LinePattern.Dashed;
+                mark.Color = Colors.Black;
+                mark.Text = label;
+            }
+            plot.XLabel("α");
+        }
+        else if (entries is > 0 and <= 25)
             plot.Axes.Bottom.SetTicks(Enumerable.Range(0, entries).Select(i => (double)i).ToArray(), Enumerable.Range(1, entries).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Title($"{results.Schema.Columns[column].Name}: final profile");
-        plot.XLabel("entry");
+        if (alphas is null) plot.XLabel("entry");
         plot.YLabel(results.Schema.Columns[column].Name);
         plot.ShowLegend(Edge.Right);
         return (plot, drawn);

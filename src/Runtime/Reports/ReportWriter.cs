@@ -19,8 +19,8 @@ public static class ReportWriter
 
         var drawn = new List<ReportPlot>();
         var problems = new List<string>();
-        var plots = ReportPlots.Plan(results);
-        if (plots.Count > 0) Directory.CreateDirectory(plotFolder);
+        var plots = ReportPlots.PlanEvidence(checkedClaims).Concat(ReportPlots.Plan(results)).ToArray();
+        if (plots.Length > 0) Directory.CreateDirectory(plotFolder);
         foreach (var plot in plots)
         {
             try

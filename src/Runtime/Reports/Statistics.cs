@@ -84,6 +84,41 @@ public static class Statistics
         return (Mean(a) - Mean(b), va + vb, df);
     }
 
+    /// <summary>
+    /// The Hodges–Lehmann estimate (median of the Walsh averages (xᵢ + xⱼ)/2, i ≤ j) with the exact Wilcoxon signed-rank
+    /// interval at the given two-sided confidence: [W₍ₖ₎, W₍ₘ₊₁₋ₖ₎] of the m = n(n + 1)/2 sorted Walsh averages, k the largest
+    /// with P(T ≤ k − 1) ≤ (1 − confidence)/2 under the signed-rank distribution. When no k exists (too few values:
+    /// 5 or fewer at 95%) the interval is the whole line.
+    /// </summary>
+    public static (double Estimate, double Lower, double Upper) SignedRankInterval(IReadOnlyList<double> values, double confidence = 0.95)
+    {
+        var n = values.Count;
+        if (n == 0) throw new ArgumentException("The signed-rank interval needs at least one value.");
+        var walsh = new List<double>(n * (n + 1) / 2);
+        for (var i = 0; i < n; i++)
+        for (var j = i; j < n; j++)
+            walsh.Add((values[i] + values[j]) / 2);
+        walsh.Sort();
+        var m = walsh.Count;
+        var estimate = m % 2 == 1 ? walsh[m / 2] : (walsh[m / 2 - 1] + walsh[m / 2]) / 2;
+        // counts[t] = number of subsets of {1..n} whose sum is t: the null distribution of T.
+        var counts = new double[m + 1];
+        counts[0] = 1;
+        for (var r = 1; r <= n; r++)
+            for (var t = m; t >= r; t--)
+                counts[t] += counts[t - r];
+        var total = Math.Pow(2, n);
+        double cumulative = 0;
+        var k = 0;
+        for (var t = 0; t <= m; t++)
+        {
+            cumulative += counts[t] / total;
+            if (cumulative > (1 - confidence) / 2) break;
+            k = t + 1;
+        }
+        return k == 0 ? (estimate, double.NegativeInfinity, double.PositiveInfinity) : (estimate, walsh[k - 1], walsh[m - k]);
+    }
+
     /// <summary>The p-quantile of Student's t distribution with <paramref name="df"/> degrees of freedom (p in (0, 1)).</summary>
     public static double StudentTQuantile(double p, double df)
     {

@@ -118,6 +118,54 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public void An_optimum_that_does_not_move_holds_at_most_at_the_nominal_rate()
+    {
+        var claim = Expect.OptimumMoves(r => r.Final(m => m.TestAccuracy), at: p => p.LearningRate, group: p => p.BatchSize).Named("Optimum");
+        ExperimentResults Grid(Normal normal)
+        {
+            var grid = new GridResults();
+            foreach (var lr in new[] { 0.01, 0.05, 0.2 })
+            foreach (var batch in new[] { 32, 128, 512 })
+            for (var seed = 0; seed < 8; seed++)
+                grid.Final(lr, batch, seed, 0.5 + 0.01 * normal.Next());
+            return grid.Build();
+        }
+
+        var (holds, fails) = Rates(claim, Grid, seed: 8, count: 500);
+
+        var allowed = Nominal + 2 * Math.Sqrt(Nominal * (1 - Nominal) / 500);
+        Assert.True(holds <= allowed, $"holds in {holds:P2} with no effect (allowed {allowed:P2})");
+        Assert.True(fails <= allowed, $"fails in {fails:P2} (allowed {allowed:P2})");
+    }
+
+    [Fact]
+    public void Invariance_at_the_bound_holds_at_most_at_the_nominal_rate()
+    {
+        // Three lines of equal lr/B, four points each (one seed). Along a line the points scatter with sd 1; the lines' own
+        // levels have variance 3/4, so E[MS_across] = 1 + 4 · 3/4 = 4 = E[MS_along] / 0.25: the ratio sits exactly on the bound.
+        var claim = Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.NoiseRatio, maxRatio: 0.25).Named("Invariant");
+        ExperimentResults Grid(Normal normal)
+        {
+            var grid = new GridResults();
+            for (var line = 0; line < 3; line++)
+            {
+                var level = Math.Sqrt(0.75) * normal.Next();
+                for (var position = 0; position < 4; position++)
+                {
+                    var batch = 16 << position;
+                    grid.Final(1e-4 * Math.Pow(4, line) * batch, batch, 0, 0.5 + 0.01 * (level + normal.Next()));
+                }
+            }
+            return grid.Build();
+        }
+
+        var (holds, fails) = Rates(claim, Grid, seed: 7);
+
+        Assert.True(holds <= Allowed, $"holds in {holds:P2} at the bound (allowed {Allowed:P2})");
+        Assert.True(fails <= Allowed, $"fails in {fails:P2} at the bound (allowed {Allowed:P2})");
+    }
+
+    [Fact]
     public void An_effect_as_large_as_the_stated_minimum_detectable_effect_is_decided_with_the_stated_power()
     {
         // What the inconclusive messages state for this design (5 paired seeds, 2 strata) when there is no effect ...

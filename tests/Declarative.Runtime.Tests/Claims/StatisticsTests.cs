@@ -42,6 +42,23 @@ public sealed class StatisticsTests
         Assert.Equal(expected, Statistics.FQuantile(p, d1, d2), 3);
 
     [Fact]
+    public void Signed_rank_interval_uses_the_exact_distribution()
+    {
+        // n = 6: P(T ≤ 0) = 1/64 ≤ 0.025 < P(T ≤ 1) = 2/64, so k = 1: the interval spans the smallest and largest Walsh averages.
+        var (estimate, lower, upper) = Statistics.SignedRankInterval([1, 2, 3, 4, 5, 6]);
+        Assert.Equal(3.5, estimate, 12);
+        Assert.Equal(1, lower, 12);
+        Assert.Equal(6, upper, 12);
+        // n = 5: P(T ≤ 0) = 1/32 > 0.025, so nothing can be excluded.
+        var few = Statistics.SignedRankInterval([1, 2, 3, 4, 5]);
+        Assert.True(double.IsNegativeInfinity(few.Lower) && double.IsPositiveInfinity(few.Upper));
+        // n = 10: k = 9 (P(T ≤ 8) = 0.0244, P(T ≤ 9) = 0.0322), the 9th smallest and largest of 55 Walsh averages.
+        var ten = Statistics.SignedRankInterval(Enumerable.Range(1, 10).Select(i => (double)i).ToArray());
+        Assert.Equal(3, ten.Lower, 12);
+        Assert.Equal(8, ten.Upper, 12);
+    }
+
+    [Fact]
     public void Linear_fit_recovers_slope_intercept_and_r2()
     {
         var (slope, intercept, r2) = Statistics.LinearFit([0, 1, 2, 3], [1, 3, 5, 7]);

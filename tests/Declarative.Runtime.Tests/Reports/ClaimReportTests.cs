@@ -17,7 +17,7 @@ public sealed class ClaimReportTests
     public void Report_with_claims_and_plots_matches_snapshot()
     {
         var report = Crafted();
-        Snapshot.Match(MarkdownReport.Render(report.Results, report.Claims, ReportPlots.Plan(report.Results)));
+        Snapshot.Match(MarkdownReport.Render(report.Results, report.Claims, [.. ReportPlots.PlanEvidence(report.Claims), .. ReportPlots.Plan(report.Results)]));
     }
 
     [Fact]

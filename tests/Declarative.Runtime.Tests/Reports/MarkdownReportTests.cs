@@ -57,4 +57,14 @@ public sealed class MarkdownReportTests
         Assert.Equal(Math.Sqrt(2.0), Statistics.StandardDeviation([1.0, 3.0]), 12);
         Assert.Equal(0.0, Statistics.StandardDeviation([5.0]));
     }
+
+    [Fact]
+    public void Linked_axes_are_shown_as_the_line_of_values_they_are()
+    {
+        var grid = new Claims.GridResults().Final(0.01, 32, 0, 0.8).Final(0.04, 128, 0, 0.8).Final(0.16, 512, 0, 0.7);
+
+        var md = MarkdownReport.Render(grid.Build());
+
+        Assert.Contains("- Sweep: (LearningRate, BatchSize) ∈ {(0.01, 32), (0.04, 128), (0.16, 512)} (linked): 3 sweep points.", md);
+    }
 }

@@ -21,10 +21,11 @@ public sealed class PlotFileTests : IDisposable
     public void Every_plot_is_a_png_of_the_declared_size_with_drawn_content()
     {
         var results = GridResults.Crafted();
-        ReportWriter.WriteExperiment(_folder, results, GridResults.CraftedClaims());
+        var report = ReportWriter.WriteExperiment(_folder, results, GridResults.CraftedClaims());
 
         var files = Directory.GetFiles(Path.Combine(_folder, "Grid"), "*.png").Select(Path.GetFileName).Order().ToArray();
-        Assert.Equal(ReportPlots.Plan(results).Select(p => p.FileName).Order(), files);
+        Assert.Equal(ReportPlots.PlanEvidence(report.Claims).Concat(ReportPlots.Plan(results)).Select(p => p.FileName).Order(), files);
+        Assert.Contains("claim-SmallBatchGeneralisesBetter.png", files);
         foreach (var file in files)
         {
             var bytes = File.ReadAllBytes(Path.Combine(_folder, "Grid", file!));
@@ -57,7 +58,8 @@ public sealed class PlotFileTests : IDisposable
 
         var md = File.ReadAllText(Path.Combine(_folder, "Grid.md"));
         var links = System.Text.RegularExpressions.Regex.Matches(md, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(8, links.Length);
+        Assert.Equal(8 + GridResults.CraftedClaims().Count(c => c.Check(results).Figure is not null), links.Length);
+        Assert.Contains("Grid/claim-AccuracyFallsWithBatch.png", links);
         foreach (var link in links)
         {
             Assert.False(Path.IsPathRooted(link));
@@ -79,7 +81,10 @@ public sealed class PlotFileTests : IDisposable
     [Fact]
     public void Every_rendered_plot_draws_data_even_when_a_metric_is_sampled_once_per_trial()
     {
-        foreach (var plot in ReportPlots.Plan(SampledAtTheEnd(2)).Concat(ReportPlots.Plan(GridResults.Crafted())))
+        var crafted = GridResults.Crafted();
+        var evidence = ReportPlots.PlanEvidence(GridResults.CraftedClaims().Select(c => c.Check(crafted)).ToArray());
+        Assert.NotEmpty(evidence);
+        foreach (var plot in ReportPlots.Plan(SampledAtTheEnd(2)).Concat(ReportPlots.Plan(crafted)).Concat(evidence))
         {
             var drawn = plot.Save(Path.Combine(Directory.CreateDirectory(_folder).FullName, plot.FileName));
             Assert.True(drawn > 0, $"{plot.FileName} drew no data");
@@ -116,6 +121,25 @@ public sealed class PlotFileTests : IDisposable
         Assert.Contains(plots, p => p.FileName == "heatmap-TestAccuracy-Width=4.png");
         Assert.Contains("on a log step axis", plots.Single(p => p.FileName == "curve-DistanceFromInit.png").Caption);
         Assert.DoesNotContain("log step axis", plots.Single(p => p.FileName == "curve-BatchLoss.png").Caption);
+    }
+
+    [Fact]
+    public void A_loss_profile_is_plotted_against_alpha_and_its_minimum_position_is_tabled()
+    {
+        var crafted = GridResults.Crafted();
+        var results = crafted with
+        {
+            Schema = new Runtime.Experiments.MetricSchema([.. crafted.Schema.Columns.Select(c => c.IsVector ? c with { Alphas = [-0.5, 0.5, 1.5] } : c)]),
+        };
+
+        var profile = ReportPlots.Plan(results).Single(p => p.FileName == "profile-HessianTop.png");
+        Assert.Contains("against α", profile.Caption);
+        Assert.True(profile.Save(Path.Combine(Directory.CreateDirectory(_folder).FullName, profile.FileName)) > 0);
+        var md = MarkdownReport.Render(results);
+        Assert.Contains("| α at the minimum of the final HessianTop |", md);
+        // the crafted "eigenvalues" fall with the entry (3x, 2x, 1x), so each final profile's minimum is its last entry, α = 1.5
+        Assert.Contains("| 1.5 ± 0 |", md);
+        Assert.DoesNotContain("HessianTop[1] final", md);
     }
 
     [Fact]
