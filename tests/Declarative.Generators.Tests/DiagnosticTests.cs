@@ -64,6 +64,8 @@ public sealed class DiagnosticTests
         { "DCL025", Record("[Smoke(TrainSubset = 64), Sgd(BatchSize = 128)]"), Record("[Smoke(TrainSubset = 256), Sgd(BatchSize = 128)]") },
         { "DCL026", Record("[Sgd(LearningRate = 0.05)]"), Record("[Sgd]") },
         { "DCL026", Record("[Mlp(64, Width = 2.0)]", body: "public double Width => 1.0;"), Record("[Mlp(64)]", body: "public double Width => 1.0;") },
+        { "DCL026", Record("[Track(Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3), Track(Instruments.HessianTopEigenvalues | Instruments.TestLoss, Every = 10, TopK = 1)]"),
+                    Record("[Track(Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3), Track(Instruments.HessianTopEigenvalues | Instruments.TestLoss, Every = 10, TopK = 3)]") },
         { "DCL027", Record("[Track(Instruments.TestLoss, Every = 500)]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, Every = 50)]", experiment: "[Experiment(Steps = 100)]") },
         { "DCL027", Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 200 })]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 100 })]", experiment: "[Experiment(Steps = 100)]") },
         { "DCL028", Record(experiment: "[Experiment(Epoch = 3)]"), Record(experiment: "[Experiment(Epochs = 3)]") },

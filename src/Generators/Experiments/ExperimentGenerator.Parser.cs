@@ -106,8 +106,14 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.BadBudget, Location(checkpoints), "[Checkpoints] Every", _name, Literal(checkpointEvery), "a positive number of steps");
 
                     var tracks = new List<TrackModel>();
+                    var trackAttributes = new List<AttributeData>();
                     foreach (var track in attributes.Where(a => IsDsl(a, "TrackAttribute")))
-                        if (ParseTrack(track, dataModel, full) is { } parsed) tracks.Add(parsed);
+                        if (ParseTrack(track, dataModel, full) is { } parsed)
+                        {
+                            tracks.Add(parsed);
+                            trackAttributes.Add(track);
+                        }
+                    CheckTrackOptions(tracks, trackAttributes);
                     if (tracks.Count == 0)
                         tracks.Add(new TrackModel(
                             (dataModel.Kind == "QuadraticTarget"
@@ -504,6 +510,29 @@ namespace Declarative.Generators.Experiments
                 /// <summary>Generated values are rounded to 12 significant digits, so that 0.1 + 0.2 reads as 0.3 in ids and reports.</summary>
                 private static double RoundToSignificant(double value) =>
                     value == 0 ? 0 : double.Parse(value.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+                /// <summary>
+                /// An instrument in two [Track]s is one column measured at both cadences with the first track's
+                /// options (see the emitter's Columns); a later track giving it other options would be ignored.
+                /// </summary>
+                private void CheckTrackOptions(List<TrackModel> tracks, List<AttributeData> attributes)
+                {
+                    static Dictionary<string, string> Options(TrackModel track) => track.Options
+                        .Select(o => o.Split(new[] { " = " }, 2, StringSplitOptions.None)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+                    var first = new Dictionary<string, int>(StringComparer.Ordinal);
+                    for (var t = 0; t < tracks.Count; t++)
+                        foreach (var instrument in tracks[t].Instruments)
+                        {
+                            if (!first.TryGetValue(instrument.Name, out var f)) { first[instrument.Name] = t; continue; }
+                            var (a, b) = (Options(tracks[f]), Options(tracks[t]));
+                            var key = a.Keys.Union(b.Keys).OrderBy(k => k, StringComparer.Ordinal)
+                                .FirstOrDefault(k => !a.TryGetValue(k, out var x) || !b.TryGetValue(k, out var y) || x != y);
+                            if (key is null) continue;
+                            string Given(Dictionary<string, string> options) => options.TryGetValue(key, out var v) ? $"{key} = {v}" : $"the default {key}";
+                            Report(DiagnosticDescriptors.SetTwice, Location(attributes[t]), $"{key} of {instrument.Name}",
+                                $"its first [Track] ({Given(a)})", $"this one ({Given(b)})");
+                        }
+                }
 
                 // ----- settings checked together --------------------------------------------------
 
