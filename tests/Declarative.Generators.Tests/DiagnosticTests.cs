@@ -73,6 +73,8 @@ public sealed class DiagnosticTests
         { "DCL029", Record(body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);"),
                     Record("[Track(Instruments.HessianTrace | Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);") },
         { "DCL030", Record(parameters: "[Values(0.1, 0.2)] float LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
+        { "DCL031", Record(parameters: "[Valuez(0.1, 0.2)] double LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
+        { "DCL031", Record("[FashionMNIST]"), Record("[FashionMnist]") },
     };
 
     [Theory]
@@ -160,6 +162,14 @@ public sealed class DiagnosticTests
         Assert.Equal(file, diagnostic.Location.GetLineSpan().Path);
         var source = file == "Experiment0.cs" ? Header + first : Header + second;
         Assert.Equal(token, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void An_unresolved_attribute_far_from_every_DSL_attribute_is_left_to_the_compiler()
+    {
+        var result = GeneratorHarness.Run(Record("[Fact]"));
+        Assert.DoesNotContain(result.AllDiagnostics, d => d.Id == "DCL031");
+        Assert.Contains(result.CompilerErrors, d => d.Id == "CS0246");
     }
 
     [Fact]

@@ -134,6 +134,10 @@ namespace Declarative.Generators.Diagnostics
             "DCL030", "Sweep axis of an unsupported type",
             "Parameter '{0}' is a '{1}', which a sweep axis cannot be: declare it as double, int, long, bool, string or an enum");
 
+        public static readonly DiagnosticDescriptor UnknownAttribute = Create(
+            "DCL031", "Misspelt attribute",
+            "[{0}] is not an attribute: did you mean [{1}]? Rename it to [{1}]");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -141,7 +145,7 @@ namespace Declarative.Generators.Diagnostics
             NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
-            UntrackedMetric, UnsupportedAxisType,
+            UntrackedMetric, UnsupportedAxisType, UnknownAttribute,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);
