@@ -120,7 +120,7 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor CadenceNeverFires = Create(
             "DCL027", "Cadence outside the trial",
-            "[Track] {0} lies beyond the trial's {1} steps, so it would never measure: use a cadence within the budget, or a longer budget");
+            "[Track] {0} lies beyond the trial's {1} steps, so it would measure only at the last step: use a cadence within the budget, or AtEnd = true if the end is what you want");
 
         public static readonly DiagnosticDescriptor UnknownSetting = Create(
             "DCL028", "Unknown attribute property",

@@ -691,7 +691,7 @@ namespace Declarative.Generators.Experiments
                         return null;
                     }
 
-                    // With a budget in steps the trial's length is known here: a cadence past it never measures.
+                    // With a budget in steps the trial's length is known here: a cadence past it measures only at the last step.
                     var totalSteps = budget.Steps > 0 ? budget.Steps : budget.Updates;
                     if (totalSteps > 0)
                     {
