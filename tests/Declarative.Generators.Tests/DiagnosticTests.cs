@@ -75,6 +75,8 @@ public sealed class DiagnosticTests
         { "DCL030", Record(parameters: "[Values(0.1, 0.2)] float LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
         { "DCL031", Record(parameters: "[Valuez(0.1, 0.2)] double LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
         { "DCL031", Record("[FashionMNIST]"), Record("[FashionMnist]") },
+        { "DCL032", Record("[ResNet(Normalization = Normalization.None)]"), Record("[ResNet]") },
+        { "DCL032", Record("[Mlp(64, GhostBatchSize = 64)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },
     };
 
     [Theory]

@@ -138,6 +138,10 @@ namespace Declarative.Generators.Diagnostics
             "DCL031", "Misspelt attribute",
             "[{0}] is not an attribute: did you mean [{1}]? Rename it to [{1}]");
 
+        public static readonly DiagnosticDescriptor NotForThisModel = Create(
+            "DCL032", "Model setting that does not apply",
+            "{0} has no effect on {1}: {2}");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -145,7 +149,7 @@ namespace Declarative.Generators.Diagnostics
             NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
-            UntrackedMetric, UnsupportedAxisType, UnknownAttribute,
+            UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -597,6 +597,15 @@ namespace Declarative.Generators.Experiments
                         }
                     }
 
+                    // Model settings that the model ignores.
+                    if (networkModel.Kind == "ResNet" && NamedConstant(model, "Normalization") is { Value: int declared } && declared != 1)
+                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "Normalization"), "Normalization", "[ResNet]",
+                            "the ResNet always uses batch norm; remove Normalization, or use an [Mlp] or [Cnn] to compare normalisations");
+                    var ghostPossible = networkModel.Kind != "ResNet" && (ghostNorm || InstanceProperty("Normalization") is not null && !_axes.ContainsKey("Normalization"));
+                    if (NamedConstant(model, "GhostBatchSize") is not null && !ghostPossible)
+                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "GhostBatchSize"), "GhostBatchSize", "[" + networkModel.Kind + "]" + (networkModel.Kind == "ResNet" ? "" : " without ghost batch norm"),
+                            "it sizes the ghost batches of Normalization = Normalization.GhostBatchNorm; set that normalisation, or remove GhostBatchSize");
+
                     // Convolutional models read images.
                     if (networkModel.Kind is "Cnn" or "ResNet" && dataModel.Kind is "GaussianMixture" or "TeacherStudent" or "QuadraticTarget")
                         Report(DiagnosticDescriptors.UnmetRequirement, Location(model), "[" + networkModel.Kind + "]",
