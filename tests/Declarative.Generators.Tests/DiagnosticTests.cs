@@ -77,6 +77,8 @@ public sealed class DiagnosticTests
         { "DCL031", Record("[FashionMNIST]"), Record("[FashionMnist]") },
         { "DCL032", Record("[ResNet(Normalization = Normalization.None)]"), Record("[ResNet]") },
         { "DCL032", Record("[Mlp(64, GhostBatchSize = 64)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },
+        { "DCL033", Record("[Track(Instruments.TestAccuracy, AtEnd = true, TopK = 3)]"), Record("[Track(Instruments.TestAccuracy | Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3)]") },
+        { "DCL033", Record("[Track(Instruments.HessianTrace, AtEnd = true, Epsilon = 1e-3)]"), Record("[Track(Instruments.HessianTrace, AtEnd = true, Samples = 20)]") },
     };
 
     [Theory]

@@ -142,6 +142,10 @@ namespace Declarative.Generators.Diagnostics
             "DCL032", "Model setting that does not apply",
             "{0} has no effect on {1}: {2}");
 
+        public static readonly DiagnosticDescriptor UnreadTrackOption = Create(
+            "DCL033", "Track option that no tracked instrument reads",
+            "{0} has no effect on this [Track]: only {1} read it; move it to the [Track] of one of those, or remove it");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -149,7 +153,7 @@ namespace Declarative.Generators.Diagnostics
             NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
-            UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel,
+            UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel, UnreadTrackOption,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

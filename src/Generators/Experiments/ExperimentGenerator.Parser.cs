@@ -715,6 +715,11 @@ namespace Declarative.Generators.Experiments
                         }
                     }
 
+                    // An option read by none of this track's instruments would be silently ignored.
+                    foreach (var pair in OptionReaders)
+                        if (attribute.NamedArguments.Any(a => a.Key == pair.Key) && !instruments.Any(i => pair.Value.Contains(i.Name)))
+                            Report(DiagnosticDescriptors.UnreadTrackOption, ArgumentLocation(attribute, pair.Key), pair.Key, string.Join(", ", pair.Value));
+
                     var options = new List<string>();
                     foreach (var option in new[] { "TopK", "Examples", "Samples", "AlphaPoints", "AscentSteps" })
                         if (Named(attribute, option) is int n && n != 0)
@@ -727,6 +732,18 @@ namespace Declarative.Generators.Experiments
                             options.Add($"{option} = {Literal(d)}");
                     return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text, options.ToEquatableArray());
                 }
+
+                /// <summary>The instruments that read each [Track] option (src/Runtime/Instruments); Examples is read by most full-batch ones and not checked.</summary>
+                private static readonly KeyValuePair<string, string[]>[] OptionReaders =
+                {
+                    new("TopK", new[] { "HessianTopEigenvalues", "LossAlongTopEigenvector" }),
+                    new("Samples", new[] { "HessianTrace", "GradientVariance", "GradientNoiseScale" }),
+                    new("AlphaFrom", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("AlphaTo", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("AlphaPoints", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("Epsilon", new[] { "EpsilonSharpness" }),
+                    new("AscentSteps", new[] { "EpsilonSharpness" }),
+                };
 
                 private static List<InstrumentModel> InstrumentNames(AttributeData attribute)
                 {
