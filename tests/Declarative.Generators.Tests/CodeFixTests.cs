@@ -16,7 +16,8 @@ public sealed class CodeFixTests
         { "DCL001", new MakePartialRecordCodeFix(), "[Experiment] public partial record struct E([Values(1)] int BatchSize);", "[Experiment] public partial record E([Values(1)] int BatchSize);" },
         { "DCL024", new MakeClaimStaticCodeFix(), Claim("public "), Claim("public static ") },
         { "DCL024", new MakeClaimStaticCodeFix(), Claim(""), Claim("static ") },
-        { "DCL028", new RenameSettingCodeFix(), "[Experiment(Epoch = 2)] public partial record E([Values(1)] int BatchSize);", "[Experiment(Epochs = 2)] public partial record E([Values(1)] int BatchSize);" },
+        { "DCL028", new UseSuggestedNameCodeFix(), "[Experiment(Epoch = 2)] public partial record E([Values(1)] int BatchSize);", "[Experiment(Epochs = 2)] public partial record E([Values(1)] int BatchSize);" },
+        { "DCL031", new UseSuggestedNameCodeFix(), "[Experiment] public partial record E([Valuez(1)] int BatchSize);", "[Experiment] public partial record E([Values(1)] int BatchSize);" },
         { "DCL026", new RemoveOverriddenSettingCodeFix(), "[Experiment, Sgd(LearningRate = 0.05)] public partial record E([Values(0.1)] double LearningRate);", "[Experiment, Sgd] public partial record E([Values(0.1)] double LearningRate);" },
         { "DCL026", new RemoveOverriddenSettingCodeFix(), "[Experiment, Sgd(Momentum = 0.9, LearningRate = 0.05)] public partial record E([Values(0.1)] double LearningRate);", "[Experiment, Sgd(Momentum = 0.9)] public partial record E([Values(0.1)] double LearningRate);" },
         { "DCL030", new UseSupportedAxisTypeCodeFix(), "[Experiment] public partial record E([Values(0.1, 0.2)] float LearningRate);", "[Experiment] public partial record E([Values(0.1, 0.2)] double LearningRate);" },
@@ -33,7 +34,7 @@ public sealed class CodeFixTests
         // A range's colliding values and a non-numeric axis type have no one right rewrite.
         Assert.Empty(await Actions("DCL006", new RemoveDuplicateValueCodeFix(), "[Experiment] public partial record E([LogRange(1, 2, 30)] int BatchSize);"));
         Assert.Empty(await Actions("DCL030", new UseSupportedAxisTypeCodeFix(), "[Experiment] public partial record E([Values(\"a\")] System.DateTime When);"));
-        Assert.Empty(await Actions("DCL028", new RenameSettingCodeFix(), "[Experiment(Zzzzzzzz = 2)] public partial record E([Values(1)] int BatchSize);"));
+        Assert.Empty(await Actions("DCL028", new UseSuggestedNameCodeFix(), "[Experiment(Zzzzzzzz = 2)] public partial record E([Values(1)] int BatchSize);"));
     }
 
     private static async Task<List<CodeAction>> Actions(string id, CodeFixProvider fix, string before)

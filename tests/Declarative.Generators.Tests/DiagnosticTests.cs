@@ -64,6 +64,8 @@ public sealed class DiagnosticTests
         { "DCL025", Record("[Smoke(TrainSubset = 64), Sgd(BatchSize = 128)]"), Record("[Smoke(TrainSubset = 256), Sgd(BatchSize = 128)]") },
         { "DCL026", Record("[Sgd(LearningRate = 0.05)]"), Record("[Sgd]") },
         { "DCL026", Record("[Mlp(64, Width = 2.0)]", body: "public double Width => 1.0;"), Record("[Mlp(64)]", body: "public double Width => 1.0;") },
+        { "DCL026", Record("[Track(Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3), Track(Instruments.HessianTopEigenvalues | Instruments.TestLoss, Every = 10, TopK = 1)]"),
+                    Record("[Track(Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3), Track(Instruments.HessianTopEigenvalues | Instruments.TestLoss, Every = 10, TopK = 3)]") },
         { "DCL027", Record("[Track(Instruments.TestLoss, Every = 500)]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, Every = 50)]", experiment: "[Experiment(Steps = 100)]") },
         { "DCL027", Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 200 })]", experiment: "[Experiment(Steps = 100)]"), Record("[Track(Instruments.TestLoss, AtSteps = new[] { 10, 100 })]", experiment: "[Experiment(Steps = 100)]") },
         { "DCL028", Record(experiment: "[Experiment(Epoch = 3)]"), Record(experiment: "[Experiment(Epochs = 3)]") },
@@ -71,6 +73,12 @@ public sealed class DiagnosticTests
         { "DCL029", Record(body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);"),
                     Record("[Track(Instruments.HessianTrace | Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.HessianTrace), by: p => p.LearningRate);") },
         { "DCL030", Record(parameters: "[Values(0.1, 0.2)] float LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
+        { "DCL031", Record(parameters: "[Valuez(0.1, 0.2)] double LearningRate"), Record(parameters: "[Values(0.1, 0.2)] double LearningRate") },
+        { "DCL031", Record("[FashionMNIST]"), Record("[FashionMnist]") },
+        { "DCL032", Record("[ResNet(Normalization = Normalization.None)]"), Record("[ResNet]") },
+        { "DCL032", Record("[Mlp(64, GhostBatchSize = 64)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },
+        { "DCL033", Record("[Track(Instruments.TestAccuracy, AtEnd = true, TopK = 3)]"), Record("[Track(Instruments.TestAccuracy | Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3)]") },
+        { "DCL033", Record("[Track(Instruments.HessianTrace, AtEnd = true, Epsilon = 1e-3)]"), Record("[Track(Instruments.HessianTrace, AtEnd = true, Samples = 20)]") },
     };
 
     [Theory]
@@ -158,6 +166,14 @@ public sealed class DiagnosticTests
         Assert.Equal(file, diagnostic.Location.GetLineSpan().Path);
         var source = file == "Experiment0.cs" ? Header + first : Header + second;
         Assert.Equal(token, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+    }
+
+    [Fact]
+    public void An_unresolved_attribute_far_from_every_DSL_attribute_is_left_to_the_compiler()
+    {
+        var result = GeneratorHarness.Run(Record("[Fact]"));
+        Assert.DoesNotContain(result.AllDiagnostics, d => d.Id == "DCL031");
+        Assert.Contains(result.CompilerErrors, d => d.Id == "CS0246");
     }
 
     [Fact]

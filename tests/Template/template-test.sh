@@ -64,6 +64,12 @@ grep -qE "warning" build.log && { grep -E "warning" build.log; fail "the new pro
 [ -s obj/project.assets.json ] && grep -q "\"Declarative.Runtime/$version\"" obj/project.assets.json || fail "Declarative.Runtime $version was not restored"
 [ -e "$NUGET_PACKAGES/declarative.runtime/$version" ] || fail "Declarative.Runtime did not come from the packed folder"
 
+# The backend switch the package carries: an unknown backend and cuda over the cpu runtime are refused with the fix.
+if dotnet build -c Release -nologo -p:TorchBackend=rocm > backend.log 2>&1; then fail "TorchBackend=rocm built"; fi
+grep -q "TorchBackend 'rocm' is unknown: use cpu (default) or cuda" backend.log || { cat backend.log; fail "no message naming the valid backends"; }
+if dotnet build -c Release -nologo -p:TorchBackend=cuda > backend.log 2>&1; then fail "TorchBackend=cuda built over the cpu runtime"; fi
+grep -q "TorchBackend=cuda, but the cpu runtime libtorch-cpu-linux-x64 is referenced" backend.log || { cat backend.log; fail "no message saying how to switch to cuda"; }
+
 echo "template test: dotnet run -- run --budget smoke"
 dotnet run -c Release --no-build -- run --budget smoke --store "$work/results.db" --reports "$work/reports" --progress plain \
   > run.log 2>&1 || { cat run.log; fail "the study's smoke run failed"; }

@@ -120,7 +120,7 @@ namespace Declarative.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor CadenceNeverFires = Create(
             "DCL027", "Cadence outside the trial",
-            "[Track] {0} lies beyond the trial's {1} steps, so it would never measure: use a cadence within the budget, or a longer budget");
+            "[Track] {0} lies beyond the trial's {1} steps, so it would measure only at the last step: use a cadence within the budget, or AtEnd = true if the end is what you want");
 
         public static readonly DiagnosticDescriptor UnknownSetting = Create(
             "DCL028", "Unknown attribute property",
@@ -134,6 +134,18 @@ namespace Declarative.Generators.Diagnostics
             "DCL030", "Sweep axis of an unsupported type",
             "Parameter '{0}' is a '{1}', which a sweep axis cannot be: declare it as double, int, long, bool, string or an enum");
 
+        public static readonly DiagnosticDescriptor UnknownAttribute = Create(
+            "DCL031", "Misspelt attribute",
+            "[{0}] is not an attribute: did you mean [{1}]? Rename it to [{1}]");
+
+        public static readonly DiagnosticDescriptor NotForThisModel = Create(
+            "DCL032", "Model setting that does not apply",
+            "{0} has no effect on {1}: {2}");
+
+        public static readonly DiagnosticDescriptor UnreadTrackOption = Create(
+            "DCL033", "Track option that no tracked instrument reads",
+            "{0} has no effect on this [Track]: only {1} read it; move it to the [Track] of one of those, or remove it");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -141,7 +153,7 @@ namespace Declarative.Generators.Diagnostics
             NonPositiveLogBound, LinkedLengths, ConflictingBudgets, UnmetRequirement, ConflictingComponents,
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
-            UntrackedMetric, UnsupportedAxisType,
+            UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel, UnreadTrackOption,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

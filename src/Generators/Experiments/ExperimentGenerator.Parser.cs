@@ -106,8 +106,14 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.BadBudget, Location(checkpoints), "[Checkpoints] Every", _name, Literal(checkpointEvery), "a positive number of steps");
 
                     var tracks = new List<TrackModel>();
+                    var trackAttributes = new List<AttributeData>();
                     foreach (var track in attributes.Where(a => IsDsl(a, "TrackAttribute")))
-                        if (ParseTrack(track, dataModel, full) is { } parsed) tracks.Add(parsed);
+                        if (ParseTrack(track, dataModel, full) is { } parsed)
+                        {
+                            tracks.Add(parsed);
+                            trackAttributes.Add(track);
+                        }
+                    CheckTrackOptions(tracks, trackAttributes);
                     if (tracks.Count == 0)
                         tracks.Add(new TrackModel(
                             (dataModel.Kind == "QuadraticTarget"
@@ -506,6 +512,29 @@ namespace Declarative.Generators.Experiments
                 private static double RoundToSignificant(double value) =>
                     value == 0 ? 0 : double.Parse(value.ToString("G12", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+                /// <summary>
+                /// An instrument in two [Track]s is one column measured at both cadences with the first track's
+                /// options (see the emitter's Columns); a later track giving it other options would be ignored.
+                /// </summary>
+                private void CheckTrackOptions(List<TrackModel> tracks, List<AttributeData> attributes)
+                {
+                    static Dictionary<string, string> Options(TrackModel track) => track.Options
+                        .Select(o => o.Split(new[] { " = " }, 2, StringSplitOptions.None)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+                    var first = new Dictionary<string, int>(StringComparer.Ordinal);
+                    for (var t = 0; t < tracks.Count; t++)
+                        foreach (var instrument in tracks[t].Instruments)
+                        {
+                            if (!first.TryGetValue(instrument.Name, out var f)) { first[instrument.Name] = t; continue; }
+                            var (a, b) = (Options(tracks[f]), Options(tracks[t]));
+                            var key = a.Keys.Union(b.Keys).OrderBy(k => k, StringComparer.Ordinal)
+                                .FirstOrDefault(k => !a.TryGetValue(k, out var x) || !b.TryGetValue(k, out var y) || x != y);
+                            if (key is null) continue;
+                            string Given(Dictionary<string, string> options) => options.TryGetValue(key, out var v) ? $"{key} = {v}" : $"the default {key}";
+                            Report(DiagnosticDescriptors.SetTwice, Location(attributes[t]), $"{key} of {instrument.Name}",
+                                $"its first [Track] ({Given(a)})", $"this one ({Given(b)})");
+                        }
+                }
+
                 // ----- settings checked together --------------------------------------------------
 
                 /// <summary>Settings a record member overrides (see <see cref="Member"/>).</summary>
@@ -568,6 +597,15 @@ namespace Declarative.Generators.Experiments
                             break;
                         }
                     }
+
+                    // Model settings that the model ignores.
+                    if (networkModel.Kind == "ResNet" && NamedConstant(model, "Normalization") is { Value: int declared } && declared != 1)
+                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "Normalization"), "Normalization", "[ResNet]",
+                            "the ResNet always uses batch norm; remove Normalization, or use an [Mlp] or [Cnn] to compare normalisations");
+                    var ghostPossible = networkModel.Kind != "ResNet" && (ghostNorm || InstanceProperty("Normalization") is not null && !_axes.ContainsKey("Normalization"));
+                    if (NamedConstant(model, "GhostBatchSize") is not null && !ghostPossible)
+                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "GhostBatchSize"), "GhostBatchSize", "[" + networkModel.Kind + "]" + (networkModel.Kind == "ResNet" ? "" : " without ghost batch norm"),
+                            "it sizes the ghost batches of Normalization = Normalization.GhostBatchNorm; set that normalisation, or remove GhostBatchSize");
 
                     // Convolutional models read images.
                     if (networkModel.Kind is "Cnn" or "ResNet" && dataModel.Kind is "GaussianMixture" or "TeacherStudent" or "QuadraticTarget")
@@ -663,7 +701,7 @@ namespace Declarative.Generators.Experiments
                         return null;
                     }
 
-                    // With a budget in steps the trial's length is known here: a cadence past it never measures.
+                    // With a budget in steps the trial's length is known here: a cadence past it measures only at the last step.
                     var totalSteps = budget.Steps > 0 ? budget.Steps : budget.Updates;
                     if (totalSteps > 0)
                     {
@@ -678,6 +716,11 @@ namespace Declarative.Generators.Experiments
                         }
                     }
 
+                    // An option read by none of this track's instruments would be silently ignored.
+                    foreach (var pair in OptionReaders)
+                        if (attribute.NamedArguments.Any(a => a.Key == pair.Key) && !instruments.Any(i => pair.Value.Contains(i.Name)))
+                            Report(DiagnosticDescriptors.UnreadTrackOption, ArgumentLocation(attribute, pair.Key), pair.Key, string.Join(", ", pair.Value));
+
                     var options = new List<string>();
                     foreach (var option in new[] { "TopK", "Examples", "Samples", "AlphaPoints", "AscentSteps" })
                         if (Named(attribute, option) is int n && n != 0)
@@ -690,6 +733,18 @@ namespace Declarative.Generators.Experiments
                             options.Add($"{option} = {Literal(d)}");
                     return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text, options.ToEquatableArray());
                 }
+
+                /// <summary>The instruments that read each [Track] option (src/Runtime/Instruments); Examples is read by most full-batch ones and not checked.</summary>
+                private static readonly KeyValuePair<string, string[]>[] OptionReaders =
+                {
+                    new("TopK", new[] { "HessianTopEigenvalues", "LossAlongTopEigenvector" }),
+                    new("Samples", new[] { "HessianTrace", "GradientVariance", "GradientNoiseScale" }),
+                    new("AlphaFrom", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("AlphaTo", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("AlphaPoints", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
+                    new("Epsilon", new[] { "EpsilonSharpness" }),
+                    new("AscentSteps", new[] { "EpsilonSharpness" }),
+                };
 
                 private static List<InstrumentModel> InstrumentNames(AttributeData attribute)
                 {

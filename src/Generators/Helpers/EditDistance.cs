@@ -8,13 +8,16 @@ namespace Declarative.Generators.Helpers
     internal static class EditDistance
     {
         /// <summary>The candidate nearest to <paramref name="name"/> (case-insensitive Levenshtein), if it is near enough to be a misspelling.</summary>
-        public static string? Closest(string name, IEnumerable<string> candidates)
+        public static string? Closest(string name, IEnumerable<string> candidates) => Closest(name, candidates, Math.Max(2, name.Length / 3));
+
+        /// <summary>The candidate nearest to <paramref name="name"/>, if at most <paramref name="maxDistance"/> edits away.</summary>
+        public static string? Closest(string name, IEnumerable<string> candidates, int maxDistance)
         {
             var best = candidates
                 .Select(c => (Name: c, Distance: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
                 .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
                 .FirstOrDefault();
-            return best.Name is not null && best.Distance <= Math.Max(2, name.Length / 3) ? best.Name : null;
+            return best.Name is not null && best.Distance <= maxDistance ? best.Name : null;
         }
 
         private static int Distance(string a, string b)

@@ -11,11 +11,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Declarative.Generators.CodeFixes
 {
-    /// <summary>Fixes DCL028 when a property is near enough to the misspelt name: renames the argument to it.</summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RenameSettingCodeFix)), Shared]
-    public sealed class RenameSettingCodeFix : CodeFixProvider
+    /// <summary>Fixes DCL028 (a misspelt attribute property) and DCL031 (a misspelt attribute) when a name is near enough: renames to it.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseSuggestedNameCodeFix)), Shared]
+    public sealed class UseSuggestedNameCodeFix : CodeFixProvider
     {
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownSetting.Id);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnknownSetting.Id, DiagnosticDescriptors.UnknownAttribute.Id);
 
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
