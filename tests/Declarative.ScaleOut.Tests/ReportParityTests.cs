@@ -1,3 +1,4 @@
+using Declarative.Runtime.Tests.Store;
 using Declarative.Runtime.Experiments;
 using Declarative.Runtime.Runner;
 using Declarative.Runtime.Store;
@@ -21,7 +22,7 @@ public sealed class ReportParityTests : IDisposable
 
     private static void Fill(IResultStore store)
     {
-        var experiment = new Experiment(4);
+        var experiment = new StoreContract.Experiment(4);
         store.EnsureExperiment(experiment);
         store.AddTrials(experiment.Name, Budget.Smoke, experiment.Trials(Budget.Smoke));
         var fresh = TimeSpan.FromMinutes(1);
@@ -34,14 +35,14 @@ public sealed class ReportParityTests : IDisposable
                 continue;
             }
             store.Complete(experiment.Name, experiment.Schema, claim, TrialOutcome.Done(3),
-                [new Row(1, 1.0 / (i + 1), [1, 2]), new Row(2, 0.5 / (i + 1)), new Row(3, 0.25 / (i + 1), [0.5, double.NaN])], 1);
+                [new StoreContract.Row(1, 1.0 / (i + 1), [1, 2]), new StoreContract.Row(2, 0.5 / (i + 1)), new StoreContract.Row(3, 0.25 / (i + 1), [0.5, double.NaN])], 1);
         }
     }
 
     [Fact]
     public void Reports_and_csv_from_postgres_match_those_from_sqlite()
     {
-        var experiment = new Experiment(4);
+        var experiment = new StoreContract.Experiment(4);
         string Render(IResultStore store, string name)
         {
             Fill(store);

@@ -17,11 +17,14 @@ namespace Declarative.Runtime.Runner;
 /// command again submits a new array that takes over what was left (running trials of a cancelled
 /// task once their heartbeat is stale).
 /// </summary>
-internal sealed class SlurmExecutor(TextWriter log)
+internal sealed class SlurmExecutor(TextWriter log) : IExecutor
 {
     public int Run(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, RunOptions options, int total, IProgressView view)
     {
         var slurm = options.Slurm!;
+        // The job array's tasks do the work (the hidden `drain` command, a LocalExecutor each); this process follows the store.
+        log.WriteLine($"Executor: Slurm, {slurm.ArrayTasks} array task(s) of {slurm.CpusPerTask} CPU(s){(options.TrialTimeout is { } limit ? $", time limit {limit.TotalSeconds:F0} s per trial" : "")}. Store: {StoreFactory.Describe(options.StorePath)}");
+        log.Flush();
         var unfinished = Count(store, experiments, options.Budget).Unfinished;
         if (unfinished == 0)
         {
@@ -219,19 +222,13 @@ internal sealed class SlurmExecutor(TextWriter log)
 
         private SweepProgress Poll(IProgressSink sink, bool first)
         {
-            int done = 0, diverged = 0, failed = 0, left = 0;
+            var counts = new StatusCounts();
             var running = new List<RunningTrialView>();
             foreach (var e in experiments)
             {
                 foreach (var t in CurrentTrials.Of(store, e, options.Budget))
                 {
-                    switch (t.Status)
-                    {
-                        case TrialStatus.Done: done++; break;
-                        case TrialStatus.Diverged: diverged++; break;
-                        case TrialStatus.Failed: failed++; break;
-                        case TrialStatus.Pending: left++; break;
-                    }
+                    counts.Add(t.Status);
                     var had = _seen.TryGetValue(t.Id, out var before);
                     _seen[t.Id] = (t.Status, t.Attempts);
                     var label = _labels[t.Id] = $"{e.Name} {string.Join(" ", t.Parameters.Select(p => $"{p.Key}={p.Value}"))} seed={t.Seed}";
@@ -251,8 +248,8 @@ internal sealed class SlurmExecutor(TextWriter log)
             }
             TimeSpan? eta = null;
             if (_finishedHere > 0 && running.Count > 0)
-                eta = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _finishedHere * (left + running.Count * 0.5));
-            return new SweepProgress(total, done, diverged, failed, running, left, _clock.Elapsed, eta);
+                eta = TimeSpan.FromSeconds(_clock.Elapsed.TotalSeconds / _finishedHere * (counts.Left + running.Count * 0.5));
+            return new SweepProgress(total, counts.Done, counts.Diverged, counts.Failed, running, counts.Left, _clock.Elapsed, eta);
         }
     }
 }
