@@ -45,6 +45,7 @@ public sealed class DiagnosticTests
         { "DCL005", Record(parameters: "[Values()] double LearningRate"), Record(parameters: "[Values(0.1)] double LearningRate") },
         { "DCL006", Record(parameters: "[LogRange(1, 2, 30)] int BatchSize"), Record(parameters: "[LogRange(1, 64, 7)] int BatchSize") },
         { "DCL016", Record("[GaussianMixture, Cnn]"), Record("[GaussianMixture, Mlp(64)]") },
+        { "DCL016", Record("[QuadraticTarget(LabelNoise = 0.2)]"), Record("[QuadraticTarget(Noise = 0.2)]") },
         { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(48, 64)] int BatchSize"),
                     Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(32, 64)] int BatchSize") },
         { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 48)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },

@@ -16,6 +16,15 @@ for id in Declarative Declarative.Runtime; do
   [ -s "$packages/$id.$version.nupkg" ] || fail "no $id $version package in $packages"
 done
 
+# The packages' layout: what a consumer's compiler and build load from them.
+has() { unzip -Z1 "$packages/$1.$version.nupkg" | grep -qx "$2" || fail "$1 $version lacks $2"; }
+has Declarative analyzers/dotnet/cs/Declarative.Generators.dll
+has Declarative analyzers/dotnet/cs/Declarative.CodeFixes.dll
+has Declarative lib/netstandard2.0/Declarative.Dsl.xml
+has Declarative.Runtime buildTransitive/Declarative.Runtime.targets
+has Declarative.Runtime lib/net10.0/Declarative.Runtime.xml
+has Declarative.Templates content/declarative/.template.config/template.json
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/declarative-template.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 case "$work" in "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"/*) fail "$work is inside the repository" ;; esac

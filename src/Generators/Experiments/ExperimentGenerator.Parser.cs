@@ -607,6 +607,11 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "GhostBatchSize"), "GhostBatchSize", "[" + networkModel.Kind + "]" + (networkModel.Kind == "ResNet" ? "" : " without ghost batch norm"),
                             "it sizes the ghost batches of Normalization = Normalization.GhostBatchNorm; set that normalisation, or remove GhostBatchSize");
 
+                    // Label noise flips class labels; a regression target has none (the runtime would refuse every trial).
+                    if (dataModel.Kind == "QuadraticTarget" && (Named(data, "LabelNoise") is double noise && noise != 0 || InstanceProperty("LabelNoise") is not null))
+                        Report(DiagnosticDescriptors.UnmetRequirement, InstanceProperty("LabelNoise")?.Locations.FirstOrDefault() ?? ArgumentLocation(data, "LabelNoise"), "LabelNoise",
+                            "[QuadraticTarget] is a regression task with no labels to flip; use its Noise for noisy targets");
+
                     // Convolutional models read images.
                     if (networkModel.Kind is "Cnn" or "ResNet" && dataModel.Kind is "GaussianMixture" or "TeacherStudent" or "QuadraticTarget")
                         Report(DiagnosticDescriptors.UnmetRequirement, Location(model), "[" + networkModel.Kind + "]",
