@@ -27,7 +27,7 @@ internal readonly record struct Region(double Low, double High)
         : double.IsInfinity(High) ? Low
         : Math.Abs(value - Low) <= Math.Abs(value - High) ? Low : High;
 
-    /// <summary>The region in words on the display scale: "> 0", "< −0.5", "within (−0.01, 0.01)".</summary>
+    /// <summary>The region in words on the display scale: "&gt; 0", "&lt; −0.5", "within (−0.01, 0.01)".</summary>
     public string Describe(Func<double, double> show) =>
         double.IsInfinity(High) ? $"> {ClaimText.Number(show(Low))}"
         : double.IsInfinity(Low) ? $"< {ClaimText.Number(show(High))}"
