@@ -92,9 +92,9 @@ internal sealed class LocalExecutor(TextWriter log, bool watchWrapper) : IExecut
         }
 
         /// <summary>
-        /// Claims the next trial, and with packing on, pending members of its pack group: up to the group's share
-        /// per worker (its size / <see cref="RunOptions.Parallel"/>, at least 2) and at most
-        /// <see cref="RunOptions.MaxPackMembers"/>; null when nothing is left to claim.
+        /// Claims the next trial, and with packing on, the other pending members of its pack (<see cref="PackPlan"/>: fixed
+        /// by the declaration, so a trial trains with the same partners whatever <c>--parallel</c> or the executor);
+        /// null when nothing is left to claim.
         /// </summary>
         private IReadOnlyList<TrialClaim>? ClaimNext()
         {
@@ -105,9 +105,7 @@ internal sealed class LocalExecutor(TextWriter log, bool watchWrapper) : IExecut
                 var claims = new List<TrialClaim> { claim };
                 if (!options.Pack || !PackGroups(e).TryGetValue(claim.TrialId, out var group)) return claims;
                 var rest = group.Where(id => id != claim.TrialId).ToList();
-                // Split a group between the workers rather than leave cores idle: a pack trains on one worker's threads.
-                var size = Math.Min(options.MaxPackMembers, Math.Max(2, (group.Count + options.Parallel - 1) / options.Parallel));
-                while (claims.Count < size && rest.Count > 0
+                while (rest.Count > 0
                        && store.Claim(e.Name, options.Budget, RunnerIdentity.Current, RunnerIdentity.Host, options.StaleAfter, rest) is { } member)
                 {
                     claims.Add(member);

@@ -11,20 +11,40 @@ namespace Declarative.Runtime.Runner;
 /// </summary>
 public static class PackPlan
 {
-    /// <summary>For each trial that has at least one pack partner, the ids of its group (itself included), in trial order.</summary>
+    /// <summary>
+    /// For each trial that trains packed, the ids of its pack (itself included), in trial order. Packs are a function of
+    /// the declaration alone, never of <c>--parallel</c> or the executor, so a trial trains with the same partners however
+    /// it is scheduled: each group of trials that can pack is cut, in trial order, into the fewest packs of at most
+    /// <see cref="PackedTrials.DefaultMaxMembers"/> trials, as equal in size as possible. Workers run whole packs; cores
+    /// are shared between packs (and between trials that train alone), never by splitting a pack.
+    /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, Budget budget)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>();
-        if (experiment.PackingObstacle is not null) return result;
+        foreach (var pack in Packs(experiment, budget))
+            foreach (var id in pack) result[id] = pack;
+        return result;
+    }
+
+    /// <summary>The experiment's packs of two or more trials (ids in trial order); see <see cref="Groups"/>.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, Budget budget)
+    {
+        var packs = new List<IReadOnlyList<string>>();
+        if (experiment.PackingObstacle is not null) return packs;
         var trials = experiment.Trials(budget);
-        if (Specs(experiment, trials) is not { } specs) return result;
+        if (Specs(experiment, trials) is not { } specs) return packs;
         foreach (var group in PackedTrials.Groups(specs, int.MaxValue))
         {
-            if (group.Count < 2) continue;
             var ids = group.Select(i => trials[i].Id).ToArray();
-            foreach (var id in ids) result[id] = ids;
+            var count = (ids.Length + PackedTrials.DefaultMaxMembers - 1) / PackedTrials.DefaultMaxMembers;
+            for (int k = 0, start = 0; k < count; k++)
+            {
+                var size = ids.Length / count + (k < ids.Length % count ? 1 : 0);
+                if (size >= 2) packs.Add(ids[start..(start + size)]);
+                start += size;
+            }
         }
-        return result;
+        return packs;
     }
 
     /// <summary>One line for the run log: whether and how the experiment's trials pack.</summary>
@@ -41,8 +61,10 @@ public static class PackPlan
                 ? "each trial trains alone: no two trials share the model shape, data and batch size"
                 : $"each trial trains alone: {reason}";
         }
-        var packed = groups.Sum(g => g.Count);
-        return $"{packed} of {trials.Count} trials train packed, {groups.Length} group(s) of one model shape and batch size, split between {options.Parallel} worker(s), at most {options.MaxPackMembers} per pack (--no-pack to train each alone)";
+        var packs = Packs(experiment, budget);
+        var packed = packs.Sum(p => p.Count);
+        return $"{packed} of {trials.Count} trials train packed, in {packs.Count} pack(s) of one model shape and batch size fixed by the declaration " +
+               $"(at most {PackedTrials.DefaultMaxMembers} trials each, one worker per pack; --no-pack to train each alone)";
     }
 
     private static TrialSpec[]? Specs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials)

@@ -42,9 +42,6 @@ public sealed record RunOptions(
     /// </summary>
     public bool Pack { get; init; } = true;
 
-    /// <summary>At most this many trials in one pack.</summary>
-    public int MaxPackMembers { get; init; } = Packing.PackedTrials.DefaultMaxMembers;
-
     /// <summary>Threads each worker gives TorchSharp.</summary>
     public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
 }
