@@ -82,7 +82,7 @@ grep -q "TorchBackend=cuda, but the cpu runtime libtorch-cpu-linux-x64 is refere
 echo "template test: dotnet run -- run --budget smoke"
 dotnet run -c Release --no-build -- run --budget smoke --store "$work/results.db" --reports "$work/reports" --progress plain \
   > run.log 2>&1 || { cat run.log; fail "the study's smoke run failed"; }
-grep -qE "split between [0-9]+ worker\(s\)" run.log || { cat run.log; fail "the run did not train in worker processes"; }
+grep -qE "^Workers: [0-9]+ at once" run.log && grep -qE "^  done " run.log || { cat run.log; fail "the run did not train in worker processes"; }
 report="$work/reports/LearningRateSweep.md"
 [ -s "$report" ] || { cat run.log; fail "no report for LearningRateSweep"; }
 grep -q "^## Results" "$report" || fail "the report has no results table"
