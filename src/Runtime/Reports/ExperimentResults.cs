@@ -24,14 +24,14 @@ public sealed record ExperimentResults(
     /// <summary>Reads the trials of the current declaration at <paramref name="budget"/> and their rows.</summary>
     public static ExperimentResults Load(IResultStore store, IExperimentDefinition experiment, Budget budget)
     {
-        var stored = store.Trials(experiment.Name).Count(t => t.Budget == budget.Name);
-        var trials = CurrentTrials.Of(store, experiment, budget);
+        var stored = store.Trials(experiment.Name).Where(t => t.Budget == budget.Name).ToArray();
+        var trials = CurrentTrials.Of(stored, budget, CurrentTrials.Ids(experiment, budget));
         var ids = trials.Select(t => t.Id).ToHashSet();
         var rows = store.Rows(experiment.Name, experiment.Schema).Where(r => ids.Contains(r.TrialId)).ToArray();
         return new ExperimentResults(experiment.Name, experiment.Summary, experiment.Declaration, budget,
             experiment.SettingsFor(budget), experiment.Axes, experiment.Schema, trials, rows)
         {
-            Superseded = stored - trials.Count,
+            Superseded = stored.Length - trials.Count,
         };
     }
 

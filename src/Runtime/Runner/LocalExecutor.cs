@@ -116,11 +116,11 @@ internal sealed class LocalExecutor(TextWriter log, bool watchWrapper) : IExecut
             return null;
         }
 
-        private readonly Dictionary<string, IReadOnlyCollection<string>> _currentIds = [];
+        private readonly Dictionary<string, IReadOnlySet<string>> _currentIds = [];
 
-        private IReadOnlyCollection<string> CurrentIds(IExperimentDefinition experiment) =>
-            _currentIds.TryGetValue(experiment.Name, out var known) ? known
-            : _currentIds[experiment.Name] = experiment.Trials(options.Budget).Select(t => t.Id).ToArray();
+        /// <summary>The declaration's trial ids, computed once per sweep (each is a hash of the trial's resolved spec).</summary>
+        private IReadOnlySet<string> CurrentIds(IExperimentDefinition experiment) =>
+            _currentIds.TryGetValue(experiment.Name, out var known) ? known : _currentIds[experiment.Name] = CurrentTrials.Ids(experiment, options.Budget);
 
         /// <summary>For each trial of the experiment that can pack, the ids of the trials it can pack with (itself included).</summary>
         private IReadOnlyDictionary<string, IReadOnlyList<string>> PackGroups(IExperimentDefinition experiment)
@@ -214,7 +214,7 @@ internal sealed class LocalExecutor(TextWriter log, bool watchWrapper) : IExecut
             var mine = _active.SelectMany(a => a.Claims).Select(c => c.Lease).ToHashSet();
             foreach (var e in experiments)
             {
-                foreach (var t in CurrentTrials.Of(store, e, options.Budget)) counts.Add(t.Status);
+                foreach (var t in CurrentTrials.Of(store.Trials(e.Name), options.Budget, CurrentIds(e))) counts.Add(t.Status);
                 running.AddRange(store.Running(e.Name, options.Budget).Select(r =>
                     new RunningTrialView(Label(e.Name, r.TrialId), r.Step, r.TotalSteps, r.Loss, TimeSpan.FromSeconds(Math.Max(0, r.RunningSeconds)), mine.Contains(r.Lease))));
             }

@@ -193,6 +193,7 @@ internal sealed class SlurmExecutor(TextWriter log) : IExecutor
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Dictionary<string, (TrialStatus Status, int Attempts)> _seen = [];
         private readonly Dictionary<string, string> _labels = [];
+        private readonly Dictionary<string, IReadOnlySet<string>> _currentIds = experiments.ToDictionary(e => e.Name, e => CurrentTrials.Ids(e, options.Budget));
         private int _finishedHere;
 
         public int FailedHere { get; private set; }
@@ -226,7 +227,7 @@ internal sealed class SlurmExecutor(TextWriter log) : IExecutor
             var running = new List<RunningTrialView>();
             foreach (var e in experiments)
             {
-                foreach (var t in CurrentTrials.Of(store, e, options.Budget))
+                foreach (var t in CurrentTrials.Of(store.Trials(e.Name), options.Budget, _currentIds[e.Name]))
                 {
                     counts.Add(t.Status);
                     var had = _seen.TryGetValue(t.Id, out var before);

@@ -138,7 +138,7 @@ internal static class TrialWorker
             Console.Error.WriteLine("error: " + e.Message);
             return DataMissing;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when ((e.SqliteErrorCode & 0xFF) is 13 or 11 or 26 or 8 or 3 or 23 or 14)
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (SqliteFailure.MeansStoreUnusable(e))
         {
             // The store, not the trial, failed: say so once and let the runner stop the sweep instead of failing every trial.
             stop.Cancel();

@@ -5,6 +5,12 @@ namespace Declarative.Runtime.Store;
 /// <summary>What a failed SQLite call means for the user, by its primary result code, with the fix.</summary>
 internal static class SqliteFailure
 {
+    /// <summary>
+    /// Whether <paramref name="e"/> means the store itself cannot be used (full disk, damaged file, no permission) rather
+    /// than that one trial failed: the sweep stops with <see cref="Describe"/>'s message instead of failing every trial.
+    /// </summary>
+    public static bool MeansStoreUnusable(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 13 or 11 or 26 or 8 or 3 or 23 or 14;
+
     /// <summary>The message for <paramref name="e"/>; <paramref name="path"/> names the store file when known.</summary>
     public static string Describe(SqliteException e, string? path)
     {
