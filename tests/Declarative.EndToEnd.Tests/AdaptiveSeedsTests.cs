@@ -42,8 +42,8 @@ public sealed class AdaptiveSeedsTests : IDisposable
         Assert.Equal(new long[] { 2, 2, 4, 4 }, seeds);
 
         var report = File.ReadAllText(Path.Combine(_box.Reports, "Adaptive.md"));
-        Assert.Contains("look 1 of 3, each look tests at 0.833% per side (Bonferroni over the 3 planned looks)", report);
-        Assert.Contains("look 2 of 3, each look tests at 0.833% per side", report);
+        Assert.Contains("look 1 of 3; each look tests at 0.833% per side, Bonferroni over the 3 planned looks", report);
+        Assert.Contains("look 2 of 3; each look tests at 0.833% per side", report);
         Assert.Contains("- Seeds: adaptive, 2 to 8 per point, looks planned at 2, 4, 8 seeds", report);
         Assert.Contains("- Rounds: 2 of 3: round 1 ran 8 trial(s) at 4 point(s); round 2 ran 4 trial(s) at 2 point(s).", report);
         Assert.Contains("- Seeds per point reached: 4 at Side=c, Side=d; 2 at Side=a, Side=b.", report);

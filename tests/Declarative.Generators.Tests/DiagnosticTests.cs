@@ -196,7 +196,7 @@ public sealed class DiagnosticTests
     public void A_misspelt_property_is_told_the_nearest_one_and_the_list()
     {
         var diagnostic = Assert.Single(GeneratorHarness.Run(Record(experiment: "[Experiment(Epoch = 3)]")).AllDiagnostics);
-        Assert.Equal("[Experiment] has no property 'Epoch' (did you mean 'Epochs'?): use one of Device, Epochs, Name, Seeds, Steps, Updates", diagnostic.GetMessage());
+        Assert.Equal("[Experiment] has no property 'Epoch' (did you mean 'Epochs'?): use one of Device, Epochs, MaxSeeds, Name, Seeds, Steps, Updates", diagnostic.GetMessage());
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal sealed record Look(int Index, int Count)
     /// <summary>The confidence of the interval this look builds for a claim declared at <paramref name="confidence"/>.</summary>
     public double Confidence(double confidence) => Count == 1 ? confidence : 1 - (1 - confidence) / Count;
 
-    /// <summary>"look 2 of 3, each look tests at 0.833% per side (Bonferroni over the 3 planned looks)"; empty for a single look.</summary>
+    /// <summary>"look 2 of 3; each look tests at 0.833% per side, Bonferroni over the 3 planned looks"; empty for a single look.</summary>
     public string Describe(double lookConfidence) =>
-        Count == 1 ? "" : $"look {Index} of {Count}, each look tests at {ClaimText.Percent((1 - lookConfidence) / 2)} per side (Bonferroni over the {Count} planned looks)";
+        Count == 1 ? "" : $"look {Index} of {Count}; each look tests at {ClaimText.Percent((1 - lookConfidence) / 2)} per side, Bonferroni over the {Count} planned looks";
 }

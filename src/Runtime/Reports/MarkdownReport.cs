@@ -93,7 +93,7 @@ public static class MarkdownReport
         var s = results.Settings;
         var looks = seeds.Looks.Count;
         md.Append($"- Seeds: adaptive, {s.MinSeeds} to {s.Seeds} per point, looks planned at {string.Join(", ", seeds.Looks)} seeds; each look tests a claim at " +
-                  $"(1 − confidence)/{looks} per side, so a claim with no effect behind it holds at most at the nominal rate however the rounds end ([claims](claims.md#adaptive-seeds-when-to-stop)).\n");
+                  $"(1 − confidence)/(2·{looks}) per side, so a claim with no effect behind it holds at most at the nominal rate however the rounds end (docs/claims.md, \"Adaptive seeds: when to stop\").\n");
         md.Append($"- Rounds: {seeds.Round} of {looks}{(seeds.Finished ? "" : " (not finished)")}: ")
           .Append(string.Join("; ", seeds.Rounds.Select((r, i) => $"round {i + 1} ran {r.Count} trial(s) at {r.Select(t => string.Join(", ", t.Parameters.Select(p => p.Key + "=" + p.Value))).Distinct().Count()} point(s)")))
           .Append(".\n");

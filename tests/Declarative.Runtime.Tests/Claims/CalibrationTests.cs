@@ -265,7 +265,7 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(Verdict.Holds, plan.Verdicts[0].Verdict);
         Assert.Equal(1, plan.LookOf[0]);
         Assert.Equal(1, plan.Round);
-        Assert.Contains("look 1 of 3, each look tests at 0.833% per side (Bonferroni over the 3 planned looks)", plan.Verdicts[0].Evidence);
+        Assert.Contains("look 1 of 3; each look tests at 0.833% per side, Bonferroni over the 3 planned looks", plan.Verdicts[0].Evidence);
 
         var onePoint = Expect.AtLeast(r => r.Final(m => m.TestAccuracy), 5.0, where: p => p.LearningRate == 0.1 && p.BatchSize == 32).Named("OnePointAboveFive");
         var mixed = AdaptiveExperiment(new Normal(12), effect: 0.2, [SmallBatchBetter, onePoint]);
