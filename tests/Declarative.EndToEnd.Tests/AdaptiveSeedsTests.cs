@@ -49,6 +49,9 @@ public sealed class AdaptiveSeedsTests : IDisposable
         Assert.Contains("- Seeds per point reached: 4 at Side=c, Side=d; 2 at Side=a, Side=b.", report);
         Assert.Contains("- Claims: Clear holds at look 1 (2 seeds per point); Subtle holds at look 2 (4 seeds per point).", report);
 
+        var list = FakesProcess.Run(_box.Folder, null, "list");
+        Assert.Contains("Adaptive: 8 to 32 smoke trial(s) (seeds 2 to 8 per point, adaptive), 8 to 32 full trial(s) (seeds 2 to 8 per point, adaptive).", list.Output);
+
         // A second run finds the sweep finished: no trial is added or run again.
         var lines = _box.LogLines().Count;
         var again = FakesProcess.Run(_box.Folder, _box.Environment(steps: 2, stepMs: 50), _box.RunArgs("Adaptive", "--budget", "full"));
