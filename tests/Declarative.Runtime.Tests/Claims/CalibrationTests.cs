@@ -199,8 +199,9 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
     /// (<paramref name="stepwise"/>), the trials the rule has planned so far are stored and it is asked again until it says the
     /// sweep is finished, as the runner does; otherwise every seed of every point is stored at once, and the rule, which counts
     /// only the trials its rounds plan at each look, must reach the same end in one call (which keeps 2,000 experiments fast).
+    /// With <paramref name="stopInRound"/> the sweep is cut inside that round: half of its trials are stored, as after an interruption.
     /// </summary>
-    private static AdaptiveSeeds.Plan AdaptiveExperiment(Normal normal, double effect, IReadOnlyList<Claim> claims, bool stepwise = false)
+    private static AdaptiveSeeds.Plan AdaptiveExperiment(Normal normal, double effect, IReadOnlyList<Claim> claims, bool stepwise = false, int stopInRound = 0)
     {
         var design = new List<SimulatedTrial>();
         var values = new Dictionary<string, double>();
@@ -223,8 +224,8 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
             var rows = trials.Select(t => new MetricSample(t.Id, 1000, 1, [null, null, values[t.Id], null], [null, null, null, null])).ToArray();
             var results = new ExperimentResults("Grid", "", "", Budget.Smoke, SeedRange, ["LearningRate", "BatchSize"], GridMetrics.Schema, trials, rows) { Design = design };
             var plan = AdaptiveSeeds.Evaluate(results, claims);
-            if (plan.Finished) return plan;
-            planned.UnionWith(plan.Trials.Select(t => t.Id));
+            if (plan.Finished || (plan.Round == stopInRound && planned.Overlaps(plan.Rounds[^1].Select(t => t.Id)))) return plan;
+            planned.UnionWith((plan.Round == stopInRound ? plan.Rounds[^1].Take(plan.Rounds[^1].Count / 2) : plan.Trials).Select(t => t.Id));
         }
     }
 
@@ -285,6 +286,15 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
         var atOnce = AdaptiveExperiment(new Normal(13), effect: 0.2, [SmallBatchBetter, atLevel]);
         Assert.Equal(undecided.Rounds.Select(r => r.Select(t => t.Id).ToArray()), atOnce.Rounds.Select(r => r.Select(t => t.Id).ToArray()));
         Assert.Equal(undecided.Verdicts.Select(v => (v.Verdict, v.Evidence)), atOnce.Verdicts.Select(v => (v.Verdict, v.Evidence)));
+
+        // Cut inside round 2: the undecided claim keeps its look-1 verdict and says the round is not finished; the decided one is unchanged.
+        var cut = AdaptiveExperiment(new Normal(13), effect: 0.2, [SmallBatchBetter, atLevel], stepwise: true, stopInRound: 2);
+        Assert.False(cut.Finished);
+        Assert.Equal(2, cut.Round);
+        Assert.Equal(undecided.Rounds[1].Select(t => t.Id), cut.Rounds[1].Select(t => t.Id));
+        Assert.Equal(undecided.Verdicts[0].Evidence, cut.Verdicts[0].Evidence);
+        Assert.Equal(Verdict.Inconclusive, cut.Verdicts[1].Verdict);
+        Assert.StartsWith("round 2 of 3 is not finished (1 of 2 trial(s) to run), so this is look 1 of 3; ", cut.Verdicts[1].Evidence);
         Assert.Equal(1, undecided.LookOf[0]);
         Assert.Equal(2, seeds["LearningRate=0.1, BatchSize=32"]);
         Assert.Equal(2, seeds["LearningRate=0.02, BatchSize=32"]);
