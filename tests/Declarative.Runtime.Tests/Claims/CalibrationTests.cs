@@ -287,6 +287,11 @@ public sealed class CalibrationTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.Equal(undecided.Rounds.Select(r => r.Select(t => t.Id).ToArray()), atOnce.Rounds.Select(r => r.Select(t => t.Id).ToArray()));
         Assert.Equal(undecided.Verdicts.Select(v => (v.Verdict, v.Evidence)), atOnce.Verdicts.Select(v => (v.Verdict, v.Evidence)));
 
+        // Claims that could not be built read nothing: no seed is added for them.
+        var unbuildable = AdaptiveExperiment(new Normal(13), effect: 0, [new UnbuildableClaim("building the claims threw").Named("Claims")], stepwise: true);
+        Assert.Equal((1, true), (unbuildable.Round, unbuildable.Finished));
+        Assert.All(unbuildable.SeedsPerPoint, p => Assert.Equal(2, p.Seeds));
+
         // Cut inside round 2: the undecided claim keeps its look-1 verdict and says the round is not finished; the decided one is unchanged.
         var cut = AdaptiveExperiment(new Normal(13), effect: 0.2, [SmallBatchBetter, atLevel], stepwise: true, stopInRound: 2);
         Assert.False(cut.Finished);
