@@ -35,8 +35,18 @@ namespace Declarative
         /// </summary>
         public int Updates { get; set; }
 
-        /// <summary>Seeds per sweep point (seeds 0, 1, ...). Default 1.</summary>
+        /// <summary>Seeds per sweep point (seeds 0, 1, ...). Default 1. With <see cref="MaxSeeds"/>, the seeds every point starts with.</summary>
         public int Seeds { get; set; } = 1;
+
+        /// <summary>
+        /// Adaptive seeds: the most seeds a sweep point may get (0, the default: exactly <see cref="Seeds"/>). The runner starts
+        /// every point at <see cref="Seeds"/> and, in rounds at 2·Seeds, 4·Seeds, … and last MaxSeeds seeds, adds seeds to the
+        /// points that the claims still inconclusive read, until every claim is decided or MaxSeeds is reached. Each of the L
+        /// planned looks tests a claim at (1 − confidence)/L per side, so repeated looks do not inflate the error rate
+        /// (docs/claims.md, "Adaptive seeds"). Needs at least one claim; must be above Seeds.
+        /// </summary>
+        /// <example><code>[Experiment(Epochs = 3, Seeds = 2, MaxSeeds = 8)]   // looks at 2, 4 and 8 seeds per point</code></example>
+        public int MaxSeeds { get; set; }
 
         /// <summary>Where trials train: <c>auto</c> (CUDA when present, else CPU), <c>cpu</c> or <c>cuda</c>. The command line's <c>--device</c> overrides <c>auto</c>.</summary>
         public string Device { get; set; } = "auto";

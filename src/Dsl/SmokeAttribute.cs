@@ -26,6 +26,12 @@ namespace Declarative
         /// <summary>Seeds per sweep point in the smoke run (0: as declared).</summary>
         public int Seeds { get; set; }
 
+        /// <summary>
+        /// The most seeds per point in the smoke run (adaptive seeds, see <see cref="ExperimentAttribute.MaxSeeds"/>). 0: as declared
+        /// when <see cref="Seeds"/> is not set either, else a fixed <see cref="Seeds"/>.
+        /// </summary>
+        public int MaxSeeds { get; set; }
+
         /// <summary>Training examples used in the smoke run (0: as declared by the data set).</summary>
         public int TrainSubset { get; set; }
 

@@ -4,5 +4,5 @@ namespace Declarative.EndToEnd.Fakes;
 
 public static class FakeCatalog
 {
-    public static IReadOnlyList<IExperimentDefinition> All { get; } = [new Mixed(), new Steady(), new Packable.Definition()];
+    public static IReadOnlyList<IExperimentDefinition> All { get; } = [new Mixed(), new Steady(), new Packable.Definition(), new Adaptive()];
 }

@@ -80,6 +80,13 @@ public sealed class DiagnosticTests
         { "DCL032", Record("[Mlp(64, GhostBatchSize = 64)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },
         { "DCL033", Record("[Track(Instruments.TestAccuracy, AtEnd = true, TopK = 3)]"), Record("[Track(Instruments.TestAccuracy | Instruments.HessianTopEigenvalues, AtEnd = true, TopK = 3)]") },
         { "DCL033", Record("[Track(Instruments.HessianTrace, AtEnd = true, Epsilon = 1e-3)]"), Record("[Track(Instruments.HessianTrace, AtEnd = true, Samples = 20)]") },
+        { "DCL034", Record("[Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 4, MaxSeeds = 2)]"),
+                    Record("[Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2, MaxSeeds = 8)]") },
+        { "DCL034", Record("[Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2, MaxSeeds = 2)]"),
+                    Record("[Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2)]") },
+        { "DCL034", Record("[Smoke(MaxSeeds = -1), Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2)]"),
+                    Record("[Smoke(MaxSeeds = 4), Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2)]") },
+        { "DCL035", Record(experiment: "[Experiment(Seeds = 2, MaxSeeds = 8)]"), Record(experiment: "[Experiment(Seeds = 2)]") },
     };
 
     [Theory]
@@ -189,7 +196,7 @@ public sealed class DiagnosticTests
     public void A_misspelt_property_is_told_the_nearest_one_and_the_list()
     {
         var diagnostic = Assert.Single(GeneratorHarness.Run(Record(experiment: "[Experiment(Epoch = 3)]")).AllDiagnostics);
-        Assert.Equal("[Experiment] has no property 'Epoch' (did you mean 'Epochs'?): use one of Device, Epochs, Name, Seeds, Steps, Updates", diagnostic.GetMessage());
+        Assert.Equal("[Experiment] has no property 'Epoch' (did you mean 'Epochs'?): use one of Device, Epochs, MaxSeeds, Name, Seeds, Steps, Updates", diagnostic.GetMessage());
     }
 
     [Fact]

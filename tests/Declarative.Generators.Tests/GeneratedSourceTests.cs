@@ -89,10 +89,36 @@ public sealed class GeneratedSourceTests
         Assert.Subset(after.ToHashSet(), before.ToHashSet());
     }
 
-    private static List<string> TrialIds(string source)
+    [Fact]
+    public void A_seed_range_keeps_the_ids_and_first_round_packs_of_the_fixed_count_and_adds_the_later_seeds()
     {
-        var assembly = GeneratorHarness.Load(GeneratorHarness.Run(source));
-        var definition = (Runtime.Experiments.IExperimentDefinition)Activator.CreateInstance(assembly.GetType("Sample.Grid+Definition")!)!;
-        return definition.Trials(Runtime.Experiments.Budget.Full).Select(t => t.Id).ToList();
+        var fixedCount = Definition(Samples.Grid);
+        var adaptive = Definition(Samples.Grid
+            .Replace("[Experiment(Epochs = 2, Seeds = 2)]", "[Experiment(Epochs = 2, Seeds = 2, MaxSeeds = 8)]")
+            .Replace("public double Ratio => LearningRate / BatchSize;",
+                "public double Ratio => LearningRate / BatchSize;\n    public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);"));
+        var full = Runtime.Experiments.Budget.Full;
+
+        var settings = adaptive.SettingsFor(full);
+        Assert.Equal((8, 2, true), (settings.Seeds, settings.MinSeeds, settings.AdaptiveSeeds));
+        Assert.Equal([2, 4, 8], settings.SeedLooks());
+        Assert.False(adaptive.SettingsFor(Runtime.Experiments.Budget.Smoke).AdaptiveSeeds); // [Smoke] sets Seeds = 1 and no range: fixed
+        Assert.Equal(fixedCount.SettingsFor(full).Epochs, settings.Epochs);
+
+        var trials = adaptive.Trials(full);
+        Assert.Equal(32, trials.Count);
+        Assert.Equal(fixedCount.Trials(full).Select(t => t.Id), trials.Where(t => t.Seed < 2).Select(t => t.Id));
+        Assert.Equal(Runtime.Runner.PackPlan.Packs(fixedCount, full), Runtime.Runner.PackPlan.Packs(adaptive, full));
     }
+
+    private static Runtime.Experiments.IExperimentDefinition Definition(string source)
+    {
+        var result = GeneratorHarness.Run(source);
+        Assert.Empty(result.AllDiagnostics);
+        var assembly = GeneratorHarness.Load(result);
+        return (Runtime.Experiments.IExperimentDefinition)Activator.CreateInstance(assembly.GetType("Sample.Grid+Definition")!)!;
+    }
+
+    private static List<string> TrialIds(string source) =>
+        Definition(source).Trials(Runtime.Experiments.Budget.Full).Select(t => t.Id).ToList();
 }

@@ -146,6 +146,14 @@ namespace Declarative.Generators.Diagnostics
             "DCL033", "Track option that no tracked instrument reads",
             "{0} has no effect on this [Track]: only {1} read it; move it to the [Track] of one of those, or remove it");
 
+        public static readonly DiagnosticDescriptor BadSeedRange = Create(
+            "DCL034", "Seed range out of range",
+            "{0} of experiment '{1}' is {2}: it must be {3}; MaxSeeds is the most seeds a point may get when claims stay undecided (remove it for a fixed seed count)");
+
+        public static readonly DiagnosticDescriptor SeedRangeWithoutClaims = Create(
+            "DCL035", "Seed range without a claim",
+            "Experiment '{0}' declares MaxSeeds but no claim: seeds are added only to decide claims that are still inconclusive; declare a claim (a static Claim property) or remove MaxSeeds");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -154,6 +162,7 @@ namespace Declarative.Generators.Diagnostics
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
             UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel, UnreadTrackOption,
+            BadSeedRange, SeedRangeWithoutClaims,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

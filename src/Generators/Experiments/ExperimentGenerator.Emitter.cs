@@ -447,8 +447,10 @@ namespace Declarative.Generators.Experiments
                 return columns;
             }
 
-            private static string Settings(BudgetModel b) =>
-                $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.Seeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates})";
+            // A seed range: Seeds is every seed a point may get (the maximum), MinSeeds the seeds every point starts with.
+            private static string Settings(BudgetModel b) => b.MaxSeeds > b.Seeds
+                ? $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.MaxSeeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates}, MinSeeds: {b.Seeds})"
+                : $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.Seeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates})";
 
             private static string Local(string name) =>
                 "@" + char.ToLowerInvariant(name[0]) + name.Substring(1);

@@ -130,6 +130,10 @@ namespace Declarative.Generators.Experiments
                         .Select(p => new ClaimModel(p.Name, p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is { } syntax ? Summary(syntax) : ""))
                         .OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
+                    if (claims.Count == 0 && (full.MaxSeeds > 0 || smokeBudget.MaxSeeds > 0))
+                        Report(DiagnosticDescriptors.SeedRangeWithoutClaims,
+                            full.MaxSeeds > 0 ? ArgumentLocation(_experiment, "MaxSeeds") : ArgumentLocation(smoke, "MaxSeeds"), _name);
+
                     if (_diagnostics.Count > 0) return Result(null);
 
                     var containing = new List<string>();
@@ -163,6 +167,9 @@ namespace Declarative.Generators.Experiments
 
                 // ----- budgets -------------------------------------------------------------------
 
+                /// <summary>The largest seed range a declaration may ask for (the claims' seed-count messages stop there too).</summary>
+                private const int MaxSeedsAllowed = 1000;
+
                 private BudgetModel ParseBudget(AttributeData attribute, string what, BudgetModel? full, AttributeData? data)
                 {
                     var location = Location(attribute);
@@ -180,13 +187,20 @@ namespace Declarative.Generators.Experiments
                     if (lengths.Length > 1) Report(DiagnosticDescriptors.ConflictingBudgets, location, what, string.Join(" and ", lengths));
                     var seeds = Named(attribute, "Seeds") as int? ?? (full is null ? 1 : 0);
                     if (full is null ? seeds < 1 : seeds < 0) Report(DiagnosticDescriptors.BadBudget, location, $"{what} Seeds", _name, Literal(seeds), "at least 1");
+                    // A seed range: MaxSeeds above Seeds (0: a fixed count). [Smoke] inherits the full range only when it sets neither.
+                    var maxSeeds = Named(attribute, "MaxSeeds") as int?;
+                    var startSeeds = full is null || seeds != 0 ? seeds : full.Seeds;
+                    if (maxSeeds is { } max && (max <= startSeeds || max > MaxSeedsAllowed))
+                        Report(DiagnosticDescriptors.BadSeedRange, ArgumentLocation(attribute, "MaxSeeds") ?? location, $"{what} MaxSeeds", _name, Literal(max),
+                            max > MaxSeedsAllowed ? $"at most {MaxSeedsAllowed}" : $"above Seeds = {startSeeds}");
+                    var rangeMax = maxSeeds ?? (full is not null && seeds == 0 ? full.MaxSeeds : 0);
 
                     if (full is null)
                     {
                         var train = Named(data, "TrainSubset") as int? ?? 0;
                         var test = Named(data, "TestSubset") as int? ?? 0;
                         if (train < 0 || test < 0) Report(DiagnosticDescriptors.BadBudget, Location(data), "TrainSubset/TestSubset", _name, Literal(Math.Min(train, test)), "0 (everything) or more");
-                        return new BudgetModel(lengths.Length == 0 ? 1 : epochs, steps, updates, seeds, train, test);
+                        return new BudgetModel(lengths.Length == 0 ? 1 : epochs, steps, updates, seeds, train, test, rangeMax);
                     }
 
                     var smokeTrain = Get("TrainSubset", 0);
@@ -196,7 +210,8 @@ namespace Declarative.Generators.Experiments
                         hasLength ? epochs : full.Epochs, hasLength ? steps : full.Steps, hasLength ? updates : full.Updates,
                         seeds == 0 ? full.Seeds : seeds,
                         smokeTrain == 0 ? full.TrainSubset : smokeTrain,
-                        smokeTest == 0 ? full.TestSubset : smokeTest);
+                        smokeTest == 0 ? full.TestSubset : smokeTest,
+                        rangeMax);
                 }
 
                 // ----- components ----------------------------------------------------------------

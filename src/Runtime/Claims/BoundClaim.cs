@@ -35,13 +35,17 @@ internal sealed class BoundClaim<TPoint, TMetrics> : Claim
         $"{_valueText} is {(_atLeast ? "above" : "below")} {ClaimText.Number(_bound)} on average over the sweep points{_regime.Statement}: " +
         $"the {ClaimText.Percent(_confidence)} interval of the mean of the points' seed means lies {Region.Describe(v => v)} (needs {_minSeeds} seeds per point)";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _regime.IncludesPoint(_builder.ToPoint(parameters));
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         var observations = values.Select(v => new Observation(v.Trial.PointKey, v.Trial.Parameters, null, v.Trial.Seed, 0, v.Value)).ToArray();
         var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
-        var estimate = StratifiedMean.Estimate(observations, _confidence, _minSeeds);
+        var estimate = StratifiedMean.Estimate(observations, confidence, _minSeeds);
         var numbers = new Dictionary<string, double> { ["n"] = values.Count, ["points"] = estimate.Points.Count, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside };
         var skipped = estimate.Skipped.Count == 0 ? "" : $"; points left out: {string.Join("; ", estimate.Skipped)}";
         var groups = observations.GroupBy(o => o.PointKey).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
@@ -55,7 +59,7 @@ internal sealed class BoundClaim<TPoint, TMetrics> : Claim
             return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more finished seeds with a value ({values.Count} trials){skipped}{tail}", numbers)
                 with { Figure = figure };
 
-        var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "mean");
+        var outcome = Decision.Decide(estimate.Effect, Region, confidence, "mean", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["mean"] = estimate.Effect.Estimate;
         var points = string.Join("; ", estimate.Points.Select(p => $"{p.Label}: {ClaimText.Number(p.Mean)} ± {ClaimText.Number(Math.Sqrt(p.Variance))} se"));

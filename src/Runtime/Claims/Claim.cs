@@ -61,6 +61,26 @@ public abstract class Claim
         }
     }
 
+    /// <summary>
+    /// Whether the claim's statistic may read trials of the sweep point with these parameters (its <c>where</c>, and for a
+    /// comparison its <c>than</c>): the points that get more seeds while the claim is undecided (<see cref="AdaptiveSeeds"/>).
+    /// A selector that throws counts the point in: more seeds there cost time, never a wrong verdict.
+    /// </summary>
+    internal bool Reads(IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        try
+        {
+            return ReadsPoint(parameters);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>See <see cref="Reads"/>; every point unless the claim kind selects points.</summary>
+    private protected virtual bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) => true;
+
     /// <summary>Computes the verdict; <see cref="Check"/> calls it and turns an exception into an inconclusive verdict.</summary>
     protected abstract ClaimResult Evaluate(ExperimentResults results);
 

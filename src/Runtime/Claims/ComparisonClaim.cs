@@ -70,8 +70,12 @@ internal sealed class ComparisonClaim<TPoint, TMetrics> : Claim
         $" (paired by seed where both sides share seeds) and averaged; {Test} ({ClaimText.Percent(_confidence)}) lies {Region.Describe(v => v)}" +
         $" (needs {_minSeeds} seeds a side in a stratum)";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _builder.ToPoint(parameters) is var point && (_where(point) || _than(point)) && _regime.IncludesPoint(point);
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         Observation Observe((TrialResult<TPoint, TMetrics> Trial, double Value) v) =>
@@ -79,7 +83,7 @@ internal sealed class ComparisonClaim<TPoint, TMetrics> : Claim
         var a = values.Where(v => _where(v.Trial.Point)).Select(Observe).ToArray();
         var b = values.Where(v => _than(v.Trial.Point)).Select(Observe).ToArray();
         var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
-        var estimate = StratifiedDifference.Estimate(a, b, _confidence, _minSeeds);
+        var estimate = StratifiedDifference.Estimate(a, b, confidence, _minSeeds);
         var numbers = new Dictionary<string, double>
         {
             ["nA"] = a.Length, ["nB"] = b.Length, ["strata"] = estimate.Strata.Count, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside,
@@ -94,7 +98,7 @@ internal sealed class ComparisonClaim<TPoint, TMetrics> : Claim
             return Result(Verdict.Inconclusive, $"no stratum has both sides with {_minSeeds} or more seeds (first side {a.Length} trial(s), second {b.Length}; stratified by {by}){skipped}{tail}", numbers)
                 with { Figure = figure };
 
-        var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "difference");
+        var outcome = Decision.Decide(estimate.Effect, Region, confidence, "difference", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["difference"] = estimate.Effect.Estimate;
         var dof = double.IsFinite(estimate.Effect.DegreesOfFreedom) ? $"df {ClaimText.Number(estimate.Effect.DegreesOfFreedom)}" : "no spread";

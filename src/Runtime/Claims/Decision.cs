@@ -10,7 +10,9 @@ namespace Declarative.Runtime.Claims;
 /// (−m, m) is the two one-sided tests (TOST) at that level. An inconclusive verdict states the minimum
 /// detectable effect at the current seeds, (t₁₋₍₁₋c₎/₂ + t_power)·se with 80% power, and the seeds per sweep
 /// point at which an effect as large as the observed one (measured from the nearest boundary of the region)
-/// would be decided with that power at the observed spread.
+/// would be decided with that power at the observed spread (at the same look-adjusted level). With a seed range the claim is looked at after each round of
+/// seeds, and the <c>look</c> says which of the planned looks this is: the claim has built its interval at the
+/// look-adjusted confidence (<see cref="Look.Confidence"/>), and the verdict says so.
 /// </summary>
 internal static class Decision
 {
@@ -22,7 +24,7 @@ internal static class Decision
 
     public sealed record Outcome(Verdict Verdict, string Text, IReadOnlyDictionary<string, double> Numbers);
 
-    public static Outcome Decide(Effect effect, Region region, double confidence, string what)
+    public static Outcome Decide(Effect effect, Region region, double confidence, string what, Look look)
     {
         var show = effect.Show;
         var level = ClaimText.Percent(confidence);
@@ -32,6 +34,12 @@ internal static class Decision
         };
         var interval = $"{what} {ClaimText.Number(show(effect.Estimate))}, {level} CI [{ClaimText.Number(show(effect.Lower))}, {ClaimText.Number(show(effect.Upper))}]";
         var claimed = region.Describe(show);
+        if (look.Count > 1)
+        {
+            interval += $" ({look.Describe(confidence)})";
+            numbers["look"] = look.Index;
+            numbers["looks"] = look.Count;
+        }
         if (region.Contains(effect.Lower, effect.Upper))
             return new Outcome(Verdict.Holds, $"{interval}: inside the claimed region ({claimed})", numbers);
         if (region.Excludes(effect.Lower, effect.Upper))

@@ -38,8 +38,12 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
         $"over the mean square across them (F ratio) has its {ClaimText.Percent(_confidence)} interval below {ClaimText.Number(_maxRatio)} " +
         "(needs two or more lines, one with two or more points)";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _regime.IncludesPoint(_builder.ToPoint(parameters));
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         var points = values.GroupBy(v => v.Trial.PointKey)
@@ -59,7 +63,7 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
         var along = groups.Sum(g => g.Means.Sum(m => (m - g.Means.Average()) * (m - g.Means.Average()))) / dfAlong;
         var across = groups.Sum(g => g.Means.Length * (g.Means.Average() - grand) * (g.Means.Average() - grand)) / dfAcross;
         var ratio = across == 0 ? (along == 0 ? 0 : double.PositiveInfinity) : along / across;
-        var tail2 = (1 - _confidence) / 2;
+        var tail2 = (1 - confidence) / 2;
         var lower = double.IsPositiveInfinity(ratio) ? ratio : ratio / Statistics.FQuantile(1 - tail2, dfAlong, dfAcross);
         var upper = double.IsPositiveInfinity(ratio) ? ratio : ratio / Statistics.FQuantile(tail2, dfAlong, dfAcross);
         var effect = new Effect(ratio, lower, upper, double.NaN, double.NaN, 0)
@@ -67,7 +71,7 @@ internal sealed class InvarianceClaim<TPoint, TMetrics> : Claim
             Undecidable = $"the interval's width is set by the F degrees of freedom ({dfAlong} along, {dfAcross} across), not by the seeds: " +
                           $"more points on each line and more lines of equal {_alongText} would decide it",
         };
-        var outcome = Decision.Decide(effect, Region.Below(_maxRatio), _confidence, "MS along / MS across");
+        var outcome = Decision.Decide(effect, Region.Below(_maxRatio), confidence, "MS along / MS across", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["ratio"] = ratio;
         var figure = new EvidenceFigure(_alongText, $"{_valueText} (seeds averaged)",

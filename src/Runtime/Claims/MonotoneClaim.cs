@@ -41,15 +41,19 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
         (_withinText is null ? "within each level of the sweep axes it does not depend on" : $"within each value of {_withinText}") +
         $", combined on Fisher's z scale; the {ClaimText.Percent(_confidence)} interval lies {Region.Describe(Math.Tanh)}";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _regime.IncludesPoint(_builder.ToPoint(parameters));
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         var observations = values
             .Select(v => new Observation(v.Trial.PointKey, v.Trial.Parameters, _within is null ? null : $"{_withinText}={_within(v.Trial.Point)}", v.Trial.Seed, _by(v.Trial.Point), v.Value))
             .Where(o => double.IsFinite(o.X)).ToArray();
         var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
-        var estimate = StratifiedSpearman.Estimate(observations, _confidence, _within is not null);
+        var estimate = StratifiedSpearman.Estimate(observations, confidence, _within is not null);
         var numbers = new Dictionary<string, double>
         {
             ["trials"] = observations.Length, ["strata"] = estimate.Strata.Count, ["excluded"] = set.ExcludedCount + withoutValue, ["outside"] = outside,
@@ -65,7 +69,7 @@ internal sealed class MonotoneClaim<TPoint, TMetrics> : Claim
                 $"no stratum has {StratifiedSpearman.MinTrials} finished trials at two or more values of {_byText} ({observations.Length} trials; stratified by {by}){skipped}{tail}", numbers)
                 with { Figure = figure };
 
-        var outcome = Decision.Decide(estimate.Effect, Region, _confidence, "ρ");
+        var outcome = Decision.Decide(estimate.Effect, Region, confidence, "ρ", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["rho"] = Math.Tanh(estimate.Effect.Estimate);
         var strata = string.Join("; ", estimate.Strata.Select(s => $"{s.Label}: ρ {ClaimText.Number(s.Rho)} over {s.Trials} trials"));

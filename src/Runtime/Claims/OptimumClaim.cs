@@ -44,8 +44,12 @@ internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
         $"and each seed's best {_atText}, with the {ClaimText.Percent(_confidence)} signed-rank interval over seeds lying {Region.Describe(v => v)} " +
         $"(needs {_minGroups} groups)";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _regime.IncludesPoint(_builder.ToPoint(parameters));
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var values = _regime.Select(set.Values(_value, out var withoutValue), out var outside);
         var tail = _regime.Counts(values.Count, outside) + ClaimText.LeftOut(set.Excluded, withoutValue);
@@ -63,15 +67,15 @@ internal sealed class OptimumClaim<TPoint, TMetrics> : Claim
         var perSeed = PerSeed(points);
         if (perSeed.Count == 0)
             return Result(Verdict.Inconclusive, $"no seed was finished at two or more values of {_atText} in every group; {table}{tail}", numbers);
-        var (estimate, lower, upper) = Statistics.SignedRankInterval(perSeed.Select(s => s.Rho).ToArray(), _confidence);
+        var (estimate, lower, upper) = Statistics.SignedRankInterval(perSeed.Select(s => s.Rho).ToArray(), confidence);
         var effect = new Effect(estimate, lower, upper, double.NaN, double.NaN, perSeed.Count)
         {
-            Undecidable = perSeed.Count < MinSeedsToDecide(_confidence)
-                ? $"an exact signed-rank interval over {perSeed.Count} seed(s) cannot exclude anything: it needs {MinSeedsToDecide(_confidence)} or more seeds"
+            Undecidable = perSeed.Count < MinSeedsToDecide(confidence)
+                ? $"an exact signed-rank interval over {perSeed.Count} seed(s) cannot exclude anything: it needs {MinSeedsToDecide(confidence)} or more seeds"
                 : "the seeds disagree about where the optimum lies: more seeds narrow the signed-rank interval",
         };
         numbers["seeds"] = perSeed.Count;
-        var outcome = Decision.Decide(effect, Region, _confidence, "ρ");
+        var outcome = Decision.Decide(effect, Region, confidence, "ρ", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["rho"] = estimate;
         var figure = new EvidenceFigure(_atText, $"{_valueText} (mean over seeds, 95% interval)", points.Select(g => new EvidenceSeries($"{_groupText} {ClaimText.Number(g[0].Group)}",

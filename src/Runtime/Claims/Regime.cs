@@ -28,6 +28,9 @@ internal sealed class Regime<TPoint, TMetrics>
     public string Statement =>
         (_whereText is null ? "" : $" where {_whereText}") + (_whenText is null ? "" : $", in trials where {_whenText}");
 
+    /// <summary>The sweep point is in the regime's <c>where</c> (its trials may still fall outside <c>when</c>).</summary>
+    public bool IncludesPoint(TPoint point) => _where is null || _where(point);
+
     public bool Includes(TrialResult<TPoint, TMetrics> trial) =>
         (_where is null || _where(trial.Point)) && (_when is null || _when(trial));
 

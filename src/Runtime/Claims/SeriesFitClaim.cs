@@ -37,8 +37,12 @@ internal sealed class SeriesFitClaim<TPoint, TMetrics> : Claim
         $"{_metricText} is linear in {_xText} within each finished trial{_regime.Statement}: the least-squares R² (samples at step ≥ 1, at least {_minSamples}), " +
         $"averaged over the sweep points, has its {ClaimText.Percent(_confidence)} interval above {ClaimText.Number(_minR2)} (needs {_minSeeds} seeds per point)";
 
+    private protected override bool ReadsPoint(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
+        _regime.IncludesPoint(_builder.ToPoint(parameters));
+
     protected override ClaimResult Evaluate(ExperimentResults results)
     {
+        var confidence = results.Look.Confidence(_confidence);
         var set = TrialSet<TPoint, TMetrics>.Load(results, _builder);
         var fits = new List<(TrialResult<TPoint, TMetrics> Trial, double Value)>();
         var tooShort = 0;
@@ -52,7 +56,7 @@ internal sealed class SeriesFitClaim<TPoint, TMetrics> : Claim
         var inside = _regime.Select(fits, out var outside);
         var tail = _regime.Counts(inside.Count, outside) + ClaimText.LeftOut(set.Excluded, tooShort, $"with fewer than {_minSamples} samples");
         var estimate = StratifiedMean.Estimate(inside.Select(v => new Observation(v.Trial.PointKey, v.Trial.Parameters, null, v.Trial.Seed, 0, v.Value)).ToArray(),
-            _confidence, _minSeeds);
+            confidence, _minSeeds);
         var numbers = new Dictionary<string, double> { ["n"] = inside.Count, ["excluded"] = set.ExcludedCount + tooShort, ["outside"] = outside };
         if (inside.Count > 0)
         {
@@ -66,7 +70,7 @@ internal sealed class SeriesFitClaim<TPoint, TMetrics> : Claim
             return Result(Verdict.Inconclusive, $"no sweep point has {_minSeeds} or more trials to fit ({inside.Count} fitted){skipped}{tail}", numbers)
                 with { Figure = figure };
 
-        var outcome = Decision.Decide(estimate.Effect, Region.Above(_minR2), _confidence, "mean R²");
+        var outcome = Decision.Decide(estimate.Effect, Region.Above(_minR2), confidence, "mean R²", results.Look);
         foreach (var (k, v) in outcome.Numbers) numbers[k] = v;
         numbers["meanR2"] = estimate.Effect.Estimate;
         var worst = inside.MinBy(v => v.Value);

@@ -25,9 +25,17 @@ public static class TrialId
     /// training reads, derived members and defaults included), so that a changed formula or default gives new ids exactly
     /// to the trials whose training changes. What is measured (the instruments) is not part of a trial's identity.
     /// </summary>
+    /// <remarks>
+    /// With a seed range the spec's settings enter the id as those of the fixed count at the range's minimum (how many seeds a
+    /// point may get does not change how one seed trains): the first round of <c>Seeds = 2, MaxSeeds = 8</c> has the ids of
+    /// <c>Seeds = 2</c>, so adding a range to an experiment keeps its finished trials, and later seeds differ by their seed.
+    /// </remarks>
     public static string Compute(string experiment, IReadOnlyList<KeyValuePair<string, string>> parameters, int seed, ExperimentSettings settings,
-        Specs.TrialSpec spec) =>
-        Hash(Content(experiment, parameters, seed, settings).Append("spec=").Append(JsonSerializer.Serialize(spec, Canonical)).Append('\n'));
+        Specs.TrialSpec spec)
+    {
+        var identity = spec.Settings.AdaptiveSeeds ? spec with { Settings = spec.Settings with { Seeds = spec.Settings.MinSeeds, MinSeeds = 0 } } : spec;
+        return Hash(Content(experiment, parameters, seed, settings).Append("spec=").Append(JsonSerializer.Serialize(identity, Canonical)).Append('\n'));
+    }
 
     /// <summary>
     /// The id by the point, seed and settings alone: ids of stores written before ids covered the resolved spec

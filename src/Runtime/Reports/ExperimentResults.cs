@@ -21,17 +21,28 @@ public sealed record ExperimentResults(
     /// </summary>
     public int Superseded { get; init; }
 
+    /// <summary>
+    /// Every trial the declaration may run at this budget (with a seed range, every point up to its maximum seeds), for
+    /// the rounds of <see cref="Claims.AdaptiveSeeds"/>; null for results not read from a declaration (then the stored trials are the design).
+    /// </summary>
+    internal IReadOnlyList<ITrial>? Design { get; init; }
+
+    /// <summary>The look at the claims these results are for (<see cref="Claims.AdaptiveSeeds"/>): the only one for a fixed seed count.</summary>
+    internal Claims.Look Look { get; init; } = Claims.Look.Only;
+
     /// <summary>Reads the trials of the current declaration at <paramref name="budget"/> and their rows.</summary>
     public static ExperimentResults Load(IResultStore store, IExperimentDefinition experiment, Budget budget)
     {
         var stored = store.Trials(experiment.Name).Where(t => t.Budget == budget.Name).ToArray();
-        var trials = CurrentTrials.Of(stored, budget, CurrentTrials.Ids(experiment, budget));
+        var design = experiment.Trials(budget);
+        var trials = CurrentTrials.Of(stored, budget, design.Select(t => t.Id).ToHashSet(StringComparer.Ordinal));
         var ids = trials.Select(t => t.Id).ToHashSet();
         var rows = store.Rows(experiment.Name, experiment.Schema).Where(r => ids.Contains(r.TrialId)).ToArray();
         return new ExperimentResults(experiment.Name, experiment.Summary, experiment.Declaration, budget,
             experiment.SettingsFor(budget), experiment.Axes, experiment.Schema, trials, rows)
         {
             Superseded = stored.Length - trials.Count,
+            Design = design,
         };
     }
 

@@ -21,14 +21,18 @@ public static class MarkdownReport
     public static string Render(ExperimentResults results) => Render(results, [], [], []);
 
     public static string Render(ExperimentResults results, IReadOnlyList<ClaimResult> claims, IReadOnlyList<ReportPlot> plots,
-        IReadOnlyList<string>? plotProblems = null)
+        IReadOnlyList<string>? plotProblems = null) => Render(results, claims, plots, plotProblems, null);
+
+    /// <summary>The report, with the rounds of a seed range (<paramref name="seeds"/>, null for a fixed seed count) under "What was run".</summary>
+    internal static string Render(ExperimentResults results, IReadOnlyList<ClaimResult> claims, IReadOnlyList<ReportPlot> plots,
+        IReadOnlyList<string>? plotProblems, AdaptiveSeeds.Plan? seeds)
     {
         var md = new StringBuilder();
         md.Append("# ").Append(results.Name).Append("\n\n");
         if (results.Summary.Length > 0) md.Append(results.Summary).Append("\n\n");
 
         AppendClaims(md, results, claims, plots);
-        AppendRun(md, results);
+        AppendRun(md, results, seeds);
         AppendResultsTable(md, results);
         AppendPlots(md, results, plots, plotProblems ?? []);
         AppendUnfinished(md, results);
@@ -83,7 +87,25 @@ public static class MarkdownReport
         md.Append('\n');
     }
 
-    private static void AppendRun(StringBuilder md, ExperimentResults results)
+    /// <summary>The seed range's rounds: the looks, the round reached, the seeds each point got, and the look behind each claim's verdict.</summary>
+    private static void AppendRounds(StringBuilder md, ExperimentResults results, AdaptiveSeeds.Plan seeds)
+    {
+        var s = results.Settings;
+        var looks = seeds.Looks.Count;
+        md.Append($"- Seeds: adaptive, {s.MinSeeds} to {s.Seeds} per point, looks planned at {string.Join(", ", seeds.Looks)} seeds; each look tests a claim at " +
+                  $"(1 − confidence)/(2·{looks}) per side, so a claim with no effect behind it holds at most at the nominal rate however the rounds end (docs/claims.md, \"Adaptive seeds: when to stop\").\n");
+        md.Append($"- Rounds: {seeds.Round} of {looks}{(seeds.Finished ? "" : " (not finished)")}: ")
+          .Append(string.Join("; ", seeds.Rounds.Select((r, i) => $"round {i + 1} ran {r.Count} trial(s) at {r.Select(t => string.Join(", ", t.Parameters.Select(p => p.Key + "=" + p.Value))).Distinct().Count()} point(s)")))
+          .Append(".\n");
+        md.Append("- Seeds per point reached: ")
+          .Append(string.Join("; ", seeds.SeedsPerPoint.GroupBy(p => p.Seeds).OrderByDescending(g => g.Key)
+              .Select(g => $"{g.Key} at {(g.Count() <= 4 ? string.Join(", ", g.Select(p => p.Point.Length == 0 ? "the single point" : p.Point)) : $"{g.Count()} points")}")))
+          .Append(".\n");
+        if (seeds.Verdicts.Count > 0)
+            md.Append("- Claims: ").Append(string.Join("; ", seeds.Verdicts.Select((v, i) => $"{v.Name} {v.Verdict.ToString().ToLowerInvariant()} at look {seeds.LookOf[i]} ({seeds.Looks[seeds.LookOf[i] - 1]} seeds per point)"))).Append(".\n");
+    }
+
+    private static void AppendRun(StringBuilder md, ExperimentResults results, AdaptiveSeeds.Plan? seeds)
     {
         md.Append("## What was run\n\n");
         var points = results.Points().Count;
@@ -100,6 +122,7 @@ public static class MarkdownReport
               .Append(".\n");
         }
         md.Append("- Budget `").Append(results.Budget.Name).Append("`: ").Append(results.Settings.Describe()).Append(".\n");
+        if (seeds is not null && results.Settings.AdaptiveSeeds) AppendRounds(md, results, seeds);
         var counts = Enum.GetValues<TrialStatus>()
             .Select(s => (Status: s, Count: results.Trials.Count(t => t.Status == s)))
             .Where(c => c.Count > 0)

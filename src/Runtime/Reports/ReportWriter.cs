@@ -12,7 +12,9 @@ public static class ReportWriter
     public static ExperimentReport WriteExperiment(string folder, ExperimentResults results, IReadOnlyList<Claim> claims)
     {
         Directory.CreateDirectory(folder);
-        var checkedClaims = claims.Select(c => c.Check(results)).ToArray();
+        // One path for both: a fixed seed count is one look at the results as they are; a seed range is checked look by look.
+        var seeds = AdaptiveSeeds.Evaluate(results, claims);
+        var checkedClaims = seeds.Verdicts;
         var plotFolder = Path.Combine(folder, results.Name);
         if (Directory.Exists(plotFolder))
             foreach (var stale in Directory.EnumerateFiles(plotFolder, "*.png")) File.Delete(stale);
@@ -37,7 +39,7 @@ public static class ReportWriter
                 problems.Add($"{plot.FileName} could not be drawn: {e.GetType().Name}: {e.Message}");
             }
         }
-        var markdown = MarkdownReport.Render(results, checkedClaims, drawn, problems);
+        var markdown = MarkdownReport.Render(results, checkedClaims, drawn, problems, seeds);
         AtomicFile.Write(Path.Combine(folder, results.Name + ".md"), file => File.WriteAllText(file, markdown));
         return new ExperimentReport(results, checkedClaims);
     }

@@ -119,7 +119,7 @@ public static class Cli
         list.SetAction(_ =>
         {
             foreach (var e in catalog)
-                Console.WriteLine($"{e.Name}: {e.Trials(Budget.Smoke).Count} smoke trial(s), {e.Trials(Budget.Full).Count} full trial(s). {e.Summary.Split('\n')[0]} Full budget: {PackPlan.Describe(e, Budget.Full, packing)}.");
+                Console.WriteLine($"{e.Name}: {Count(e, Budget.Smoke)}, {Count(e, Budget.Full)}. {e.Summary.Split('\n')[0]} Full budget: {PackPlan.Describe(e, Budget.Full, packing)}.");
             return 0;
         });
 
@@ -195,6 +195,16 @@ public static class Cli
     /// Checks a numeric option: a value that is not a number, or is out of range, is an error naming
     /// the option, the value given and what it accepts (parsing errors would otherwise escape as an exception).
     /// </summary>
+    /// <summary>"12 full trial(s)" for a fixed seed count; "12 to 48 full trial(s) (seeds 2 to 8 per point, adaptive)" for a seed range.</summary>
+    private static string Count(IExperimentDefinition experiment, Budget budget)
+    {
+        var settings = experiment.SettingsFor(budget);
+        var trials = experiment.Trials(budget);
+        return settings.AdaptiveSeeds
+            ? $"{PackPlan.FirstRound(experiment, budget).Count} to {trials.Count} {budget.Name} trial(s) (seeds {settings.MinSeeds} to {settings.Seeds} per point, adaptive)"
+            : $"{trials.Count} {budget.Name} trial(s)";
+    }
+
     private static void Require<T>(Option<T> option, Func<T, bool> valid, string accepted)
         where T : struct
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Declarative.Runtime.Claims;
 using Declarative.Runtime.Data;
 using Declarative.Runtime.Experiments;
 using Declarative.Runtime.Reports;
@@ -36,26 +37,71 @@ public sealed class ExperimentRunner(TextWriter log)
         foreach (var experiment in selected)
         {
             store.EnsureExperiment(experiment);
-            var trials = experiment.Trials(options.Budget);
-            EnsureHasTrials(experiment.Name, options.Budget, trials.Count);
+            var settings = experiment.SettingsFor(options.Budget);
+            var design = experiment.Trials(options.Budget);
+            EnsureHasTrials(experiment.Name, options.Budget, design.Count);
             if (TrialIdMigration.Apply(store, experiment, options.Budget) is > 0 and var moved)
                 log.WriteLine($"{experiment.Name} [{options.Budget}]: {moved} stored trial(s) moved to ids that cover their full spec (stored before ids did).");
+            // A fixed seed count adds every trial; a seed range adds the rounds its stored results call for (round 1 on a new store).
+            IReadOnlyList<ITrial> trials = settings.AdaptiveSeeds ? AdaptiveSeeds.Of(store, experiment, options.Budget).Trials.ToArray() : design;
             store.AddTrials(experiment.Name, options.Budget, trials);
             total += trials.Count;
             var retried = options.RetryFailed ? store.ResetFailed(experiment.Name, options.Budget) : 0;
             var stored = CurrentTrials.Of(store, experiment, options.Budget);
             var finished = stored.Count(t => t.Status is TrialStatus.Done or TrialStatus.Diverged or TrialStatus.Failed);
             var failed = stored.Count(t => t.Status == TrialStatus.Failed);
-            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials, {finished} already finished" +
+            log.WriteLine($"{experiment.Name} [{options.Budget}]: {trials.Count} trials{(settings.AdaptiveSeeds ? $" so far (seeds per point adaptive, up to {design.Count} trials)" : "")}, {finished} already finished" +
                 $"{(failed > 0 ? $" ({failed} of them failed and kept as failed: add --retry-failed to run them again)" : "")}, {trials.Count - finished} to run" +
-                $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({experiment.SettingsFor(options.Budget).Describe()}); {PackPlan.Describe(experiment, options.Budget, options)}.");
+                $"{(retried > 0 ? $" ({retried} failed trial(s) retried)" : "")} ({settings.Describe()}); {PackPlan.Describe(experiment, options.Budget, options)}.");
         }
         view ??= options.Live ?? !Console.IsOutputRedirected ? new LiveProgressView() : new PlainProgressView(log, TimeSpan.FromSeconds(10));
         IExecutor executor = options.Slurm is null ? new LocalExecutor(log, watchWrapper: true) : new SlurmExecutor(log);
-        var code = executor.Run(store, selected, options, total, view);
-        if (code == ExitCodes.Interrupted) return code;
+        int code;
+        while (true)
+        {
+            code = executor.Run(store, selected, options, total, view);
+            if (code == ExitCodes.Interrupted) return code;
+            // Rounds of a seed range: the next one follows from the stored results alone, so an interrupted sweep resumes to the same trials.
+            var added = NextRounds(store, selected, options.Budget);
+            if (added == 0) break;
+            total += added;
+        }
         RenderReports(store, selected, options.Budget, options.ReportFolder);
         return Math.Max(code, ReportFailures(store, selected, options.Budget));
+    }
+
+    /// <summary>
+    /// After a round: for each experiment with a seed range, checks the claims on the stored results (<see cref="AdaptiveSeeds"/>)
+    /// and adds the next round's trials, with one line naming the round, the undecided claims and the points that get seeds.
+    /// Returns how many trials were added (0: every sweep is finished).
+    /// </summary>
+    private int NextRounds(IResultStore store, IReadOnlyList<IExperimentDefinition> experiments, Budget budget)
+    {
+        var added = 0;
+        foreach (var experiment in experiments.Where(e => e.SettingsFor(budget).AdaptiveSeeds))
+        {
+            var plan = AdaptiveSeeds.Of(store, experiment, budget);
+            var stored = store.Trials(experiment.Name).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+            var fresh = plan.Trials.Where(t => !stored.Contains(t.Id)).ToArray();
+            var decided = plan.Verdicts.Select((v, i) => (v, i)).Where(x => x.v.Verdict != Verdict.Inconclusive)
+                .Select(x => $"{x.v.Name} {x.v.Verdict.ToString().ToLowerInvariant()} at look {plan.LookOf[x.i]}").ToArray();
+            if (fresh.Length == 0)
+            {
+                if (plan.Finished)
+                    log.WriteLine($"{experiment.Name} [{budget}]: adaptive seeds finished after round {plan.Round} of {plan.Looks.Count}" +
+                        $"{(decided.Length > 0 ? $" ({string.Join(", ", decided)})" : "")}{(decided.Length < plan.Verdicts.Count ? $"; undecided: {string.Join(", ", plan.Verdicts.Where(v => v.Verdict == Verdict.Inconclusive).Select(v => v.Name))}" : "")}.");
+                continue;
+            }
+            store.AddTrials(experiment.Name, budget, plan.Trials);
+            added += fresh.Length;
+            var points = fresh.Select(t => Describe(t.Parameters, 0)).Distinct().Count();
+            var all = plan.SeedsPerPoint.Count;
+            log.WriteLine($"{experiment.Name} [{budget}]: round {plan.Round} of {plan.Looks.Count}: {fresh.Length} trial(s) added, seeds up to {plan.Looks[plan.Round - 1]} at {points} of {all} point(s) " +
+                $"for the undecided claim(s) {string.Join(", ", plan.Verdicts.Where(v => v.Verdict == Verdict.Inconclusive).Select(v => v.Name))}" +
+                $"{(decided.Length > 0 ? $" (decided: {string.Join(", ", decided)})" : "")}{(points < all ? $"; the other {all - points} point(s) stop" : "")}.");
+        }
+        log.Flush();
+        return added;
     }
 
     /// <summary>

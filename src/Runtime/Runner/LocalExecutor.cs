@@ -126,7 +126,7 @@ internal sealed class LocalExecutor(TextWriter log, bool watchWrapper) : IExecut
         private IReadOnlyDictionary<string, IReadOnlyList<string>> PackGroups(IExperimentDefinition experiment)
         {
             if (_packGroups.TryGetValue(experiment.Name, out var known)) return known;
-            return _packGroups[experiment.Name] = PackPlan.Groups(experiment, options.Budget);
+            return _packGroups[experiment.Name] = PackPlan.Groups(experiment, options.Budget, store);
         }
 
         private void Start(IReadOnlyList<TrialClaim> claims, IProgressSink sink)

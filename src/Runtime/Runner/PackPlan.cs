@@ -18,20 +18,41 @@ public static class PackPlan
     /// <see cref="PackedTrials.DefaultMaxMembers"/> trials, as equal in size as possible. Workers run whole packs; cores
     /// are shared between packs (and between trials that train alone), never by splitting a pack.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, Budget budget)
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, Budget budget) =>
+        Groups(experiment, [FirstRound(experiment, budget)]);
+
+    /// <summary>
+    /// As <see cref="Groups(IExperimentDefinition, Budget)"/> for an experiment with a seed range, whose later rounds
+    /// (<see cref="Claims.AdaptiveSeeds"/>) follow from the stored results: each round is cut into packs on its own, so a
+    /// pack is a function of the declaration and the round, never of <c>--parallel</c>, and never waits for a later round.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, Budget budget, Store.IResultStore store) =>
+        experiment.SettingsFor(budget).AdaptiveSeeds ? Groups(experiment, Claims.AdaptiveSeeds.Of(store, experiment, budget).Rounds) : Groups(experiment, budget);
+
+    private static Dictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, IEnumerable<IReadOnlyList<ITrial>> rounds)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var pack in Packs(experiment, budget))
-            foreach (var id in pack) result[id] = pack;
+        foreach (var round in rounds)
+            foreach (var pack in Packs(experiment, round))
+                foreach (var id in pack) result[id] = pack;
         return result;
     }
 
-    /// <summary>The experiment's packs of two or more trials (ids in trial order); see <see cref="Groups"/>.</summary>
-    public static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, Budget budget)
+    /// <summary>The trials every run starts with: all of them for a fixed seed count, every point at its first seeds for a seed range.</summary>
+    internal static IReadOnlyList<ITrial> FirstRound(IExperimentDefinition experiment, Budget budget)
+    {
+        var settings = experiment.SettingsFor(budget);
+        var trials = experiment.Trials(budget);
+        return settings.AdaptiveSeeds ? trials.Where(t => t.Seed < settings.MinSeeds).ToArray() : trials;
+    }
+
+    /// <summary>The experiment's packs of two or more trials (ids in trial order) in its first round; see <see cref="Groups(IExperimentDefinition, Budget)"/>.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, Budget budget) => Packs(experiment, FirstRound(experiment, budget));
+
+    private static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials)
     {
         var packs = new List<IReadOnlyList<string>>();
         if (experiment.PackingObstacle is not null) return packs;
-        var trials = experiment.Trials(budget);
         if (Specs(experiment, trials) is not { } specs) return packs;
         foreach (var group in PackedTrials.Groups(specs, int.MaxValue))
         {
@@ -52,7 +73,7 @@ public static class PackPlan
     {
         if (!options.Pack) return "each trial trains alone (--no-pack)";
         if (experiment.PackingObstacle is { } why) return $"each trial trains alone: {why}";
-        var trials = experiment.Trials(budget);
+        var trials = FirstRound(experiment, budget);
         if (Specs(experiment, trials) is not { } specs || specs.Length == 0) return "each trial trains alone";
         var groups = PackedTrials.Groups(specs, int.MaxValue).Where(g => g.Count > 1).ToArray();
         if (groups.Length == 0)
@@ -63,7 +84,8 @@ public static class PackPlan
         }
         var packs = Packs(experiment, budget);
         var packed = packs.Sum(p => p.Count);
-        return $"{packed} of {trials.Count} trials train packed, in {packs.Count} pack(s) of one model shape and batch size fixed by the declaration " +
+        var round = experiment.SettingsFor(budget).AdaptiveSeeds ? " of the first round (later rounds are cut into packs the same way)" : "";
+        return $"{packed} of {trials.Count} trials{round} train packed, in {packs.Count} pack(s) of one model shape and batch size fixed by the declaration " +
                $"(at most {PackedTrials.DefaultMaxMembers} trials each, one worker per pack; --no-pack to train each alone)";
     }
 
