@@ -24,7 +24,14 @@ public abstract class FakeExperiment : IExperimentDefinition
     public static int Steps => int.Parse(Environment.GetEnvironmentVariable("DECLARATIVE_FAKE_STEPS") ?? "8");
     public static int StepMilliseconds => int.Parse(Environment.GetEnvironmentVariable("DECLARATIVE_FAKE_STEP_MS") ?? "50");
 
-    public TrialOutcome Run(ITrial trial, TrialContext context)
+    /// <summary>Each trial alone: a fake trains no model.</summary>
+    public IReadOnlyList<TrialGroup> Plan(Budget budget) =>
+        Trials(budget).Select(t => new TrialGroup([t], new Declarative.Runtime.Training.EngineChoice(Declarative.Runtime.Training.EngineKind.Autograd, "a fake experiment trains no model"))).ToArray();
+
+    public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) =>
+        trials.Select((t, i) => Run(t, contexts[i])).ToArray();
+
+    private TrialOutcome Run(ITrial trial, TrialContext context)
     {
         Log("start", trial);
         var outcome = Train(trial, context);

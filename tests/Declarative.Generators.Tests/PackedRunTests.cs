@@ -57,20 +57,22 @@ public sealed class PackedRunTests
     public void Each_member_of_a_pack_writes_the_rows_of_its_trial_alone()
     {
         var definition = Definition(Seeds, "Seeds");
-        Assert.Null(definition.PackingObstacle);
         var trials = definition.Trials(Budget.Smoke);
         Assert.Equal(8, trials.Count);
-        Assert.True(Runtime.Packing.PackedTrials.CanPack(trials.Select(definition.SpecFor).ToArray(), out var why), why);
+        var plan = definition.Plan(Budget.Smoke);
+        var pack = Assert.Single(plan);
+        Assert.Equal(trials.Select(t => t.Id), pack.Trials.Select(t => t.Id));
+        Assert.Equal(Runtime.Training.EngineKind.StackedMlp, pack.Engine.Engine);
 
         using var data = new DataCatalog();
         data.Register("FashionMNIST", GeneratedLoopTests.SyntheticData(seed: 1));
         var packedSinks = trials.Select(_ => new BufferedMetricSink()).ToArray();
-        var outcomes = definition.RunPacked(trials, packedSinks.Select(s => new TrialContext(CPU, data, s)).ToArray());
+        var outcomes = definition.Run(trials, packedSinks.Select(s => new TrialContext(CPU, data, s)).ToArray());
 
         for (var m = 0; m < trials.Count; m++)
         {
             var alone = new BufferedMetricSink();
-            var outcome = definition.Run(trials[m], new TrialContext(CPU, data, alone));
+            var outcome = definition.Run([trials[m]], [new TrialContext(CPU, data, alone)])[0];
             Assert.Equal(outcome.Status, outcomes[m].Status);
             Assert.Equal(outcome.Steps, outcomes[m].Steps);
             Assert.Equal(32, outcome.Steps);
@@ -103,14 +105,17 @@ public sealed class PackedRunTests
     }
 
     [Fact]
-    public void An_experiment_that_observes_each_update_never_packs()
+    public void An_experiment_that_observes_each_update_trains_each_trial_alone_and_says_why()
     {
         var definition = Definition(Observing, "Observing");
-        Assert.Contains("UpdateNorm", definition.PackingObstacle);
-        var trials = definition.Trials(Budget.Full);
-        using var data = new DataCatalog();
-        var error = Assert.Throws<NotSupportedException>(() => definition.RunPacked(trials, trials.Select(_ => new TrialContext(CPU, data, new BufferedMetricSink())).ToArray()));
-        Assert.Contains("UpdateNorm", error.Message);
+        var plan = definition.Plan(Budget.Full);
+        Assert.Equal(definition.Trials(Budget.Full).Count, plan.Count);
+        Assert.All(plan, g =>
+        {
+            Assert.Single(g.Trials);
+            Assert.Equal(Runtime.Training.EngineKind.StackedMlp, g.Engine.Engine);
+            Assert.Contains("UpdateNorm", g.Engine.Reason);
+        });
     }
 
     private static void Close(double expected, double actual, double tolerance, string what) =>

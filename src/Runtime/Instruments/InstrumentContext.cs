@@ -42,7 +42,7 @@ public sealed class InstrumentContext : IDisposable
     /// <remarks>
     /// After <see cref="Connect"/>, the context is subscribed to the loop only while some instrument is
     /// subscribed here: a loop that nobody observes before its updates may fuse the SGD update into the
-    /// gradient computation (see <see cref="Training.ClassificationLoop"/>).
+    /// gradient computation (see <see cref="Training.StackedMlpEngine"/>).
     /// </remarks>
     public event Action<Training.TrainingState>? BeforeUpdate
     {
@@ -50,26 +50,36 @@ public sealed class InstrumentContext : IDisposable
         {
             var connect = _beforeUpdate is null;
             _beforeUpdate += value;
-            if (connect && _beforeUpdate is not null && _loop is not null) _loop.BeforeUpdate += RaiseBeforeUpdate;
+            if (connect && _beforeUpdate is not null && _loop is not null) _loop.BeforeUpdate += OnLoopBeforeUpdate;
         }
         remove
         {
             _beforeUpdate -= value;
-            if (_beforeUpdate is null && _loop is not null) _loop.BeforeUpdate -= RaiseBeforeUpdate;
+            if (_beforeUpdate is null && _loop is not null) _loop.BeforeUpdate -= OnLoopBeforeUpdate;
         }
     }
 
     private Action<Training.TrainingState>? _beforeUpdate;
     private Training.ClassificationLoop? _loop;
+    private int _member;
 
     public void RaiseBeforeUpdate(Training.TrainingState state) => _beforeUpdate?.Invoke(state);
 
-    /// <summary>Forwards the loop's <see cref="Training.ClassificationLoop.BeforeUpdate"/> to this context's subscribers (while there are any).</summary>
-    public void Connect(Training.ClassificationLoop loop)
+    private void OnLoopBeforeUpdate(Training.TrainingState state)
+    {
+        if (state.Member == _member) _beforeUpdate?.Invoke(state);
+    }
+
+    /// <summary>
+    /// Forwards the loop's <see cref="Training.ClassificationLoop.BeforeUpdate"/> for member <paramref name="member"/> to this
+    /// context's subscribers (while there are any).
+    /// </summary>
+    public void Connect(Training.ClassificationLoop loop, int member = 0)
     {
         if (_loop is not null) throw new InvalidOperationException("The instrument context is already connected to a loop.");
         _loop = loop;
-        if (_beforeUpdate is not null) loop.BeforeUpdate += RaiseBeforeUpdate;
+        _member = member;
+        if (_beforeUpdate is not null) loop.BeforeUpdate += OnLoopBeforeUpdate;
     }
 
     /// <summary>The model's trainable parameters, in a fixed order.</summary>
