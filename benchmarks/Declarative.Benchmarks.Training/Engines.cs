@@ -122,7 +122,7 @@ internal static class Engines
         }
     }
 
-    /// <summary>ClassificationLoop as it is now, but with TorchSharp's per-parameter SGD instead of FlatSgd (to separate the two changes).</summary>
+    /// <summary>ClassificationLoop on the autograd engine with TorchSharp's per-parameter SGD (no hand-written step, no FlatSgd).</summary>
     private static void LoopWithTorchSgd(DataCatalog catalog, int batch, int epochs, int threads)
     {
         var data = catalog.FashionMnist(0, 0, CPU);

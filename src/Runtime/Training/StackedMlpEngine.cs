@@ -1,21 +1,27 @@
 using Declarative.Runtime.Models;
 using Declarative.Runtime.Optimizers;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Training;
 
 /// <summary>
-/// K ReLU MLPs of one shape (no normalisation) on the mean cross-entropy, trained with the SGD family (momentum,
-/// Nesterov, weight decay; each member its own) by a forward and backward written out once, by hand, over stacked
-/// weights: layer l holds the members' weights as [K, out, in] and biases as [K, out]. No autograd graph.
+/// K ReLU MLPs of one shape (plain, or with batch norm after each hidden layer) on the mean cross-entropy, trained with
+/// the SGD family (momentum, Nesterov, weight decay; each member its own) by a forward and backward written out once, by
+/// hand, over stacked weights: layer l holds the members' weights as [K, out, in] and biases as [K, out] (batch norm's
+/// scale γ and shift β as [K, out]). No autograd graph.
 /// <para>
-/// Forward: <c>H_l = relu(b_l + H_{l−1} W_lᵀ)</c>, logits <c>Z</c>; loss <c>log_softmax</c> + <c>nll_loss</c>. Backward:
+/// Forward: <c>H_l = relu(N_l(b_l + H_{l−1} W_lᵀ))</c>, logits <c>Z</c>; loss <c>log_softmax</c> + <c>nll_loss</c>. N is
+/// the identity, or batch norm in training mode as <c>nn.BatchNorm1d</c> computes it: each member normalises with its own
+/// batch's mean and biased variance, <c>x̂ = (A − μ)/√(σ² + ε)</c>, <c>N = γ x̂ + β</c>, and updates its running mean and
+/// (unbiased) variance with the layer's momentum, which its model uses in evaluation. Backward:
 /// <c>G = (softmax(Z) − onehot(y)) / B</c>, then per layer <c>∇W_l = G_lᵀ H_{l−1}</c>, <c>∇b_l = G_lᵀ 1</c>,
-/// <c>G_{l−1} = (G_l W_l) ⊙ 1[H_{l−1} &gt; 0]</c>; then <see cref="SgdUpdate"/>. Each product runs on one of two kernels:
+/// <c>D = (G_l W_l) ⊙ 1[H_{l−1} &gt; 0]</c> and <c>G_{l−1} = D</c>, or through batch norm <c>∇γ = Σ D x̂</c>, <c>∇β = Σ D</c>,
+/// <c>G_{l−1} = (γD − mean(γD) − x̂ mean(γD x̂)) / √(σ² + ε)</c>; then <see cref="SgdUpdate"/>. Each product runs on one of two kernels:
 /// with one member, <c>addmm_</c>/<c>addmv_</c> into buffers allocated once per batch size, and when the member is plain
 /// SGD that nobody observes before its update, the update fused into the weight-gradient products
-/// (<c>W.addmm_(Gᵀ, H, β = 1, α = −η)</c>: no gradient is written); with K &gt; 1, batched products (<c>bmm</c>), one
+/// (<c>W.addmm_(Gᵀ, H, β = 1, α = −η)</c>: no gradient is written; not with batch norm); with K &gt; 1, batched products (<c>bmm</c>), one
 /// call for all members. Members never interact: the gradient for member k's slice is the gradient of its own loss.
 /// </para>
 /// <para>
@@ -35,6 +41,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
     private readonly Tensor[] _biases;
     private readonly Tensor[] _parameters;
     private readonly One? _one;
+    private readonly Norm[] _norms;
     private readonly SgdUpdate _update;
     private readonly Dictionary<int, Buffers> _buffers = [];
     private readonly long[] _copied;
@@ -62,7 +69,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
                 _biases[l] = stack(members.Select(m => m.Layers[l].bias!.detach()).ToArray()).contiguous().MoveToOuterDisposeScope();
             }
         }
-        _parameters = _weights.Zip(_biases, (w, b) => new[] { w, b }).SelectMany(p => p).ToArray();
+        _norms = Enumerable.Range(0, members[0].Norms.Count).Select(l => new Norm(members.Select(m => (BatchNorm1d)m.Norms[l]).ToArray())).ToArray();
+        _parameters = _weights.Zip(_biases, (w, b) => new[] { w, b }).SelectMany(p => p)
+            .Concat(_norms.SelectMany(n => new[] { n.Gamma, n.Beta })).ToArray();
         if (members.Length == 1) _one = new One(members[0]);
         _update = new SgdUpdate(_parameters, settings);
         _copied = new long[members.Length];
@@ -74,7 +83,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         why = model switch
         {
             not Mlp => $"the model is a {model.GetType().Name}, not an MLP",
-            Mlp { IsNormalized: true } => "the MLP has (ghost) batch norm",
+            Mlp m when m.Norms.Any(n => n is not BatchNorm1d) => "the MLP has ghost batch norm",
             _ when data.IsRegression => "the task is a regression (squared error)",
             Mlp m when m.parameters().Any(p => !p.requires_grad) => "some parameters are frozen",
             Mlp m when m.parameters().Select(p => (p.dtype, p.device_type)).Distinct().Count() != 1 => "the parameters differ in dtype or device",
@@ -91,7 +100,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
     {
         if (members.Count == 0) throw new ArgumentException("An engine trains at least one member.", nameof(members));
         if (settings.Count != members.Count) throw new ArgumentException($"{settings.Count} SGD settings for {members.Count} members.", nameof(settings));
-        if (members.Any(m => m.IsNormalized)) throw new ArgumentException("The stacked MLP engine does not support batch norm.", nameof(members));
+        if (members.Any(m => m.Norms.Any(n => n is not BatchNorm1d))) throw new ArgumentException("The stacked MLP engine does not support ghost batch norm.", nameof(members));
+        if (members.Any(m => m.Norms.Count != members[0].Norms.Count)) throw new ArgumentException("Stacked MLPs must all have batch norm or none.", nameof(members));
         var shape = Shape(members[0]);
         if (members.Any(m => !Shape(m).SequenceEqual(shape))) throw new ArgumentException("Stacked MLPs must all have the same layer sizes.", nameof(members));
         if (members.SelectMany(m => m.parameters()).Select(p => (p.dtype, p.device_type, p.device_index)).Distinct().Count() != 1)
@@ -121,6 +131,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             model.Layers[l].weight!.copy_(_weights[l][member]);
             model.Layers[l].bias!.copy_(_biases[l][member]);
         }
+        for (var l = 0; l < _norms.Length; l++) _norms[l].CopyTo(member, (BatchNorm1d)model.Norms[l]);
         _copied[member] = _steps;
         return model;
     }
@@ -136,7 +147,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var b = batchSize;
         var depth = _weights.Length;
         // Plain SGD that nobody observes before the update: the update is fused into the backward pass (float32: addmm's α is single precision).
-        var fuse = k == 1 && beforeUpdate is null && _settings[0].IsPlain && _weights[0].dtype == ScalarType.Float32;
+        var fuse = k == 1 && beforeUpdate is null && _settings[0].IsPlain && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
         var lr = learningRates[0];
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = _one?.Gradients ?? new Tensor[_parameters.Length];
@@ -145,10 +156,12 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var x = inputs.dim() > 2 ? inputs.flatten(1) : inputs;
         if (k > 1) x = x.view(k, b, -1);
         var activations = new Tensor[depth];
+        var normalized = new Tensor[_norms.Length];
         var previous = x;
         for (var l = 0; l < depth; l++)
         {
             var h = Affine(previous, l, buffers);
+            if (l < _norms.Length) h = _norms[l].Forward(h, k, out normalized[l]);
             if (l < depth - 1) h.relu_();
             activations[l] = previous = h;
         }
@@ -173,7 +186,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
             upstream.mul_(activations[l - 1].sign_());                                       // after ReLU, sign(H) is the ReLU's derivative
-            g = upstream;
+            g = l - 1 < _norms.Length ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, _one, 2 * depth + 2 * (l - 1)) : upstream;
         }
 
         if (!fuse)
@@ -267,7 +280,101 @@ public sealed class StackedMlpEngine : ITrainingEngine
         _buffers.Clear();
         _update.Dispose();
         _one?.Dispose();
+        foreach (var n in _norms) n.Dispose();
         foreach (var t in _weights.Concat(_biases)) t.Dispose();
+    }
+
+    /// <summary>
+    /// One hidden layer's batch norm for every member: γ, β and the running statistics stacked as [K, features] (with one
+    /// member, views of the member's own), in training mode as <c>nn.BatchNorm1d</c>.
+    /// </summary>
+    private sealed class Norm : IDisposable
+    {
+        private readonly double _eps;
+        private readonly double _momentum;
+
+        public Norm(BatchNorm1d[] members)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var one = members.Length == 1;
+            Tensor Stack(Func<BatchNorm1d, Tensor> f) => (one ? f(members[0]).detach().unsqueeze(0) : stack(members.Select(m => f(m).detach()).ToArray()).contiguous()).MoveToOuterDisposeScope();
+            Gamma = Stack(m => m.weight!);
+            Beta = Stack(m => m.bias!);
+            RunningMean = Stack(m => m.running_mean!);
+            RunningVar = Stack(m => m.running_var!);
+            _eps = members[0].eps;
+            _momentum = members[0].momentum ?? throw new ArgumentException("Batch norm with a cumulative average (momentum null) is not supported by the stacked engine.");
+            if (members.Any(m => m.eps != _eps || m.momentum != _momentum)) throw new ArgumentException("Stacked batch norms must share ε and momentum.");
+        }
+
+        public Tensor Gamma { get; }
+        public Tensor Beta { get; }
+        public Tensor RunningMean { get; }
+        public Tensor RunningVar { get; }
+
+        /// <summary>γ x̂ + β with the batch's statistics (along dimension 0 of [B, F] for one member, 1 of [K, B, F]); x̂ is kept for the backward pass.</summary>
+        public Tensor Forward(Tensor a, int k, out Tensor normalized)
+        {
+            var dim = k == 1 ? 0 : 1;
+            var batch = a.shape[dim];
+            var mean = a.mean([dim], keepdim: true);
+            var centered = a - mean;
+            var variance = centered.square().mean([dim], keepdim: true);
+            var inverse = variance.add(_eps).rsqrt_();
+            normalized = centered.mul_(inverse);
+            // The running statistics, as BatchNorm1d keeps them: (1 − m)·r + m·batch value, the variance unbiased.
+            RunningMean.mul_(1 - _momentum).add_(mean.view(RunningMean.shape), alpha: _momentum);
+            RunningVar.mul_(1 - _momentum).add_(variance.view(RunningVar.shape), alpha: _momentum * batch / Math.Max(1, batch - 1));
+            _inverse = inverse;
+            return normalized * Broadcast(Gamma, k) + Broadcast(Beta, k);
+        }
+
+        private Tensor? _inverse;
+
+        /// <summary>
+        /// From the gradient with respect to the layer's output, writes ∇γ and ∇β (one member: into the parameters' <c>.grad</c>; K: into
+        /// <paramref name="gradients"/> at <paramref name="slot"/>) and returns the gradient with respect to its input.
+        /// </summary>
+        public Tensor Backward(Tensor d, Tensor normalized, int k, Tensor[] gradients, One? one, int slot)
+        {
+            var dim = k == 1 ? 0 : 1;
+            var gamma = d.mul(normalized).sum(dim);
+            var beta = d.sum(dim);
+            if (one is not null)
+            {
+                var index = slot - 2 * one.Weights.Length;
+                one.NormGrads[index].copy_(gamma);
+                one.NormGrads[index + 1].copy_(beta);
+            }
+            else
+            {
+                gradients[slot] = gamma;
+                gradients[slot + 1] = beta;
+            }
+            var dx = d.mul_(Broadcast(Gamma, k));
+            var projection = dx.mul(normalized).mean([dim], keepdim: true);
+            return dx.sub_(dx.mean([dim], keepdim: true)).sub_(normalized.mul_(projection)).mul_(_inverse!);
+        }
+
+        private static Tensor Broadcast(Tensor t, int k) => k == 1 ? t[0] : t.unsqueeze(1);
+
+        /// <summary>Writes member k's γ, β and running statistics into its own batch norm.</summary>
+        public void CopyTo(int member, BatchNorm1d target)
+        {
+            target.weight!.copy_(Gamma[member]);
+            target.bias!.copy_(Beta[member]);
+            target.running_mean!.copy_(RunningMean[member]);
+            target.running_var!.copy_(RunningVar[member]);
+        }
+
+        public void Dispose()
+        {
+            Gamma.Dispose();
+            Beta.Dispose();
+            RunningMean.Dispose();
+            RunningVar.Dispose();
+        }
     }
 
     /// <summary>A one-member engine's 2-D views of its model's parameters and gradients (the kernels' operands).</summary>
@@ -281,8 +388,12 @@ public sealed class StackedMlpEngine : ITrainingEngine
             Biases = layers.Select(l => l.bias!.detach().DetachFromDisposeScope()).ToArray();
             WeightGrads = layers.Select(l => GradientOf(l.weight!).DetachFromDisposeScope()).ToArray();
             BiasGrads = layers.Select(l => GradientOf(l.bias!).DetachFromDisposeScope()).ToArray();
-            Gradients = WeightGrads.Zip(BiasGrads, (w, b) => new[] { w, b }).SelectMany(p => p).Select(t => t.unsqueeze(0).DetachFromDisposeScope()).ToArray();
+            NormGrads = model.Norms.Cast<BatchNorm1d>().SelectMany(n => new[] { GradientOf(n.weight!).DetachFromDisposeScope(), GradientOf(n.bias!).DetachFromDisposeScope() }).ToArray();
+            Gradients = WeightGrads.Zip(BiasGrads, (w, b) => new[] { w, b }).SelectMany(p => p).Concat(NormGrads).Select(t => t.unsqueeze(0).DetachFromDisposeScope()).ToArray();
         }
+
+        /// <summary>Each batch norm's ∇γ and ∇β (the layer's parameters' <c>.grad</c>), layer by layer.</summary>
+        public Tensor[] NormGrads { get; }
 
         public Tensor[] Weights { get; }
         public Tensor[] WeightsT { get; }
@@ -295,7 +406,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
 
         public void Dispose()
         {
-            foreach (var t in Weights.Concat(WeightsT).Concat(Biases).Concat(WeightGrads).Concat(BiasGrads).Concat(Gradients)) t.Dispose();
+            foreach (var t in Weights.Concat(WeightsT).Concat(Biases).Concat(WeightGrads).Concat(BiasGrads).Concat(NormGrads).Concat(Gradients)) t.Dispose();
         }
     }
 

@@ -7,7 +7,7 @@ namespace Declarative.Runtime.Training;
 /// The one place that decides, from the trials' specs and the declaration alone (never from <c>--parallel</c> or the
 /// executor), which engine trains a trial and which trials train together as one pack, and says why.
 /// <para>
-/// The <see cref="StackedMlpEngine"/> serves a plain MLP on a classification task with SGD, momentum or Nesterov, any
+/// The <see cref="StackedMlpEngine"/> serves an MLP (plain or with batch norm) on a classification task with SGD, momentum or Nesterov, any
 /// weight decay, learning-rate or batch-size schedule, regime adaptation and label noise; everything else trains on
 /// the <see cref="AutogradEngine"/>, one trial at a time. Trials on the stacked engine pack when they differ only in
 /// what a pack holds per member: the seed (initial weights, batch order, label-noise draw), the learning rate and its
@@ -30,7 +30,7 @@ public static class TrainingEngines
     private static string? StackedObstacle(TrialSpec s)
     {
         if (s.Model.Kind != "Mlp") return $"the model is a {s.Model.Kind} (the stacked engine serves MLPs)";
-        if (s.Model.Normalization != Declarative.Normalization.None) return "the MLP has batch norm (not yet in the stacked engine)";
+        if (s.Model.Normalization == Declarative.Normalization.GhostBatchNorm) return "the MLP has ghost batch norm (not in the stacked engine yet)";
         if (s.Optimizer.Kind is not (OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov)) return $"the optimizer is {s.Optimizer.Kind} (the stacked engine serves SGD, momentum and Nesterov)";
         if (s.Optimizer.Kind == OptimizerKind.Nesterov && s.Optimizer.Momentum <= 0) return "Nesterov needs a positive momentum";
         if (s.Data.Kind == "QuadraticTarget") return "the data set is a regression task";

@@ -98,6 +98,15 @@ public sealed class StackedEngineTests
                 var diff = (a - b).abs().max().item<float>();
                 Assert.True(diff <= WeightTolerance, $"member {m} {name}: max |Δ| = {diff}");
             }
+            // Batch norm's running statistics (what evaluation uses), relative: the running variance grows with the activations.
+            foreach (var ((name, a), (_, b)) in alone.named_buffers().Zip(member.named_buffers()).Where(p => p.First.Item2.is_floating_point()))
+            {
+                var diff = ((a - b).abs() / (1 + a.abs())).max().item<float>();
+                Assert.True(diff <= WeightTolerance, $"member {m} {name}: max relative |Δ| = {diff}");
+            }
+            var evalAlone = Runtime.Instruments.InstrumentContext.Evaluate(alone, pack.Data.TestInputs, pack.Data.TestLabels).Loss;
+            var evalMember = Runtime.Instruments.InstrumentContext.Evaluate(member, pack.Data.TestInputs, pack.Data.TestLabels).Loss;
+            Assert.True(Math.Abs(evalAlone - evalMember) <= LossTolerance * (1 + evalAlone), $"member {m} test loss: alone {evalAlone}, packed {evalMember}");
         }
     }
 
@@ -111,6 +120,10 @@ public sealed class StackedEngineTests
     [Fact]
     public void Members_with_regime_adaptation_train_as_their_trials_alone() =>
         MembersEqualTheirTrialsAlone([Spec(0, batch: 32) with { RegimeBaseBatchSize = 16 }, Spec(1, OptimizerKind.Momentum, lr: 0.05, momentum: 0.9, batch: 32) with { RegimeBaseBatchSize = 16 }], 64);
+
+    [Fact]
+    public void Members_with_batch_norm_train_as_their_trials_alone_and_evaluate_with_their_own_running_statistics() =>
+        MembersEqualTheirTrialsAlone(Mixed().Select(s => s with { Model = s.Model with { Normalization = Normalization.BatchNorm } }).ToArray(), 64);
 
     [Fact]
     public void Members_with_label_noise_train_on_the_labels_their_trials_draw_alone()
@@ -133,7 +146,7 @@ public sealed class StackedEngineTests
     {
         using var catalog = new DataCatalog();
         var context = Context(catalog);
-        foreach (var spec in Mixed().Concat(Scheduled()))
+        foreach (var spec in Mixed().Concat(Scheduled()).Concat(Mixed().Take(3).Select(s => s with { Model = s.Model with { Normalization = Normalization.BatchNorm } })))
         {
             var (stacked, stackedModel, s1) = Train(spec, context, EngineKind.StackedMlp);
             var (auto, autoModel, s2) = Train(spec, context, EngineKind.Autograd);
@@ -318,7 +331,8 @@ public sealed class StackedEngineTests
         var adam = TrainingEngines.For(Spec(0, OptimizerKind.Adam));
         Assert.Equal(EngineKind.Autograd, adam.Engine);
         Assert.Contains("Adam", adam.Reason);
-        Assert.Equal(EngineKind.Autograd, TrainingEngines.For(Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8], Normalization = Normalization.BatchNorm } }).Engine);
+        Assert.Equal(EngineKind.StackedMlp, TrainingEngines.For(Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8], Normalization = Normalization.BatchNorm } }).Engine);
+        Assert.Equal(EngineKind.Autograd, TrainingEngines.For(Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8], Normalization = Normalization.GhostBatchNorm } }).Engine);
 
         var groups = TrainingEngines.Groups([Spec(0), Spec(0, batch: 32), Spec(1), Spec(0, OptimizerKind.Adam), Spec(1, batch: 32), Spec(2)], maxMembers: 2);
         Assert.Equal([[0, 2], [1, 4], [3], [5]], groups.Select(g => g.ToArray()).ToArray());
