@@ -252,14 +252,7 @@ namespace Declarative.Generators.Experiments
                 w.Line();
             }
 
-            /// <summary>The tracked instruments that read each trial's own update ([ObservesUpdate]), as a C# array expression.</summary>
-            private static string ObservingInstruments(ExperimentModel model)
-            {
-                var names = model.Tracks.SelectMany(t => t.Instruments).Where(i => i.ObservesUpdate).Select(i => Quote(i.Name)).Distinct().ToArray();
-                return names.Length == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", names) + " }";
-            }
-
-            /// <summary>A nested class holding one trial's instruments: Run uses one, RunPacked one per member.</summary>
+            /// <summary>A nested class holding one trial's instruments: Run uses one per member (one for a trial alone).</summary>
             private static void EmitCollectors(IndentedWriter w, ExperimentModel model, List<Column> columns)
             {
                 w.Line("/// <summary>One trial's declared instruments, measured at their cadences into a metric row.</summary>");
@@ -325,7 +318,6 @@ namespace Declarative.Generators.Experiments
 
             private static void EmitDefinition(IndentedWriter w, ExperimentModel model)
             {
-                var observing = ObservingInstruments(model);
                 var axes = string.Join(", ", model.Parameters.Select(p => Quote(p.Name)));
                 var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c.Name}.Named({Quote(c.Name)}, {Quote(c.Summary)})"));
                 w.Block($$"""
@@ -342,7 +334,7 @@ namespace Declarative.Generators.Experiments
                         public {{Experiments}}.ExperimentSettings SettingsFor({{Experiments}}.Budget budget) => {{model.TypeName}}.SettingsFor(budget);
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> Trials({{Experiments}}.Budget budget) => {{model.TypeName}}.Trials(budget);
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialGroup> Plan({{Experiments}}.Budget budget) =>
-                            global::Declarative.Runtime.Training.TrainingEngines.Plan({{model.TypeName}}.Trials(budget), trial => {{model.TypeName}}.SpecFor((Trial)trial), {{observing}});
+                            global::Declarative.Runtime.Training.TrainingEngines.Plan({{model.TypeName}}.Trials(budget), trial => {{model.TypeName}}.SpecFor((Trial)trial));
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialOutcome> Run({{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> trials, {{Generic}}.IReadOnlyList<{{Experiments}}.TrialContext> contexts) =>
                             {{model.TypeName}}.Run(global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Cast<Trial>(trials)), contexts);
                     }

@@ -41,7 +41,7 @@ public sealed class AutogradEngine : ITrainingEngine
     /// <summary>Member k's own module (live: its parameters are the member's weights).</summary>
     public nn.Module<Tensor, Tensor> Model(int member) => _models[member];
 
-    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate)
+    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed)
     {
         var k = _models.Length;
         var losses = new Tensor[k];
@@ -65,7 +65,7 @@ public sealed class AutogradEngine : ITrainingEngine
             var loss = Objective.Loss(outputs, y, _regression);
             if (norms is not null) norms[m] = GradientPenalty.Backward(loss, _penalised[m], _penalty);
             else loss.backward();
-            beforeUpdate?.Invoke(m);
+            if (observed[m]) beforeUpdate?.Invoke(m);
             optimizer.step();
             losses[m] = loss.detach();
             logits[m] = outputs.detach();

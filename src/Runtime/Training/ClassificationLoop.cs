@@ -33,6 +33,8 @@ public sealed class ClassificationLoop : IDisposable
     private readonly Tensor? _memberLabels;
     private readonly Action<int> _raiseBeforeUpdate;
     private readonly List<Tensor> _stepTensors = [];
+    private readonly Func<TrainingState, bool>?[] _observes;
+    private readonly bool[] _observed;
     private Tensor? _order;
     private int _epoch = -1;
     private int _stepInEpoch;
@@ -94,7 +96,17 @@ public sealed class ClassificationLoop : IDisposable
             _memberLabels = stack(_members.Select(m => m.Data.TrainLabels).ToArray()).MoveToOuterDisposeScope();
         }
         _raiseBeforeUpdate = k => BeforeUpdate?.Invoke(_states[k]);
+        _observes = new Func<TrainingState, bool>?[_members.Length];
+        _observed = new bool[_members.Length];
     }
+
+    /// <summary>
+    /// Tells the loop when member k's <see cref="BeforeUpdate"/> subscribers need it (an instrument context's
+    /// <c>ObservesNext</c>): <see cref="BeforeUpdate"/> is raised for the member only before those updates, so an engine
+    /// copies a packed member's weights and gradient out only then. Without it, a member is observed at every update
+    /// while <see cref="BeforeUpdate"/> has subscribers.
+    /// </summary>
+    public void Observe(int member, Func<TrainingState, bool> observesNext) => _observes[member] = observesNext;
 
     /// <summary>The engine that trains the members.</summary>
     public ITrainingEngine Engine => _engine;
@@ -115,7 +127,8 @@ public sealed class ClassificationLoop : IDisposable
     }
 
     /// <summary>
-    /// Raised at every step, for each member, after the backward pass and before the member's update: the
+    /// Raised at every step (or, with <see cref="Observe"/>, at the steps a member's observers ask for), for each member, after
+    /// the backward pass and before the member's update: the
     /// parameters are still θ_t, their gradients are the gradient of the training objective on the
     /// mini-batch (L, or L + λ‖∇L‖² with the penalty), and <see cref="TrainingState.Step"/> is t.
     /// Handlers must not change parameters or gradients. While nobody subscribes, an engine may fuse the update
@@ -209,7 +222,9 @@ public sealed class ClassificationLoop : IDisposable
             inputs = _data.TrainInputs.index_select(0, index);
             labels = _memberLabels is null ? _data.TrainLabels.index_select(0, index) : _memberLabels.gather(1, order).reshape(-1);
         }
-        var result = _engine.Step(inputs, labels, batchSize, _learningRates, BeforeUpdate is null ? null : _raiseBeforeUpdate);
+        var observing = BeforeUpdate is not null;
+        for (var m = 0; m < k && observing; m++) _observed[m] = _observes[m]?.Invoke(_states[m]) ?? true;
+        var result = _engine.Step(inputs, labels, batchSize, _learningRates, observing ? _raiseBeforeUpdate : null, _observed);
 
         _stepInEpoch++;
         var isEpochEnd = _stepInEpoch == _plan[_epoch].Steps;

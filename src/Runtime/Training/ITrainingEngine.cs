@@ -29,9 +29,10 @@ public interface ITrainingEngine : IDisposable
     /// <summary>
     /// One update of every member. <paramref name="inputs"/> holds the K batches member after member
     /// ([K·B, ...]), <paramref name="labels"/> their labels ([K·B]); <paramref name="learningRates"/> is each
-    /// member's learning rate for this update. When <paramref name="beforeUpdate"/> is not null it is called with
-    /// each member's index after its gradient is computed (in its model's <c>.grad</c>) and before its update.
-    /// The returned tensors live in the caller's dispose scope.
+    /// member's learning rate for this update. When <paramref name="beforeUpdate"/> is not null it is called with the index of
+    /// each member that <paramref name="observed"/> marks, after its gradient is computed and before its update, with the
+    /// member's model holding θ_t and its parameters' <c>.grad</c> the member's mini-batch gradient (an engine whose weights
+    /// live elsewhere copies them out for those members only). The returned tensors live in the caller's dispose scope.
     /// </summary>
-    EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate);
+    EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed);
 }

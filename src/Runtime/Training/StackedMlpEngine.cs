@@ -136,11 +136,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         return model;
     }
 
-    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate)
+    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed)
     {
         var k = _members.Length;
-        if (beforeUpdate is not null && k > 1)
-            throw new InvalidOperationException("The stacked MLP engine exposes gradients before the update for one member only; TrainingEngines never packs trials that observe their update.");
         if (k == 1 && _steps % VerifyEvery == 0) Verify();
         _steps++;
         using var noGrad = no_grad();
@@ -191,10 +189,31 @@ public sealed class StackedMlpEngine : ITrainingEngine
 
         if (!fuse)
         {
-            beforeUpdate?.Invoke(0);
+            for (var m = 0; m < k && beforeUpdate is not null; m++)
+            {
+                if (!observed[m]) continue;
+                if (k > 1) Expose(m, gradients);
+                beforeUpdate(m);
+            }
             _update.Step(gradients, learningRates);
         }
         return new EngineStep(losses, k == 1 ? logits.unsqueeze(0) : logits);
+    }
+
+    /// <summary>
+    /// For an observer before the update of a packed member: copies θ_t into member k's model and its gradient slices into the
+    /// model's <c>.grad</c> (so instruments that read them see what the member alone would show them).
+    /// </summary>
+    private void Expose(int member, Tensor[] gradients)
+    {
+        var model = (Mlp)Model(member);
+        _copied[member] = -1; // the update changes the weights: copy again when asked after it
+        var parameters = model.Layers.SelectMany(l => new[] { l.weight!, l.bias! }).Concat(model.Norms.Cast<BatchNorm1d>().SelectMany(n => new[] { n.weight!, n.bias! })).ToArray();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            using var grad = GradientOf(parameters[i]);
+            grad.copy_(gradients[i][member]);
+        }
     }
 
     /// <summary><c>b_l + X W_lᵀ</c>: one member into its buffer (bias copy, <c>addmm_</c>), K members by <c>bmm</c>.</summary>

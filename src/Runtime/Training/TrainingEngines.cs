@@ -12,8 +12,9 @@ namespace Declarative.Runtime.Training;
 /// the <see cref="AutogradEngine"/>, one trial at a time. Trials on the stacked engine pack when they differ only in
 /// what a pack holds per member: the seed (initial weights, batch order, label-noise draw), the learning rate and its
 /// schedule, momentum, weight decay and the SGD variant; everything else (the MLP's shape, the data and its noise
-/// fraction, the batch size and its schedule, the regime, the length) must be equal. An experiment that tracks an
-/// instrument reading each trial's own update (<c>[ObservesUpdate]</c>) trains its trials alone.
+/// fraction, the batch size and its schedule, the regime, the length) must be equal. Instruments never prevent packing:
+/// those that read each trial's own update (<c>[ObservesUpdate]</c>) get each member's θ_t and gradient from the engine
+/// before the updates they are due at.
 /// </para>
 /// </summary>
 public static class TrainingEngines
@@ -65,19 +66,17 @@ public static class TrainingEngines
     /// <summary>
     /// Splits trials into groups (indices into <paramref name="specs"/>, in trial order): the trials that can pack
     /// together, each such set cut in trial order into the fewest packs of at most <paramref name="maxMembers"/>, as equal
-    /// in size as possible; every other trial alone. <paramref name="observing"/> names the instruments the declaration
-    /// tracks that read each trial's own update (none: null or empty).
+    /// in size as possible; every other trial alone.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<int>> Groups(IReadOnlyList<TrialSpec> specs, IReadOnlyList<string>? observing = null, int maxMembers = MaxMembers)
+    public static IReadOnlyList<IReadOnlyList<int>> Groups(IReadOnlyList<TrialSpec> specs, int maxMembers = MaxMembers)
     {
         if (maxMembers < 1) throw new ArgumentOutOfRangeException(nameof(maxMembers), maxMembers, "A pack holds at least one trial.");
         var groups = new List<IReadOnlyList<int>>();
         var byKey = new Dictionary<PackSignature, List<int>>();
         var order = new List<PackSignature>();
-        var packs = observing is not { Count: > 0 };
         for (var i = 0; i < specs.Count; i++)
         {
-            if (!packs || StackedObstacle(specs[i]) is not null) { groups.Add([i]); continue; }
+            if (StackedObstacle(specs[i]) is not null) { groups.Add([i]); continue; }
             var key = PackKey(specs[i]);
             if (!byKey.TryGetValue(key, out var list)) { byKey[key] = list = []; order.Add(key); }
             list.Add(i);
@@ -98,12 +97,12 @@ public static class TrainingEngines
 
     /// <summary>
     /// The experiment's training plan: its trials in groups (<see cref="Groups"/>), each with its engine and why. The
-    /// generated <c>Definition.Plan</c> calls this with the declaration's specs and the instruments that observe the update.
+    /// generated <c>Definition.Plan</c> calls this with the declaration's specs.
     /// </summary>
-    public static IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials, Func<ITrial, TrialSpec> specFor, IReadOnlyList<string> observing)
+    public static IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials, Func<ITrial, TrialSpec> specFor)
     {
         var specs = trials.Select(specFor).ToArray();
-        var groups = Groups(specs, observing);
+        var groups = Groups(specs);
         var sizes = new Dictionary<PackSignature, int>();
         foreach (var s in specs.Where(s => StackedObstacle(s) is null)) sizes[PackKey(s)] = sizes.GetValueOrDefault(PackKey(s)) + 1;
         return groups.Select(g =>
@@ -114,9 +113,7 @@ public static class TrainingEngines
             {
                 choice = g.Count > 1
                     ? choice with { Reason = $"stacked MLP, packed: {g.Count} trials differing only in seed and SGD hyper-parameters" }
-                    : observing.Count > 0
-                        ? choice with { Reason = $"stacked MLP, alone: it tracks {observing[0]}, which reads each trial's own update" }
-                        : choice with { Reason = sizes[PackKey(first)] > 1 ? "stacked MLP" : "stacked MLP, alone: no other trial shares its model shape, data and batch size" };
+                    : choice with { Reason = sizes[PackKey(first)] > 1 ? "stacked MLP" : "stacked MLP, alone: no other trial shares its model shape, data and batch size" };
             }
             return new TrialGroup(g.Select(i => trials[i]).ToArray(), choice);
         }).ToArray();

@@ -338,7 +338,5 @@ public sealed class StackedEngineTests
         Assert.Equal([[0, 2], [1, 4], [3], [5]], groups.Select(g => g.ToArray()).ToArray());
         // Three packable trials, at most two per pack: the fewest packs, as equal as possible.
         Assert.Equal([[0, 1], [2]], TrainingEngines.Groups([Spec(0), Spec(1), Spec(2)], maxMembers: 2).Select(g => g.ToArray()).ToArray());
-        // An instrument that reads each trial's own update: every trial alone.
-        Assert.Equal([[0], [1]], TrainingEngines.Groups([Spec(0), Spec(1)], ["UpdateNorm"]).Select(g => g.ToArray()).ToArray());
     }
 }
