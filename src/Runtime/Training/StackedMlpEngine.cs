@@ -26,7 +26,8 @@ namespace Declarative.Runtime.Training;
 /// </para>
 /// <para>
 /// With one member, the stacked tensors are views of the member's own parameters and of their <c>.grad</c> (so the
-/// member's model is live and instruments that read gradients before the update see them); with K &gt; 1 the engine
+/// member's model is live and instruments that read gradients before the update see them), which the engine re-points at
+/// one flat parameter buffer and one flat gradient buffer (the update is then a few operations on the whole model); with K &gt; 1 the engine
 /// owns the stacked weights and copies member k's into its model when <see cref="Model"/> is asked for it.
 /// </para>
 /// </summary>
@@ -42,6 +43,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
     private readonly Tensor[] _parameters;
     private readonly One? _one;
     private readonly Norm[] _norms;
+    private readonly Tensor[]? _flat;
+    private readonly Tensor[]? _flatGradient;
     private readonly SgdUpdate _update;
     private readonly Dictionary<int, Buffers> _buffers = [];
     private readonly long[] _copied;
@@ -55,6 +58,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         _weights = new Tensor[depth];
         _biases = new Tensor[depth];
         using var noGrad = no_grad();
+        // One member: its parameters and gradients become views of one flat buffer each (as FlatSgd does), so that the
+        // SGD update is a few operations on the whole model; the views below are taken after this.
+        if (members.Length == 1) (_flat, _flatGradient) = Flatten(members[0]);
         for (var l = 0; l < depth; l++)
         {
             using var scope = NewDisposeScope();
@@ -73,8 +79,29 @@ public sealed class StackedMlpEngine : ITrainingEngine
         _parameters = _weights.Zip(_biases, (w, b) => new[] { w, b }).SelectMany(p => p)
             .Concat(_norms.SelectMany(n => new[] { n.Gamma, n.Beta })).ToArray();
         if (members.Length == 1) _one = new One(members[0]);
-        _update = new SgdUpdate(_parameters, settings);
+        _update = new SgdUpdate(_flat ?? _parameters, settings);
         _copied = new long[members.Length];
+    }
+
+    /// <summary>Re-points the model's trainable parameters and their <c>.grad</c> at slices of two flat buffers; returns them as [1, N].</summary>
+    private static (Tensor[] Flat, Tensor[] Gradient) Flatten(Mlp model)
+    {
+        var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        using var scope = NewDisposeScope();
+        var flat = cat(parameters.Select(p => p.detach().reshape(-1)).ToArray()).MoveToOuterDisposeScope();
+        var gradient = zeros_like(flat).MoveToOuterDisposeScope();
+        long offset = 0;
+        foreach (var p in parameters)
+        {
+            var n = p.numel();
+            p.set_(flat.narrow(0, offset, n).view(p.shape));
+            p.grad = gradient.narrow(0, offset, n).view(p.shape);
+            offset += n;
+        }
+        var views = (flat.unsqueeze(0).DetachFromDisposeScope(), gradient.unsqueeze(0).DetachFromDisposeScope());
+        flat.Dispose();
+        gradient.Dispose();
+        return ([views.Item1], [views.Item2]);
     }
 
     /// <summary>Whether this engine can train <paramref name="model"/> on <paramref name="data"/>; otherwise why not.</summary>
@@ -148,7 +175,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var fuse = k == 1 && beforeUpdate is null && _settings[0].IsPlain && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
         var lr = learningRates[0];
         var buffers = k == 1 ? BuffersFor(b) : null;
-        var gradients = _one?.Gradients ?? new Tensor[_parameters.Length];
+        var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
         // Forward. Activations are [B, out] (one member) or [K, B, out].
         var x = inputs.dim() > 2 ? inputs.flatten(1) : inputs;
@@ -299,6 +326,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         _buffers.Clear();
         _update.Dispose();
         _one?.Dispose();
+        foreach (var t in (_flat ?? []).Concat(_flatGradient ?? [])) t.Dispose();
         foreach (var n in _norms) n.Dispose();
         foreach (var t in _weights.Concat(_biases)) t.Dispose();
     }
@@ -408,7 +436,6 @@ public sealed class StackedMlpEngine : ITrainingEngine
             WeightGrads = layers.Select(l => GradientOf(l.weight!).DetachFromDisposeScope()).ToArray();
             BiasGrads = layers.Select(l => GradientOf(l.bias!).DetachFromDisposeScope()).ToArray();
             NormGrads = model.Norms.Cast<BatchNorm1d>().SelectMany(n => new[] { GradientOf(n.weight!).DetachFromDisposeScope(), GradientOf(n.bias!).DetachFromDisposeScope() }).ToArray();
-            Gradients = WeightGrads.Zip(BiasGrads, (w, b) => new[] { w, b }).SelectMany(p => p).Concat(NormGrads).Select(t => t.unsqueeze(0).DetachFromDisposeScope()).ToArray();
         }
 
         /// <summary>Each batch norm's ∇γ and ∇β (the layer's parameters' <c>.grad</c>), layer by layer.</summary>
@@ -420,12 +447,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         public Tensor[] WeightGrads { get; }
         public Tensor[] BiasGrads { get; }
 
-        /// <summary>The gradients as [1, ...] views, in the order of the stacked parameters (for <see cref="SgdUpdate"/>).</summary>
-        public Tensor[] Gradients { get; }
-
         public void Dispose()
         {
-            foreach (var t in Weights.Concat(WeightsT).Concat(Biases).Concat(WeightGrads).Concat(BiasGrads).Concat(NormGrads).Concat(Gradients)) t.Dispose();
+            foreach (var t in Weights.Concat(WeightsT).Concat(Biases).Concat(WeightGrads).Concat(BiasGrads).Concat(NormGrads)) t.Dispose();
         }
     }
 
