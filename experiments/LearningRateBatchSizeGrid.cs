@@ -22,7 +22,7 @@ public partial record LearningRateBatchSizeGrid(
     /// <summary>The ratio the lr/B findings are stated in.</summary>
     public double LearningRateOverBatchSize => LearningRate / BatchSize;
 
-    /// <summary>At a fixed number of epochs, larger batches make fewer updates and reach a lower test accuracy, at each learning rate and momentum (Hoffer et al. 2017; Keskar et al. 2017).</summary>
+    /// <summary>At a fixed number of epochs, larger batches make fewer updates and reach a lower test accuracy: ranked within each learning rate and momentum, on average over them (Hoffer et al. 2017; Keskar et al. 2017).</summary>
     public static Claim AccuracyFallsWithBatchSize =>
         Expect.Decreasing(r => r.Final(m => m.TestAccuracy), by: p => p.BatchSize);
 
@@ -34,7 +34,7 @@ public partial record LearningRateBatchSizeGrid(
     public static Claim DistanceIsLogarithmicInSteps =>
         Expect.LinearInLogStep(m => m.DistanceFromInit, minR2: 0.9);
 
-    /// <summary>Batch 32 beats batch 512 in final test accuracy at the same number of epochs (compared at each learning rate and momentum).</summary>
+    /// <summary>Batch 32 beats batch 512 in final test accuracy at the same number of epochs: compared within each learning rate and momentum, on average over them.</summary>
     public static Claim SmallBatchBeatsLargeBatch =>
         Expect.Greater(r => r.Final(m => m.TestAccuracy), where: p => p.BatchSize == 32, than: p => p.BatchSize == 512);
 }

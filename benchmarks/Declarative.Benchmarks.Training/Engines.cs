@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Declarative.Runtime.Data;
 using Declarative.Runtime.Experiments;
+using Declarative.Runtime.Training;
 using Declarative.Runtime.Experiments.Specs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -121,7 +122,7 @@ internal static class Engines
         }
     }
 
-    /// <summary>ClassificationLoop as it is now, but with TorchSharp's per-parameter SGD instead of FlatSgd (to separate the two changes).</summary>
+    /// <summary>ClassificationLoop on the autograd engine with TorchSharp's per-parameter SGD (no hand-written step, no FlatSgd).</summary>
     private static void LoopWithTorchSgd(DataCatalog catalog, int batch, int epochs, int threads)
     {
         var data = catalog.FashionMnist(0, 0, CPU);
@@ -288,9 +289,9 @@ internal static class Engines
         context.Data.FashionMnist(0, 0, CPU);
 
         var specs = Enumerable.Range(0, seeds).Select(s => Spec(batch, 1, s)).ToArray();
-        if (!Runtime.Packing.PackedTrials.CanPack(specs, out var why)) throw new InvalidOperationException(why);
+        if (!TrainingEngines.CanPack(specs, out var why)) throw new InvalidOperationException(why);
         var watch = Stopwatch.StartNew();
-        var outcomes = Runtime.Packing.PackedTrials.Train(specs, context);
+        var outcomes = TrialDriver.Run(specs, context);
         var seconds = watch.Elapsed.TotalSeconds;
         if (outcomes.Any(o => o.Status != TrialStatus.Done)) throw new InvalidOperationException("a packed trial did not finish");
         Console.WriteLine(JsonSerializer.Serialize(new { engine = "packed", batch, threads, seeds, seconds, trials_per_hour = seeds * 3600 / seconds, peak_rss_mb = PeakRssMb() }));

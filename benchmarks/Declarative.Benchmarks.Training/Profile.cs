@@ -8,10 +8,11 @@ using static TorchSharp.torch;
 namespace Declarative.Benchmarks.Training;
 
 /// <summary>
-/// Where one step's time goes: the trial's own model and optimizer (from TrialSetup), driven phase by
-/// phase with a stopwatch around each (CPU tensor operations are synchronous, so each phase's time is
-/// its own): data (the batch views), forward with the loss, backward, optimizer (zero_grad and step),
-/// and a host sync (reading the loss back), then the whole loop's step time for comparison.
+/// Where one autograd step's time goes: the trial's own model (from TrialSetup) with the SGD optimizer the
+/// autograd engine would give it, driven phase by phase with a stopwatch around each (CPU tensor operations are
+/// synchronous, so each phase's time is its own): data (the batch views), forward with the loss, backward,
+/// optimizer (zero_grad and step), and a host sync (reading the loss back), then the step time of the trial's
+/// own loop (the engine TrainingEngines chooses) for comparison.
 /// </summary>
 internal static class Profile
 {
@@ -19,9 +20,9 @@ internal static class Profile
     {
         var context = Engines.Context(catalog);
         var data = context.Data.FashionMnist(0, 0, CPU);
-        using var setup = TrialSetup.Create(Engines.Spec(batch, 1, seed: 0), context);
-        var model = setup.Model;
-        var optimizer = setup.Optimizer;
+        using var phases = TrialSetup.Create(Engines.Spec(batch, 1, seed: 0), context);
+        var model = phases.Model;
+        using var optimizer = Runtime.Optimizers.OptimizerFactory.Create(global::Declarative.OptimizerKind.Sgd, model.parameters(), new Runtime.Optimizers.OptimizerSettings { LearningRate = 0.01 });
         var steps = data.TrainCount / batch;
         using var perm = randperm(data.TrainCount, generator: new TorchSharp.torch.Generator(1));
         using var xs = data.TrainInputs.index_select(0, perm);
@@ -50,6 +51,7 @@ internal static class Profile
             }
         }
         // The loop itself over the same number of steps, for the total it adds up to.
+        using var setup = TrialSetup.Create(Engines.Spec(batch, 1, seed: 0), context);
         var loopWatch = Stopwatch.StartNew();
         var n = 0;
         while (n < steps && setup.Loop.Next())

@@ -22,7 +22,7 @@ internal static class Report
         s.AppendLine($"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; machine: {Environment.ProcessorCount} cores, {Cpu()}");
         s.AppendLine($"- Load average (1, 5, 15 min) before: `{loadBefore}`; after: `{loadAfter}`. The machine was shared: absolute times are noisy, ratios were measured side by side (engines interleaved within each repeat).");
         s.AppendLine($"- {o.Threads} threads per engine; {o.Repeats} processes per engine and batch size, {o.Epochs} epochs each, the first epoch of each process discarded as warm-up; medians over the rest.");
-        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop, whose step for a plain MLP is the hand-written forward/backward of `MlpTrainingStep` with the SGD update fused into the weight-gradient products, batches gathered per step, LossIsFinite every step); *before* is the loop as it was at commit fdad943 (autograd, TorchSharp's per-parameter SGD, a loss read-back every step, the epoch copied in shuffled order), replayed by the benchmark; *hand-written* is a plain TorchSharp loop as a user would write it (nn.Sequential, optim.SGD, autograd, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS), the same loop in eager PyTorch.");
+        s.AppendLine("- Model: 784-256-256-10 ReLU MLP, plain SGD (lr 0.01), all 60 000 Fashion-MNIST training images, one shuffle per epoch, last partial batch dropped. *generated* is the path the generated `Run` takes (TrialSetup + ClassificationLoop on the engine TrainingEngines chooses: for a plain MLP the one-member `StackedMlpEngine`, a hand-written forward/backward with the SGD update fused into the weight-gradient products, batches gathered per step, LossIsFinite every step); *before* is the loop as it was at commit fdad943 (autograd, TorchSharp's per-parameter SGD, a loss read-back every step, the epoch copied in shuffled order), replayed by the benchmark; *hand-written* is a plain TorchSharp loop as a user would write it (nn.Sequential, optim.SGD, autograd, a dispose scope per step); *PyTorch* is benchmarks/pytorch/mlp_epoch.py under /usr/bin/python3 (Debian python3-torch, OpenBLAS), the same loop in eager PyTorch.");
         s.AppendLine("- Floor: the step's eight matrix products alone (3 forward, 5 backward), into preallocated outputs, timed over an epoch's steps in the same run (`engine gemm`).");
         s.AppendLine();
 
@@ -50,7 +50,7 @@ internal static class Report
         foreach (var (engine, label) in new[]
                  {
                      ("unpacked", "in one process, one trial after another (generated path)"),
-                     ("packed", "in one process, one stacked model (PackedLoop)"),
+                     ("packed", "in one process, one stacked model (StackedMlpEngine with K members)"),
                      ("runner-unpacked", $"through the runner, `--no-pack` (a worker process per trial, {Parallel(results)} workers × 1 thread)"),
                      ("runner-packed", $"through the runner, packing on (default; the group split between {Parallel(results)} workers)"),
                  })

@@ -128,7 +128,7 @@ public static class InstrumentCost
     private sealed class Session : IDisposable
     {
         private readonly Mlp _model;
-        private readonly optim.Optimizer _optimizer;
+        private readonly StackedMlpEngine _engine;
         private readonly ClassificationLoop _loop;
         private readonly InstrumentContext _context;
 
@@ -136,8 +136,9 @@ public static class InstrumentCost
         {
             manual_seed(1);
             _model = Mlp.Create(data.InputSize, [256, 256], data.ClassCount, CPU);
-            _optimizer = optim.SGD(_model.parameters(), LearningRate);
-            _loop = new ClassificationLoop(_model, _optimizer, data, BatchSize, epochs: 1000, seed: 1);
+            // The engine a generated Run gives this trial (plain MLP, plain SGD): the one-member stacked step.
+            _engine = StackedMlpEngine.Create([_model], [new Runtime.Optimizers.SgdMember()]);
+            _loop = new ClassificationLoop(_engine, [new LoopMember(1, data, LearningRate)], BatchSize, epochs: 1000, TrainingOptions.Default);
             _context = new InstrumentContext(_model, data) { LearningRate = LearningRate, BatchSize = BatchSize };
             Steps(32, null, null);
         }
@@ -230,7 +231,7 @@ public static class InstrumentCost
         {
             _context.Dispose();
             _loop.Dispose();
-            _optimizer.Dispose();
+            _engine.Dispose();
             _model.Dispose();
         }
     }

@@ -61,7 +61,8 @@ sealed class BenchExperiment(int count) : IExperimentDefinition
     public IReadOnlyList<Declarative.Runtime.Claims.Claim> Claims => [];
     public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
     public IReadOnlyList<ITrial> Trials(Budget budget) => Enumerable.Range(0, count).Select(i => (ITrial)new BenchTrial(i.ToString("D6", CultureInfo.InvariantCulture))).ToArray();
-    public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(0);
+    public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+    public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => trials.Select(_ => TrialOutcome.Done(0)).ToArray();
 }
 
 sealed record BenchRow(long Step, double Loss) : IMetricRow

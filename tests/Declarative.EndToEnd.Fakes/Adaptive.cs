@@ -53,7 +53,13 @@ public sealed class Adaptive : IExperimentDefinition
         _ => 0,
     };
 
-    public TrialOutcome Run(ITrial trial, TrialContext context)
+    /// <summary>Each trial alone: a fake trains no model.</summary>
+    public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "a fake experiment trains no model");
+
+    public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) =>
+        trials.Select((t, i) => Run(t, contexts[i])).ToArray();
+
+    private TrialOutcome Run(ITrial trial, TrialContext context)
     {
         Log("start", trial);
         Thread.Sleep(FakeExperiment.StepMilliseconds * FakeExperiment.Steps);

@@ -24,7 +24,13 @@ public abstract class FakeExperiment : IExperimentDefinition
     public static int Steps => int.Parse(Environment.GetEnvironmentVariable("DECLARATIVE_FAKE_STEPS") ?? "8");
     public static int StepMilliseconds => int.Parse(Environment.GetEnvironmentVariable("DECLARATIVE_FAKE_STEP_MS") ?? "50");
 
-    public TrialOutcome Run(ITrial trial, TrialContext context)
+    /// <summary>Each trial alone: a fake trains no model.</summary>
+    public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "a fake experiment trains no model");
+
+    public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) =>
+        trials.Select((t, i) => Run(t, contexts[i])).ToArray();
+
+    private TrialOutcome Run(ITrial trial, TrialContext context)
     {
         Log("start", trial);
         var outcome = Train(trial, context);

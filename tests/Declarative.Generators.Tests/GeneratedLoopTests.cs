@@ -25,7 +25,7 @@ public sealed class GeneratedLoopTests
         data.Register("FashionMNIST", SyntheticData(seed: 1));
         var sink = new BufferedMetricSink();
         var trial = trials.Single(t => t.Parameters[0].Value == "0.1" && t.Parameters[1].Value == "16");
-        var outcome = definition.Run(trial, new TrialContext(CPU, data, sink));
+        var outcome = definition.Run([trial], [new TrialContext(CPU, data, sink)])[0];
 
         Assert.Equal(TrialStatus.Done, outcome.Status);
         Assert.Equal(16, outcome.Steps); // 256 examples / batch 16, one smoke epoch
@@ -50,7 +50,7 @@ public sealed class GeneratedLoopTests
             using var data = new DataCatalog();
             data.Register("FashionMNIST", SyntheticData(seed: 1));
             var sink = new BufferedMetricSink();
-            definition.Run(trial, new TrialContext(CPU, data, sink));
+            definition.Run([trial], [new TrialContext(CPU, data, sink)]);
             return sink.Rows.Select(r => Enumerable.Range(0, definition.Schema.Columns.Count).Select(r.GetValue).ToArray()).ToArray();
         }
 
@@ -70,7 +70,7 @@ public sealed class GeneratedLoopTests
             using var data = new DataCatalog();
             data.Register("FashionMNIST", SyntheticData(seed: 1));
             var weights = Runtime.Weights.TrialWeights.For(root, definition.Name, trial);
-            definition.Run(trial, new TrialContext(CPU, data, new BufferedMetricSink()) { Weights = weights });
+            definition.Run([trial], [new TrialContext(CPU, data, new BufferedMetricSink()) { Weights = weights }]);
 
             var saved = Directory.GetDirectories(weights.Folder).Select(Path.GetFileName).Order().ToArray();
             Assert.Equal(["final", "initial", "step-00000008", "step-00000016"], saved);

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Declarative.Generators.Tests;
 
 /// <summary>
-/// The generated <c>RunPacked</c> must give each member the rows its trial gives alone. The pack computes the
+/// The generated <c>Run</c> of a pack must give each member the rows its trial gives alone. The pack computes the
 /// same arithmetic with batched products, so values agree up to float32 rounding carried through training:
 /// over the 32 steps here every scalar metric agrees within 1e-4 relative (+1e-6 absolute) and every vector
 /// metric (Hessian eigenvalues by Lanczos) within 1e-3 relative (measured: about 1e-6 and 1e-5). Another
@@ -39,12 +39,15 @@ public sealed class PackedRunTests
 
         using Declarative;
 
-        [Experiment(Epochs = 1, Seeds = 2)]
+        /// <summary>Instruments that read each member's own update: the engine copies θ_t and the gradient out when they are due.</summary>
+        [Experiment(Epochs = 2, Seeds = 2)]
+        [Smoke(Epochs = 2, Seeds = 2, TrainSubset = 256)]
         [FashionMnist]
-        [Mlp(16)]
-        [Sgd]
-        [Track(Instruments.UpdateNorm, Every = 4)]
-        public partial record Observing([Values(0.05, 0.2)] double LearningRate);
+        [Mlp(16, Normalization = Normalization.BatchNorm)]
+        [Sgd(BatchSize = 16)]
+        [Track(Instruments.UpdateNorm | Instruments.BatchGradientNorm | Instruments.BatchLoss, Every = 4)]
+        [Track(Instruments.InterpolationHeight | Instruments.InterpolationMinimum, Every = 8)]
+        public partial record Observing([Values(0.02, 0.05)] double LearningRate, [Values(0.0, 0.5)] double Momentum);
         """;
 
     private static IExperimentDefinition Definition(string source, string type)
@@ -54,27 +57,35 @@ public sealed class PackedRunTests
     }
 
     [Fact]
-    public void Each_member_of_a_pack_writes_the_rows_of_its_trial_alone()
+    public void Each_member_of_a_pack_writes_the_rows_of_its_trial_alone() => MembersWriteTheRowsOfTheirTrialsAlone(Definition(Seeds, "Seeds"), vectorRows: 2);
+
+    [Fact]
+    public void Members_measure_the_instruments_that_read_their_own_update_as_their_trials_alone() =>
+        MembersWriteTheRowsOfTheirTrialsAlone(Definition(Observing, "Observing"), vectorRows: 0);
+
+    private static void MembersWriteTheRowsOfTheirTrialsAlone(IExperimentDefinition definition, int vectorRows)
     {
-        var definition = Definition(Seeds, "Seeds");
-        Assert.Null(definition.PackingObstacle);
         var trials = definition.Trials(Budget.Smoke);
         Assert.Equal(8, trials.Count);
-        Assert.True(Runtime.Packing.PackedTrials.CanPack(trials.Select(definition.SpecFor).ToArray(), out var why), why);
+        var plan = definition.Plan(definition.Trials(Budget.Smoke));
+        var pack = Assert.Single(plan);
+        Assert.Equal(trials.Select(t => t.Id), pack.Trials.Select(t => t.Id));
+        Assert.Equal(Runtime.Training.EngineKind.StackedMlp, pack.Engine.Engine);
 
         using var data = new DataCatalog();
         data.Register("FashionMNIST", GeneratedLoopTests.SyntheticData(seed: 1));
         var packedSinks = trials.Select(_ => new BufferedMetricSink()).ToArray();
-        var outcomes = definition.RunPacked(trials, packedSinks.Select(s => new TrialContext(CPU, data, s)).ToArray());
+        var outcomes = definition.Run(trials, packedSinks.Select(s => new TrialContext(CPU, data, s)).ToArray());
 
         for (var m = 0; m < trials.Count; m++)
         {
             var alone = new BufferedMetricSink();
-            var outcome = definition.Run(trials[m], new TrialContext(CPU, data, alone));
+            var outcome = definition.Run([trials[m]], [new TrialContext(CPU, data, alone)])[0];
             Assert.Equal(outcome.Status, outcomes[m].Status);
             Assert.Equal(outcome.Steps, outcomes[m].Steps);
             Assert.Equal(32, outcome.Steps);
-            Assert.Equal(2, alone.Rows.Count(r => r.GetVector(definition.Schema.Columns.ToList().FindIndex(c => c.IsVector)) is not null));
+            if (vectorRows > 0) Assert.Equal(vectorRows, alone.Rows.Count(r => r.GetVector(definition.Schema.Columns.ToList().FindIndex(c => c.IsVector)) is not null));
+            Assert.All(alone.Rows, r => Assert.All(Enumerable.Range(0, definition.Schema.Columns.Count), c => Assert.False(r.GetValue(c) is double v && double.IsNaN(v), $"step {r.Step} column {c} is NaN")));
             Assert.Equal(alone.Rows.Select(r => r.Step), packedSinks[m].Rows.Select(r => r.Step));
             for (var r = 0; r < alone.Rows.Count; r++)
             {
@@ -100,17 +111,6 @@ public sealed class PackedRunTests
                 }
             }
         }
-    }
-
-    [Fact]
-    public void An_experiment_that_observes_each_update_never_packs()
-    {
-        var definition = Definition(Observing, "Observing");
-        Assert.Contains("UpdateNorm", definition.PackingObstacle);
-        var trials = definition.Trials(Budget.Full);
-        using var data = new DataCatalog();
-        var error = Assert.Throws<NotSupportedException>(() => definition.RunPacked(trials, trials.Select(_ => new TrialContext(CPU, data, new BufferedMetricSink())).ToArray()));
-        Assert.Contains("UpdateNorm", error.Message);
     }
 
     private static void Close(double expected, double actual, double tolerance, string what) =>

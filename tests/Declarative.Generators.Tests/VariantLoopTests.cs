@@ -22,7 +22,7 @@ public sealed class VariantLoopTests
         foreach (var trial in trials)
         {
             var sink = new BufferedMetricSink();
-            var outcome = definition.Run(trial, new TrialContext(CPU, data, sink));
+            var outcome = definition.Run([trial], [new TrialContext(CPU, data, sink)])[0];
 
             Assert.Equal(TrialStatus.Done, outcome.Status);
             Assert.Equal(12, outcome.Steps);

@@ -236,74 +236,27 @@ namespace Declarative.Generators.Experiments
                 EmitCollectors(w, model, columns);
 
                 w.Line("/// <summary>Trains one trial, measuring the declared instruments at their cadences, and writes its metric rows to the context's sink.</summary>");
-                w.Line($"public static {Experiments}.TrialOutcome Run(Trial trial, {Experiments}.TrialContext context)");
-                using (w.Braces())
-                {
-                    w.Line($"using var setup = {Experiments}.TrialSetup.Create(SpecFor(trial), context);");
-                    w.Line("var loop = setup.Loop;");
-                    w.Line("context.Weights?.Save(setup.Model, \"initial\", 0);");
-                    w.Line("using var collectors = new Collectors(setup.Instruments, trial);");
-                    w.Line("while (loop.Next())");
-                    using (w.Braces())
-                    {
-                        w.Line("var state = loop.State;");
-                        w.Line("if (Collectors.IsDue(state.Step, state.IsEpochEnd, state.IsLast)) context.Sink.Write(collectors.Measure(state));");
-                        w.Line("context.OnStep?.Invoke(state.Step, state.TotalSteps);");
-                        if (model.CheckpointEvery > 0)
-                            w.Line($"if (context.Weights is {{ }} weights && state.Step % {model.CheckpointEvery} == 0) weights.Save(setup.Model, global::Declarative.Runtime.Weights.TrialWeights.Checkpoint(state.Step), state.Step);");
-                        w.Line("if (!loop.LossIsFinite(out var loss))");
-                        using (w.Braces())
-                        {
-                            w.Line("context.Weights?.Save(setup.Model, \"final\", state.Step);");
-                            w.Line($"return {Experiments}.TrialOutcome.Diverged(loop.DivergedAtStep ?? state.Step, loss);");
-                        }
-                    }
-                    w.Line("context.Weights?.Save(setup.Model, \"final\", loop.State.Step);");
-                    w.Line($"return {Experiments}.TrialOutcome.Done(loop.State.Step);");
-                }
+                w.Line($"public static {Experiments}.TrialOutcome Run(Trial trial, {Experiments}.TrialContext context) => Run(new[] {{ trial }}, new[] {{ context }})[0];");
                 w.Line();
-
-                if (PackingObstacle(model, columns) is not null) return;
                 w.Line("/// <summary>");
-                w.Line("/// Trains trials that <see cref=\"global::Declarative.Runtime.Packing.PackedTrials.CanPack(global::System.Collections.Generic.IReadOnlyList{global::Declarative.Runtime.Experiments.Specs.TrialSpec})\"/> accepts");
-                w.Line("/// as one stacked model; each member is measured by its own instruments and writes its rows to its own context.");
+                w.Line("/// Trains one trial or a pack of trials (a group of <see cref=\"Definition.Plan\"/>) through the one trial driver; each member is");
+                w.Line("/// measured by its own instruments and writes its rows to its own context. One outcome per trial, in order.");
                 w.Line("/// </summary>");
-                w.Line($"public static {Generic}.IReadOnlyList<{Experiments}.TrialOutcome> RunPacked({Generic}.IReadOnlyList<Trial> trials, {Generic}.IReadOnlyList<{Experiments}.TrialContext> contexts)");
+                w.Line($"public static {Generic}.IReadOnlyList<{Experiments}.TrialOutcome> Run({Generic}.IReadOnlyList<Trial> trials, {Generic}.IReadOnlyList<{Experiments}.TrialContext> contexts)");
                 using (w.Braces())
                 {
                     w.Line($"var specs = new {Specs}.TrialSpec[trials.Count];");
                     w.Line("for (var m = 0; m < trials.Count; m++) specs[m] = SpecFor(trials[m]);");
-                    w.Line($"using var pack = {Rt}.Packing.PackedTrials.Create(specs, contexts[0]);");
-                    w.Line("var collectors = new Collectors[trials.Count];");
-                    w.Line("try");
-                    using (w.Braces())
-                    {
-                        w.Line("for (var m = 0; m < trials.Count; m++) collectors[m] = new Collectors(pack.Instruments[m], trials[m]);");
-                        w.Line("return pack.Run(contexts, Collectors.IsDue, (m, state) => collectors[m].Measure(state));");
-                    }
-                    w.Line("finally");
-                    using (w.Braces())
-                    {
-                        w.Line("foreach (var c in collectors) c?.Dispose();");
-                    }
+                    w.Line($"return {Experiments}.TrialDriver.Run(specs, contexts, Collectors.IsDue, (m, instruments) => new Collectors(instruments, trials[m]), checkpointEvery: {model.CheckpointEvery});");
                 }
                 w.Line();
             }
 
-            /// <summary>Why this experiment's trials can never train packed (known at compile time), or null.</summary>
-            private static string? PackingObstacle(ExperimentModel model, List<Column> columns)
-            {
-                var observing = model.Tracks.SelectMany(t => t.Instruments).FirstOrDefault(i => i.ObservesUpdate);
-                if (observing is not null) return $"it tracks {observing.Name}, which reads each trial's own update";
-                if (model.CheckpointEvery > 0) return "it saves checkpoints";
-                return null;
-            }
-
-            /// <summary>A nested class holding one trial's instruments: Run uses one, RunPacked one per member.</summary>
+            /// <summary>A nested class holding one trial's instruments: Run uses one per member (one for a trial alone).</summary>
             private static void EmitCollectors(IndentedWriter w, ExperimentModel model, List<Column> columns)
             {
                 w.Line("/// <summary>One trial's declared instruments, measured at their cadences into a metric row.</summary>");
-                w.Line("private sealed class Collectors : global::System.IDisposable");
+                w.Line($"private sealed class Collectors : {Experiments}.IMetricCollector");
                 using (w.Braces())
                 {
                     for (var i = 0; i < model.Tracks.Count; i++)
@@ -326,7 +279,7 @@ namespace Declarative.Generators.Experiments
                     w.Line($"public static bool IsDue(long step, bool isEpochEnd, bool isLast) => {anyDue};");
                     w.Line();
                     w.Line("/// <summary>The row of a step at which <see cref=\"IsDue\"/> holds: the due instruments' values, the others null.</summary>");
-                    w.Line($"public Metrics Measure({Rt}.Training.TrainingState state)");
+                    w.Line($"public {Experiments}.IMetricRow Measure({Rt}.Training.TrainingState state)");
                     using (w.Braces())
                     {
                         for (var i = 0; i < model.Tracks.Count; i++)
@@ -365,10 +318,6 @@ namespace Declarative.Generators.Experiments
 
             private static void EmitDefinition(IndentedWriter w, ExperimentModel model)
             {
-                var obstacle = PackingObstacle(model, Columns(model));
-                var runPacked = obstacle is null
-                    ? $"{model.TypeName}.RunPacked(global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Cast<Trial>(trials)), contexts)"
-                    : $"throw new global::System.NotSupportedException({Quote(model.ExperimentName + " cannot train packed: " + obstacle + ".")})";
                 var axes = string.Join(", ", model.Parameters.Select(p => Quote(p.Name)));
                 var claims = string.Join(", ", model.Claims.Select(c => $"{model.TypeName}.{c.Name}.Named({Quote(c.Name)}, {Quote(c.Summary)})"));
                 w.Block($$"""
@@ -384,10 +333,10 @@ namespace Declarative.Generators.Experiments
                         public {{Generic}}.IReadOnlyList<global::Declarative.Runtime.Claims.Claim> Claims => new global::Declarative.Runtime.Claims.Claim[] { {{claims}} };
                         public {{Experiments}}.ExperimentSettings SettingsFor({{Experiments}}.Budget budget) => {{model.TypeName}}.SettingsFor(budget);
                         public {{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> Trials({{Experiments}}.Budget budget) => {{model.TypeName}}.Trials(budget);
-                        public {{Experiments}}.TrialOutcome Run({{Experiments}}.ITrial trial, {{Experiments}}.TrialContext context) => {{model.TypeName}}.Run((Trial)trial, context);
-                        public {{Experiments}}.Specs.TrialSpec SpecFor({{Experiments}}.ITrial trial) => {{model.TypeName}}.SpecFor((Trial)trial);
-                        public string? PackingObstacle => {{(obstacle is null ? "null" : Quote(obstacle))}};
-                        public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialOutcome> RunPacked({{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> trials, {{Generic}}.IReadOnlyList<{{Experiments}}.TrialContext> contexts) => {{runPacked}};
+                        public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialGroup> Plan({{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> trials) =>
+                            global::Declarative.Runtime.Training.TrainingEngines.Plan(trials, trial => {{model.TypeName}}.SpecFor((Trial)trial));
+                        public {{Generic}}.IReadOnlyList<{{Experiments}}.TrialOutcome> Run({{Generic}}.IReadOnlyList<{{Experiments}}.ITrial> trials, {{Generic}}.IReadOnlyList<{{Experiments}}.TrialContext> contexts) =>
+                            {{model.TypeName}}.Run(global::System.Linq.Enumerable.ToArray(global::System.Linq.Enumerable.Cast<Trial>(trials)), contexts);
                     }
                     """);
             }

@@ -117,8 +117,8 @@ namespace Declarative.Generators.Experiments
                     if (tracks.Count == 0)
                         tracks.Add(new TrackModel(
                             (dataModel.Kind == "QuadraticTarget"
-                                ? new[] { new InstrumentModel("TestLoss", false, false) }
-                                : new[] { new InstrumentModel("TestLoss", false, false), new InstrumentModel("TestAccuracy", false, false) }).ToEquatableArray(),
+                                ? new[] { new InstrumentModel("TestLoss", false) }
+                                : new[] { new InstrumentModel("TestLoss", false), new InstrumentModel("TestAccuracy", false) }).ToEquatableArray(),
                             "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end", EquatableArray<string>.Empty));
 
                     var exclusion = _symbol.GetMembers("Excluded").OfType<IPropertySymbol>().FirstOrDefault();
@@ -780,8 +780,7 @@ namespace Declarative.Generators.Experiments
                         if (bit == 0 || (bit & (bit - 1)) != 0 || (value & bit) != bit) continue;
                         var vector = field.GetAttributes().Any(a => IsDsl(a, "ColumnShapeAttribute")
                             && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int shape && shape == 1);
-                        var observesUpdate = field.GetAttributes().Any(a => IsDsl(a, "ObservesUpdateAttribute"));
-                        result.Add(new InstrumentModel(field.Name, vector, observesUpdate));
+                        result.Add(new InstrumentModel(field.Name, vector));
                     }
                     return result;
                 }

@@ -52,7 +52,7 @@ namespace Declarative.Generators.Model
     internal sealed record TrackModel(EquatableArray<InstrumentModel> Instruments, string CadenceExpression, string CadenceText, EquatableArray<string> Options);
 
     /// <summary>An instrument: its enum member name (also its runtime class and its column) and its column shape.</summary>
-    internal sealed record InstrumentModel(string Name, bool IsVector, bool ObservesUpdate);
+    internal sealed record InstrumentModel(string Name, bool IsVector);
 
     /// <summary>The result of parsing one [Experiment] declaration: a model when valid, and its diagnostics.</summary>
     internal sealed record ParseResult(ExperimentModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

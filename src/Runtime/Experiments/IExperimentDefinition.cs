@@ -26,22 +26,16 @@ public interface IExperimentDefinition
 
     IReadOnlyList<ITrial> Trials(Budget budget);
 
-    TrialOutcome Run(ITrial trial, TrialContext context);
-
-    /// <summary>What a trial trains with (the runner groups trials whose specs can pack).</summary>
-    Specs.TrialSpec SpecFor(ITrial trial) => throw new NotSupportedException($"{Name} does not describe its trials as specs.");
+    /// <summary>
+    /// How these trials (those of a budget, or of one round of an adaptive sweep) train: in groups (a single trial is a
+    /// group of one), each on one engine, with the reason. A function of the declaration and the trials alone, never of
+    /// <c>--parallel</c> or the executor (the runner claims and trains whole groups).
+    /// </summary>
+    IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials);
 
     /// <summary>
-    /// Why this experiment's trials never train packed, whatever their specs (an instrument that reads each
-    /// trial's own update, checkpoints), or null when trials whose specs pack (see
-    /// <see cref="Packing.PackedTrials.CanPack(IReadOnlyList{Specs.TrialSpec})"/>) may train as one stacked model.
+    /// Trains one group of <see cref="Plan"/> (or any single trial), member k writing its rows to <paramref name="contexts"/>[k];
+    /// one outcome per trial, in order.
     /// </summary>
-    string? PackingObstacle => "it does not implement packed training";
-
-    /// <summary>
-    /// Trains trials whose specs pack as one stacked model, each member writing its rows to its own context;
-    /// one outcome per trial, in order. Only when <see cref="PackingObstacle"/> is null.
-    /// </summary>
-    IReadOnlyList<TrialOutcome> RunPacked(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) =>
-        throw new NotSupportedException($"{Name} cannot train packed: {PackingObstacle}.");
+    IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts);
 }

@@ -11,43 +11,112 @@ using static TorchSharp.torch;
 namespace Declarative.Runtime.Experiments;
 
 /// <summary>
-/// Turns a trial's <see cref="TrialSpec"/> into the objects its generated loop drives: the data on
-/// the device (with the trial's label noise), the model (initialised from the trial's seed), the
-/// optimizer, the training loop with its schedules and regularisers, and the instruments' shared
-/// context. Disposing it frees everything the trial owns (the shared data set stays cached).
+/// Turns the specs of K ≥ 1 trials that train together (one trial, or a pack that
+/// <see cref="TrainingEngines.CanPack(IReadOnlyList{TrialSpec}, out string)"/> accepts) into the objects the
+/// <see cref="TrialDriver"/> drives: each member's data on the device (with its label noise), its model (initialised
+/// from its seed), the engine <see cref="TrainingEngines.For"/> chooses (with each member's optimizer settings), the
+/// training loop with its schedules and regularisers, and each member's instrument context. Disposing it frees
+/// everything the trials own (the shared data set stays cached).
 /// </summary>
 public sealed class TrialSetup : IDisposable
 {
-    private readonly ClassificationData? _noisy;
+    private readonly IReadOnlyList<ClassificationData> _owned;
+    private readonly IReadOnlyList<optim.Optimizer> _optimizers;
 
-    private TrialSetup(ClassificationData data, ClassificationData? noisy, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, ClassificationLoop loop, InstrumentContext instruments)
+    private TrialSetup(IReadOnlyList<ClassificationData> data, IReadOnlyList<ClassificationData> owned, IReadOnlyList<nn.Module<Tensor, Tensor>> models,
+        IReadOnlyList<optim.Optimizer> optimizers, ITrainingEngine engine, ClassificationLoop loop, IReadOnlyList<InstrumentContext> instruments)
     {
-        Data = data;
-        _noisy = noisy;
-        Model = model;
-        Optimizer = optimizer;
+        MemberData = data;
+        _owned = owned;
+        Models = models;
+        _optimizers = optimizers;
+        Engine = engine;
         Loop = loop;
-        Instruments = instruments;
+        MemberInstruments = instruments;
     }
 
-    /// <summary>The data the trial trains on (with its label noise, if any).</summary>
-    public ClassificationData Data { get; }
-    public nn.Module<Tensor, Tensor> Model { get; }
-    public optim.Optimizer Optimizer { get; }
+    /// <summary>The data the (first) trial trains on (with its label noise, if any).</summary>
+    public ClassificationData Data => MemberData[0];
+
+    /// <summary>Each member's data (the shared inputs with the member's labels).</summary>
+    public IReadOnlyList<ClassificationData> MemberData { get; }
+
+    /// <summary>The (first) trial's model.</summary>
+    public nn.Module<Tensor, Tensor> Model => Models[0];
+
+    /// <summary>Each member's model (refreshed with the member's current weights by <see cref="ClassificationLoop.Member"/>).</summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Models { get; }
+
+    public ITrainingEngine Engine { get; }
     public ClassificationLoop Loop { get; }
-    public InstrumentContext Instruments { get; }
 
-    public static TrialSetup Create(TrialSpec spec, TrialContext context)
+    /// <summary>The (first) trial's instrument context.</summary>
+    public InstrumentContext Instruments => MemberInstruments[0];
+
+    /// <summary>Each member's instrument context, over its model (instruments are built on it as on a trial's own).</summary>
+    public IReadOnlyList<InstrumentContext> MemberInstruments { get; }
+
+    /// <summary>One trial alone.</summary>
+    public static TrialSetup Create(TrialSpec spec, TrialContext context) => Create([spec], context);
+
+    /// <summary>
+    /// K trials that train together: one, or a pack (specs that <see cref="TrainingEngines.CanPack(IReadOnlyList{TrialSpec}, out string)"/>
+    /// accepts), on the engine <see cref="TrainingEngines.For"/> chooses, or on <paramref name="engine"/> when given (the autograd
+    /// engine trains anything; tests compare the engines with it).
+    /// </summary>
+    public static TrialSetup Create(IReadOnlyList<TrialSpec> specs, TrialContext context, EngineKind? engine = null)
     {
-        var device = DeviceOf(spec, context);
-        var shared = LoadData(spec, context, device);
-        var noisy = spec.Data.LabelNoise > 0 ? LabelNoise.Apply(shared, spec.Data.LabelNoise, spec.Seed) : null;
-        var data = noisy ?? shared;
+        if (specs.Count == 0) throw new ArgumentException("A setup trains at least one trial.", nameof(specs));
+        if (specs.Count > 1 && !TrainingEngines.CanPack(specs, out var reason)) throw new ArgumentException($"These trials cannot be packed: {reason}.", nameof(specs));
+        var first = specs[0];
+        var chosen = TrainingEngines.For(first).Engine;
+        if (engine == EngineKind.StackedMlp && chosen != EngineKind.StackedMlp) throw new ArgumentException($"The stacked MLP engine cannot train this trial: {TrainingEngines.For(first).Reason}.", nameof(engine));
+        var kind = engine ?? chosen;
+        var device = DeviceOf(first, context);
+        var shared = LoadData(first, context, device);
+        // Label noise is drawn from each trial's seed: members share the inputs, not the labels.
+        var data = specs.Select(s => s.Data.LabelNoise > 0 ? LabelNoise.Apply(shared, s.Data.LabelNoise, s.Seed) : shared).ToArray();
+        var owned = data.Where(d => !ReferenceEquals(d, shared)).ToArray();
 
-        Seeding.ForTrial(spec.Seed);
-        var model = CreateModel(spec.Model, data, device);
-        var o = spec.Optimizer;
-        var optimizer = OptimizerFactory.Create(o.Kind, model.parameters(), new OptimizerSettings
+        var models = new List<nn.Module<Tensor, Tensor>>();
+        for (var i = 0; i < specs.Count; i++)
+        {
+            Seeding.ForTrial(specs[i].Seed);
+            models.Add(CreateModel(specs[i].Model, data[i], device));
+        }
+        var optimizers = new List<optim.Optimizer>();
+        ITrainingEngine trainer;
+        if (kind == EngineKind.StackedMlp)
+        {
+            trainer = StackedMlpEngine.Create(models.Cast<Mlp>().ToArray(), specs.Select(TrainingEngines.Sgd).ToArray());
+        }
+        else
+        {
+            optimizers.AddRange(specs.Select((s, i) => CreateOptimizer(s.Optimizer, models[i])));
+            trainer = new AutogradEngine(models, optimizers, data[0].IsRegression, first.GradientPenalty);
+        }
+        var o = first.Optimizer;
+        var length = first.Settings.Updates > 0 ? first.Settings.Updates : first.Settings.Steps;
+        var options = new TrainingOptions
+        {
+            BatchSize = BatchSizeSchedule(first.BatchSizeSchedule, o.BatchSize),
+            GradientPenalty = first.GradientPenalty,
+            Regime = first.RegimeBaseBatchSize > 0 ? new RegimeAdaptation(first.RegimeBaseBatchSize) : null,
+            TotalUpdates = length > 0 ? length : null,
+        };
+        var members = specs.Select((s, i) => new LoopMember(s.Seed, data[i], s.Optimizer.LearningRate, LearningRateSchedule(s.LearningRateSchedule, s.Optimizer.LearningRate))).ToArray();
+        var loop = new ClassificationLoop(trainer, members, o.BatchSize, Math.Max(1, first.Settings.Epochs), options);
+        var instruments = specs.Select((s, i) =>
+        {
+            var context = new InstrumentContext(models[i], data[i]) { LearningRate = s.Optimizer.LearningRate, BatchSize = s.Optimizer.BatchSize };
+            context.Connect(loop, i);
+            return context;
+        }).ToArray();
+        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments);
+    }
+
+    private static optim.Optimizer CreateOptimizer(OptimizerSpec o, nn.Module<Tensor, Tensor> model) =>
+        OptimizerFactory.Create(o.Kind, model.parameters(), new OptimizerSettings
         {
             LearningRate = o.LearningRate,
             Momentum = o.Kind is OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov ? o.Momentum : null,
@@ -56,20 +125,6 @@ public sealed class TrialSetup : IDisposable
             Beta2 = o.Beta2,
             Epsilon = o.Epsilon,
         });
-        var length = spec.Settings.Updates > 0 ? spec.Settings.Updates : spec.Settings.Steps;
-        var options = new TrainingOptions
-        {
-            LearningRate = LearningRateSchedule(spec.LearningRateSchedule, o.LearningRate),
-            BatchSize = BatchSizeSchedule(spec.BatchSizeSchedule, o.BatchSize),
-            GradientPenalty = spec.GradientPenalty,
-            Regime = spec.RegimeBaseBatchSize > 0 ? new RegimeAdaptation(spec.RegimeBaseBatchSize) : null,
-            TotalUpdates = length > 0 ? length : null,
-        };
-        var loop = new ClassificationLoop(model, optimizer, data, o.BatchSize, Math.Max(1, spec.Settings.Epochs), spec.Seed, options);
-        var instruments = new InstrumentContext(model, data) { LearningRate = o.LearningRate, BatchSize = o.BatchSize };
-        instruments.Connect(loop);
-        return new TrialSetup(data, noisy, model, optimizer, loop, instruments);
-    }
 
     internal static Device DeviceOf(TrialSpec spec, TrialContext context) =>
         spec.Device == "auto" ? context.Device : Torch.TorchEnvironment.ResolveDevice(spec.Device);
@@ -146,10 +201,11 @@ public sealed class TrialSetup : IDisposable
 
     public void Dispose()
     {
-        Instruments.Dispose();
+        foreach (var i in MemberInstruments) i.Dispose();
         Loop.Dispose();
-        Optimizer.Dispose();
-        Model.Dispose();
-        _noisy?.Dispose();
+        Engine.Dispose();
+        foreach (var o in _optimizers) o.Dispose();
+        foreach (var m in Models) m.Dispose();
+        foreach (var d in _owned) d.Dispose();
     }
 }

@@ -21,7 +21,7 @@ public sealed class BatchGradientNorm : IInstrument, ICostReporting
     {
         _context = context;
         _cadence = options.Cadence;
-        context.BeforeUpdate += OnBeforeUpdate;
+        context.ObserveUpdates(_cadence, OnBeforeUpdate);
     }
 
     public string Name => nameof(BatchGradientNorm);
@@ -48,7 +48,7 @@ public sealed class BatchGradientNorm : IInstrument, ICostReporting
 
     public double Measure(TrainingState state) => _cost.Time(() => _step == state.Step ? _value : double.NaN);
 
-    public void Dispose() => _context.BeforeUpdate -= OnBeforeUpdate;
+    public void Dispose() => _context.StopObservingUpdates(_cadence, OnBeforeUpdate);
 }
 
 /// <summary>‖∇L(θ_t)‖ of the full-batch loss on the fixed training subset (<see cref="InstrumentOptions.Examples"/>), evaluation mode; one forward-backward pass.</summary>

@@ -42,34 +42,72 @@ public sealed class InstrumentContext : IDisposable
     /// <remarks>
     /// After <see cref="Connect"/>, the context is subscribed to the loop only while some instrument is
     /// subscribed here: a loop that nobody observes before its updates may fuse the SGD update into the
-    /// gradient computation (see <see cref="Training.ClassificationLoop"/>).
+    /// gradient computation (see <see cref="Training.StackedMlpEngine"/>).
     /// </remarks>
     public event Action<Training.TrainingState>? BeforeUpdate
     {
         add
         {
             var connect = _beforeUpdate is null;
+            _subscribers++;
             _beforeUpdate += value;
-            if (connect && _beforeUpdate is not null && _loop is not null) _loop.BeforeUpdate += RaiseBeforeUpdate;
+            if (connect && _beforeUpdate is not null && _loop is not null) _loop.BeforeUpdate += OnLoopBeforeUpdate;
         }
         remove
         {
+            _subscribers--;
             _beforeUpdate -= value;
-            if (_beforeUpdate is null && _loop is not null) _loop.BeforeUpdate -= RaiseBeforeUpdate;
+            if (_beforeUpdate is null && _loop is not null) _loop.BeforeUpdate -= OnLoopBeforeUpdate;
         }
     }
 
     private Action<Training.TrainingState>? _beforeUpdate;
     private Training.ClassificationLoop? _loop;
+    private int _member;
+    private int _subscribers;
+    private readonly List<Experiments.Cadence?> _observed = [];
+
+    /// <summary>
+    /// Subscribes <paramref name="handler"/> to <see cref="BeforeUpdate"/> for an instrument that needs θ_t or the mini-batch
+    /// gradient only before the updates after which <paramref name="cadence"/> is due (null: every update). The loop asks
+    /// <see cref="ObservesNext"/>, so an engine that must copy a member's weights and gradient out for its observers (a pack)
+    /// does so only at those steps.
+    /// </summary>
+    public void ObserveUpdates(Experiments.Cadence? cadence, Action<Training.TrainingState> handler)
+    {
+        _observed.Add(cadence);
+        BeforeUpdate += handler;
+    }
+
+    /// <summary>Undoes <see cref="ObserveUpdates"/>.</summary>
+    public void StopObservingUpdates(Experiments.Cadence? cadence, Action<Training.TrainingState> handler)
+    {
+        _observed.Remove(cadence);
+        BeforeUpdate -= handler;
+    }
+
+    /// <summary>Whether a subscriber needs θ_t and the gradient before the update that follows <paramref name="state"/>'s step.</summary>
+    public bool ObservesNext(Training.TrainingState state) =>
+        _beforeUpdate is not null && (_subscribers > _observed.Count || _observed.Any(c => c is null || state.IsDueNext(c)));
 
     public void RaiseBeforeUpdate(Training.TrainingState state) => _beforeUpdate?.Invoke(state);
 
-    /// <summary>Forwards the loop's <see cref="Training.ClassificationLoop.BeforeUpdate"/> to this context's subscribers (while there are any).</summary>
-    public void Connect(Training.ClassificationLoop loop)
+    private void OnLoopBeforeUpdate(Training.TrainingState state)
+    {
+        if (state.Member == _member) _beforeUpdate?.Invoke(state);
+    }
+
+    /// <summary>
+    /// Forwards the loop's <see cref="Training.ClassificationLoop.BeforeUpdate"/> for member <paramref name="member"/> to this
+    /// context's subscribers (while there are any).
+    /// </summary>
+    public void Connect(Training.ClassificationLoop loop, int member = 0)
     {
         if (_loop is not null) throw new InvalidOperationException("The instrument context is already connected to a loop.");
         _loop = loop;
-        if (_beforeUpdate is not null) loop.BeforeUpdate += RaiseBeforeUpdate;
+        _member = member;
+        loop.Observe(member, ObservesNext);
+        if (_beforeUpdate is not null) loop.BeforeUpdate += OnLoopBeforeUpdate;
     }
 
     /// <summary>The model's trainable parameters, in a fixed order.</summary>

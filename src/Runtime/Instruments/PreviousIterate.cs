@@ -19,7 +19,7 @@ public sealed class PreviousIterate : IDisposable
     {
         _context = context;
         _cadence = cadence;
-        context.BeforeUpdate += OnBeforeUpdate;
+        context.ObserveUpdates(cadence, OnBeforeUpdate);
     }
 
     /// <summary>Seconds spent copying in the hook (charged to the instruments that use it).</summary>
@@ -68,7 +68,7 @@ public sealed class PreviousIterate : IDisposable
 
     public void Dispose()
     {
-        _context.BeforeUpdate -= OnBeforeUpdate;
+        _context.StopObservingUpdates(_cadence, OnBeforeUpdate);
         if (_values is not null) foreach (var t in _values) t.Dispose();
     }
 }

@@ -48,6 +48,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>The Linear layers in order, the read-out last (for packing several MLPs into one stacked model).</summary>
     internal IList<Linear> Layers => _layers;
 
+    /// <summary>The normalisation layer after each hidden Linear layer (empty without normalisation).</summary>
+    internal IList<nn.Module<Tensor, Tensor>> Norms => _norms;
+
     /// <summary>Whether the hidden layers carry (ghost) batch norm.</summary>
     internal bool IsNormalized => _norms.Count > 0;
 

@@ -10,7 +10,7 @@ namespace Declarative.Runtime.Optimizers;
 /// buffer and given a gradient that is a slice of one flat gradient buffer; backward accumulates into
 /// existing gradients in place, so after it the flat gradient holds every parameter's gradient, and one
 /// step is one to four tensor operations on the whole model instead of a managed loop over parameters
-/// (zero_grad is one <c>zero_</c>). The arithmetic is TorchSharp's SGD, element for element.
+/// (zero_grad is one <c>zero_</c>). The arithmetic is <see cref="SgdUpdate"/>'s (TorchSharp's SGD, element for element).
 /// <para>
 /// The parameters and gradients must stay views of the buffers: nobody may replace a parameter's data
 /// or its <c>.grad</c> tensor (instruments read them, they do not replace them). This is verified every
@@ -26,7 +26,8 @@ public sealed class FlatSgd : SGD
     private readonly Tensor _flat;
     private readonly Tensor _flatGrad;
     private readonly long[] _offsets;
-    private Tensor? _momentumBuffer;
+    private SgdUpdate? _update;
+    private Tensor? _stacked;
     private long _steps;
 
     public FlatSgd(IList<Parameter> parameters, double lr, double momentum = 0, double dampening = 0, double weight_decay = 0, bool nesterov = false)
@@ -66,20 +67,12 @@ public sealed class FlatSgd : SGD
         if (closure is not null || _parameter_groups.Count != 1) throw new NotSupportedException("FlatSgd supports one parameter group and no closure.");
         if (_steps++ % VerifyEvery == 0) Verify();
         var options = (Options)_parameter_groups[0].Options;
-        var lr = options.LearningRate!.Value;
-        var momentum = options.momentum!.Value;
-        var dampening = options.dampening!.Value;
-        var weightDecay = options.weight_decay!.Value;
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var d = weightDecay != 0 ? _flatGrad.add(_flat, alpha: weightDecay) : _flatGrad;
-        if (momentum != 0)
-        {
-            if (_momentumBuffer is null) _momentumBuffer = d.clone().DetachFromDisposeScope();
-            else _momentumBuffer.mul_(momentum).add_(d, alpha: 1 - dampening);
-            d = options.nesterov!.Value ? d.add(_momentumBuffer, alpha: momentum) : _momentumBuffer;
-        }
-        _flat.add_(d, alpha: options.maximize!.Value ? lr : -lr);
+        // The update itself is the one SGD update (one member, scalar hyper-parameters), over the flat buffer.
+        _stacked ??= _flat.unsqueeze(0).DetachFromDisposeScope();
+        _update ??= new SgdUpdate([_stacked],
+            [new SgdMember(options.momentum!.Value, options.weight_decay!.Value, options.nesterov!.Value)], options.dampening!.Value, options.maximize!.Value);
+        using var gradient = _flatGrad.unsqueeze(0);
+        _update.Step([gradient], [options.LearningRate!.Value]);
         return null!;
     }
 
@@ -110,7 +103,8 @@ public sealed class FlatSgd : SGD
     {
         if (disposing)
         {
-            _momentumBuffer?.Dispose();
+            _update?.Dispose();
+            _stacked?.Dispose();
             _flat.Dispose();
             _flatGrad.Dispose();
         }

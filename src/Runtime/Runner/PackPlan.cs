@@ -1,13 +1,11 @@
 using Declarative.Runtime.Experiments;
-using Declarative.Runtime.Experiments.Specs;
-using Declarative.Runtime.Packing;
+using Declarative.Runtime.Training;
 
 namespace Declarative.Runtime.Runner;
 
 /// <summary>
-/// Which trials of an experiment the runner may train together: those whose specs <see cref="PackedTrials"/>
-/// can pack (same MLP shape, data and batch size; seeds and SGD hyper-parameters per member), in an
-/// experiment whose generated code supports packing (<see cref="IExperimentDefinition.PackingObstacle"/>).
+/// Which trials of an experiment the runner trains together: the groups of two or more of the experiment's
+/// <see cref="IExperimentDefinition.Plan"/> (decided by <see cref="TrainingEngines"/>).
 /// </summary>
 public static class PackPlan
 {
@@ -15,7 +13,7 @@ public static class PackPlan
     /// For each trial that trains packed, the ids of its pack (itself included), in trial order. Packs are a function of
     /// the declaration alone, never of <c>--parallel</c> or the executor, so a trial trains with the same partners however
     /// it is scheduled: each group of trials that can pack is cut, in trial order, into the fewest packs of at most
-    /// <see cref="PackedTrials.DefaultMaxMembers"/> trials, as equal in size as possible. Workers run whole packs; cores
+    /// <see cref="TrainingEngines.MaxMembers"/> trials, as equal in size as possible. Workers run whole packs; cores
     /// are shared between packs (and between trials that train alone), never by splitting a pack.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Groups(IExperimentDefinition experiment, Budget budget) =>
@@ -49,55 +47,26 @@ public static class PackPlan
     /// <summary>The experiment's packs of two or more trials (ids in trial order) in its first round; see <see cref="Groups(IExperimentDefinition, Budget)"/>.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, Budget budget) => Packs(experiment, FirstRound(experiment, budget));
 
-    private static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials)
-    {
-        var packs = new List<IReadOnlyList<string>>();
-        if (experiment.PackingObstacle is not null) return packs;
-        if (Specs(experiment, trials) is not { } specs) return packs;
-        foreach (var group in PackedTrials.Groups(specs, int.MaxValue))
-        {
-            var ids = group.Select(i => trials[i].Id).ToArray();
-            var count = (ids.Length + PackedTrials.DefaultMaxMembers - 1) / PackedTrials.DefaultMaxMembers;
-            for (int k = 0, start = 0; k < count; k++)
-            {
-                var size = ids.Length / count + (k < ids.Length % count ? 1 : 0);
-                if (size >= 2) packs.Add(ids[start..(start + size)]);
-                start += size;
-            }
-        }
-        return packs;
-    }
+    private static IReadOnlyList<IReadOnlyList<string>> Packs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials) =>
+        experiment.Plan(trials).Where(g => g.Trials.Count > 1).Select(g => (IReadOnlyList<string>)g.Trials.Select(t => t.Id).ToArray()).ToArray();
 
-    /// <summary>One line for the run log: whether and how the experiment's trials pack.</summary>
+    /// <summary>One line for the run log and <c>list</c>: how the experiment's trials train (engines, packs, and why).</summary>
     public static string Describe(IExperimentDefinition experiment, Budget budget, RunOptions options)
     {
-        if (!options.Pack) return "each trial trains alone (--no-pack)";
-        if (experiment.PackingObstacle is { } why) return $"each trial trains alone: {why}";
-        var trials = FirstRound(experiment, budget);
-        if (Specs(experiment, trials) is not { } specs || specs.Length == 0) return "each trial trains alone";
-        var groups = PackedTrials.Groups(specs, int.MaxValue).Where(g => g.Count > 1).ToArray();
-        if (groups.Length == 0)
-        {
-            return PackedTrials.CanPack([specs[0]], out var reason)
-                ? "each trial trains alone: no two trials share the model shape, data and batch size"
-                : $"each trial trains alone: {reason}";
-        }
-        var packs = Packs(experiment, budget);
-        var packed = packs.Sum(p => p.Count);
+        var plan = experiment.Plan(FirstRound(experiment, budget));
+        var trials = plan.Sum(g => g.Trials.Count);
+        if (trials == 0) return "no trials";
+        var packs = plan.Where(g => g.Trials.Count > 1).ToArray();
+        if (!options.Pack) return $"each trial trains alone (--no-pack); engines: {Engines(plan)}";
+        if (packs.Length == 0) return $"each trial trains alone; engines: {Engines(plan)}";
+        var packed = packs.Sum(p => p.Trials.Count);
         var round = experiment.SettingsFor(budget).AdaptiveSeeds ? " of the first round (later rounds are cut into packs the same way)" : "";
-        return $"{packed} of {trials.Count} trials{round} train packed, in {packs.Count} pack(s) of one model shape and batch size fixed by the declaration " +
-               $"(at most {PackedTrials.DefaultMaxMembers} trials each, one worker per pack; --no-pack to train each alone)";
+        return $"{packed} of {trials} trials{round} train packed, in {packs.Length} pack(s) fixed by the declaration " +
+               $"(at most {TrainingEngines.MaxMembers} trials each, one worker per pack; --no-pack to train each alone); engines: {Engines(plan)}";
     }
 
-    private static TrialSpec[]? Specs(IExperimentDefinition experiment, IReadOnlyList<ITrial> trials)
-    {
-        try
-        {
-            return trials.Select(experiment.SpecFor).ToArray();
-        }
-        catch (NotSupportedException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Each distinct engine choice with its trial count, e.g. "stacked MLP, packed: ... (12 trials)".</summary>
+    private static string Engines(IReadOnlyList<TrialGroup> plan) => string.Join("; ", plan
+        .GroupBy(g => g.Engine.Engine == EngineKind.StackedMlp && g.Trials.Count > 1 ? "stacked MLP, packed" : g.Engine.Reason)
+        .Select(g => $"{g.Key} ({g.Sum(x => x.Trials.Count)} trial(s))"));
 }

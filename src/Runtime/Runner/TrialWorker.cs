@@ -107,9 +107,7 @@ internal static class TrialWorker
                     Weights = options.WeightsRoot is null ? null : TrialWeights.For(options.WeightsRoot, experiment.Name, trials[i]!),
                 };
             }
-            var outcomes = claims.Length == 1
-                ? [experiment.Run(trials[0]!, contexts[0])]
-                : experiment.RunPacked(trials!, contexts).ToArray();
+            var outcomes = experiment.Run(trials!, contexts).ToArray();
             stop.Cancel();
             heartbeat.Join();
             var threads = TorchSharp.torch.get_num_threads();

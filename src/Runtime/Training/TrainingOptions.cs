@@ -12,8 +12,9 @@ public sealed record TrainingOptions
     public static TrainingOptions Default { get; } = new();
 
     /// <summary>
-    /// The learning rate per update (t = updates made so far, T = total updates); set on every parameter
-    /// group before each step. Null keeps the optimizer's learning rate (times the regime factor, if any).
+    /// The learning rate per update (t = updates made so far, T = total updates) of a loop built from one model
+    /// and its optimizer. Null keeps the optimizer's learning rate (times the regime factor, if any). A loop
+    /// built from an engine takes each member's schedule from its <see cref="LoopMember"/>.
     /// </summary>
     public Schedule? LearningRate { get; init; }
 
@@ -30,18 +31,11 @@ public sealed record TrainingOptions
     public RegimeAdaptation? Regime { get; init; }
 
     /// <summary>
-    /// How often (in steps) <see cref="ClassificationLoop.LossIsFinite"/> reads the recorded losses back to the
+    /// How often (in steps) <see cref="ClassificationLoop.LossIsFinite(int, out double)"/> reads the recorded losses back to the
     /// host; epoch ends and the last step are always checked. Larger values save host syncs and delay the
     /// detection of a divergence by at most this many steps minus one.
     /// </summary>
     public int DivergenceCheckEvery { get; init; } = DivergenceMonitor.DefaultCheckEvery;
-
-    /// <summary>
-    /// Whether a plain ReLU MLP on cross-entropy trains with the hand-written forward and backward of
-    /// <see cref="MlpTrainingStep"/> (the default; same arithmetic as autograd up to float rounding, several
-    /// times fewer native calls per step). False forces the autograd path; other models always take it.
-    /// </summary>
-    public bool HandWrittenStep { get; init; } = true;
 
     /// <summary>An explicit number of updates (overrides epochs and the regime's count); epochs repeat as needed.</summary>
     public long? TotalUpdates { get; init; }

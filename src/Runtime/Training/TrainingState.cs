@@ -17,6 +17,9 @@ public sealed class TrainingState
         _isEpochEnd = isEpochEnd;
     }
 
+    /// <summary>Which member of its loop this is (0 for a trial trained alone).</summary>
+    public int Member { get; internal set; }
+
     /// <summary>Steps of the current epoch (of the first before training starts); varies with a batch-size schedule.</summary>
     public int StepsPerEpoch { get; internal set; }
 

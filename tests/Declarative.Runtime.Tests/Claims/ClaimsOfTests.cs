@@ -19,7 +19,8 @@ public sealed class ClaimsOfTests
         public IReadOnlyList<Claim> Claims => [TooFewPoints.Named(nameof(TooFewPoints))];
         public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
         public IReadOnlyList<ITrial> Trials(Budget budget) => [];
-        public TrialOutcome Run(ITrial trial, TrialContext context) => throw new NotSupportedException();
+        public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+        public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => throw new NotSupportedException();
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public sealed class EmptySweepTests : IDisposable
         public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
         public IReadOnlyList<ITrial> Trials(Budget budget) =>
             Enumerable.Range(0, points).Select(i => (ITrial)new Trial("t" + i, 0, SettingsFor(budget), [new("LearningRate", "0.1")])).ToArray();
-        public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(0);
+        public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+        public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => trials.Select(_ => TrialOutcome.Done(0)).ToArray();
     }
 
     private RunOptions Options => new([], Budget.Smoke, Path.Combine(_folder, "results.db"), Path.Combine(_folder, "reports"), null, "auto", 1, RetryFailed: false);

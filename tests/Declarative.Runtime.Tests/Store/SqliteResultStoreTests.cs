@@ -27,7 +27,8 @@ public sealed class SqliteResultStoreTests : IDisposable
         public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
         public IReadOnlyList<ITrial> Trials(Budget budget) =>
             [new FakeTrial("a", 0, SettingsFor(budget), [new("LearningRate", "0.1")]), new FakeTrial("b", 0, SettingsFor(budget), [new("LearningRate", "0.2")])];
-        public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(0);
+        public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+        public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => trials.Select(_ => TrialOutcome.Done(0)).ToArray();
     }
 
     private sealed record Row(long Step, int Epoch, double? Loss, double? Accuracy) : IMetricRow

@@ -34,7 +34,8 @@ public abstract class StoreContract
         public IReadOnlyList<Declarative.Runtime.Claims.Claim> Claims => [];
         public ExperimentSettings SettingsFor(Budget budget) => new(1, 1, 0, 0);
         public IReadOnlyList<ITrial> Trials(Budget budget) => Enumerable.Range(0, count).Select(i => (ITrial)new Trial(((char)('a' + i)).ToString())).ToArray();
-        public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(0);
+        public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+        public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => trials.Select(_ => TrialOutcome.Done(0)).ToArray();
     }
 
     internal sealed record Row(long Step, double Loss, double[]? Spectrum = null) : IMetricRow

@@ -47,7 +47,8 @@ public sealed class TrialIdMigrationTests : IDisposable
         public IReadOnlyList<Declarative.Runtime.Claims.Claim> Claims => [];
         public ExperimentSettings SettingsFor(Budget budget) => Settings;
         public IReadOnlyList<ITrial> Trials(Budget budget) => [new Trial("1", factor, legacyIds), new Trial("2", factor, legacyIds)];
-        public TrialOutcome Run(ITrial trial, TrialContext context) => TrialOutcome.Done(1);
+        public IReadOnlyList<TrialGroup> Plan(IReadOnlyList<ITrial> trials) => TrialGroup.EachAlone(trials, "trains no model");
+        public IReadOnlyList<TrialOutcome> Run(IReadOnlyList<ITrial> trials, IReadOnlyList<TrialContext> contexts) => trials.Select(_ => TrialOutcome.Done(1)).ToArray();
     }
 
     private sealed record Row(long Step, int Epoch, double? Loss) : IMetricRow

@@ -99,18 +99,18 @@ public sealed class MlpTrainingStepTests
 
     [Theory]
     [InlineData(0.0, 0.0)]  // plain SGD: the update is fused into the backward pass
-    [InlineData(0.9, 1e-3)] // momentum and weight decay: gradients into .grad, FlatSgd's update
-    public void A_float32_loop_trains_as_the_autograd_loop(double momentum, double weightDecay)
+    [InlineData(0.9, 1e-3)] // momentum and weight decay: gradients into .grad, then SgdUpdate
+    public void A_float32_loop_on_the_one_member_stacked_engine_trains_as_the_autograd_loop(double momentum, double weightDecay)
     {
         using var data = Data();
         using var handModel = Model(ScalarType.Float32);
         using var autoModel = Model(ScalarType.Float32);
-        using var handSgd = new FlatSgd(handModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay);
         using var autoSgd = new FlatSgd(autoModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay);
-        using var hand = new ClassificationLoop(handModel, handSgd, data, 16, epochs: 4, seed: 9);
-        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 16, epochs: 4, seed: 9, new TrainingOptions { HandWrittenStep = false });
-        Assert.True(hand.UsesHandWrittenStep);
-        Assert.False(auto.UsesHandWrittenStep);
+        using var engine = StackedMlpEngine.Create([handModel], [new SgdMember(momentum, weightDecay)]);
+        using var hand = new ClassificationLoop(engine, [new LoopMember(9, data, 0.05)], 16, epochs: 4, TrainingOptions.Default);
+        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 16, epochs: 4, seed: 9);
+        Assert.Equal(EngineKind.StackedMlp, hand.Engine.Kind);
+        Assert.Equal(EngineKind.Autograd, auto.Engine.Kind);
 
         var steps = 0;
         while (hand.Next() && auto.Next())
@@ -136,10 +136,10 @@ public sealed class MlpTrainingStepTests
         using var data = Data();
         using var handModel = Model(ScalarType.Float32);
         using var autoModel = Model(ScalarType.Float32);
-        using var handSgd = optim.SGD(handModel.parameters(), 0.1);
         using var autoSgd = optim.SGD(autoModel.parameters(), 0.1);
-        using var hand = new ClassificationLoop(handModel, handSgd, data, 32, epochs: 1, seed: 4);
-        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 32, epochs: 1, seed: 4, new TrainingOptions { HandWrittenStep = false });
+        using var engine = StackedMlpEngine.Create([handModel], [new SgdMember()]);
+        using var hand = new ClassificationLoop(engine, [new LoopMember(4, data, 0.1)], 32, epochs: 1, TrainingOptions.Default);
+        using var auto = new ClassificationLoop(autoModel, autoSgd, data, 32, epochs: 1, seed: 4);
         var seen = new List<Tensor[]>();
         var expected = new List<Tensor[]>();
         hand.BeforeUpdate += _ => seen.Add(handModel.parameters().Select(p => p.grad!.clone().DetachFromDisposeScope()).ToArray());

@@ -1,0 +1,127 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Optimizers;
+
+/// <summary>
+/// The SGD update, written once: <c>torch.optim.SGD</c>'s d = g + λθ; v ← d at the first step, else
+/// v ← μv + (1 − dampening)·d; direction = d + μv (Nesterov) or v; θ ← θ − η·direction (θ + η·direction
+/// when maximising). Parameters are stacked, [K, ...] (member k's slice is its own parameter), and every
+/// member has its own learning rate, momentum, weight decay and Nesterov flag. With one member the
+/// hyper-parameters are scalars (<c>add_(d, alpha)</c>: the arithmetic of <see cref="FlatSgd"/>, which calls this); with
+/// K &gt; 1 they are [K, 1, ...] tensors broadcast over each member's slice (<c>addcmul_</c>).
+/// </summary>
+public sealed class SgdUpdate : IDisposable
+{
+    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly SgdMember[] _members;
+    private readonly double _dampening;
+    private readonly bool _maximize;
+    private readonly Tensor?[] _buffers;
+    private readonly double[] _learningRates;
+    private readonly Tensor? _learningRate;
+    private readonly Tensor? _momentum;
+    private readonly Tensor? _weightDecay;
+    private readonly Tensor? _nesterov;
+
+    /// <param name="parameters">Stacked parameters, members along dimension 0.</param>
+    /// <param name="members">Each member's hyper-parameters, in member order.</param>
+    /// <param name="dampening">Momentum dampening (one member only; 0 for packs).</param>
+    /// <param name="maximize">Ascend instead of descend (one member only).</param>
+    public SgdUpdate(IReadOnlyList<Tensor> parameters, IReadOnlyList<SgdMember> members, double dampening = 0, bool maximize = false)
+    {
+        if (parameters.Count == 0) throw new ArgumentException("No parameters.", nameof(parameters));
+        var k = parameters[0].shape[0];
+        if (members.Count != k) throw new ArgumentException($"{members.Count} members' settings for {k} members.", nameof(members));
+        if (members.Any(m => m.Nesterov && (m.Momentum <= 0 || dampening != 0))) throw new ArgumentException("Nesterov momentum needs a positive momentum and no dampening.", nameof(members));
+        if (k > 1 && (dampening != 0 || maximize)) throw new ArgumentException("Dampening and maximisation are supported for one member only.", nameof(members));
+        _parameters = parameters;
+        _members = members.ToArray();
+        _dampening = dampening;
+        _maximize = maximize;
+        _buffers = new Tensor?[parameters.Count];
+        _learningRates = Enumerable.Repeat(double.NaN, (int)k).ToArray();
+        if (k == 1) return;
+        var dtype = parameters[0].dtype;
+        var device = parameters[0].device;
+        Tensor PerMember(Func<SgdMember, double> f) => tensor(members.Select(f).ToArray(), dtype: ScalarType.Float64).to(dtype, device).view(k, 1, 1).DetachFromDisposeScope();
+        _learningRate = PerMember(_ => 0);
+        if (members.Any(m => m.Momentum != 0)) _momentum = PerMember(m => m.Momentum);
+        if (members.Any(m => m.WeightDecay != 0)) _weightDecay = PerMember(m => m.WeightDecay);
+        if (members.Any(m => m.Nesterov)) _nesterov = tensor(members.Select(m => m.Nesterov).ToArray(), device: device).view(k, 1, 1).DetachFromDisposeScope();
+    }
+
+    /// <summary>The number of members K.</summary>
+    public int Members => _members.Length;
+
+    /// <summary>
+    /// Updates every parameter from its gradient (in parameter order; null skips one) with each member's learning rate.
+    /// </summary>
+    public void Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates)
+    {
+        if (gradients.Count != _parameters.Count) throw new ArgumentException($"{gradients.Count} gradients for {_parameters.Count} parameters.", nameof(gradients));
+        if (learningRates.Count != _members.Length) throw new ArgumentException($"{learningRates.Count} learning rates for {_members.Length} members.", nameof(learningRates));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        if (_members.Length == 1) StepOne(gradients, learningRates[0]);
+        else StepStacked(gradients, learningRates);
+    }
+
+    private void StepOne(IReadOnlyList<Tensor?> gradients, double lr)
+    {
+        var (momentum, weightDecay, nesterov) = (_members[0].Momentum, _members[0].WeightDecay, _members[0].Nesterov);
+        for (var i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i];
+            var d = gradients[i];
+            if (d is null) continue;
+            if (weightDecay != 0) d = d.add(p, alpha: weightDecay);
+            if (momentum != 0)
+            {
+                if (_buffers[i] is null) _buffers[i] = d.clone().DetachFromDisposeScope();
+                else _buffers[i]!.mul_(momentum).add_(d, alpha: 1 - _dampening);
+                d = nesterov ? d.add(_buffers[i]!, alpha: momentum) : _buffers[i]!;
+            }
+            p.add_(d, alpha: _maximize ? lr : -lr);
+        }
+    }
+
+    private void StepStacked(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates)
+    {
+        if (!learningRates.SequenceEqual(_learningRates))
+        {
+            using var values = tensor(learningRates.ToArray(), dtype: ScalarType.Float64);
+            using var cast = values.to(_learningRate!.dtype, _learningRate.device).view(_learningRate.shape);
+            _learningRate.copy_(cast);
+            for (var m = 0; m < _learningRates.Length; m++) _learningRates[m] = learningRates[m];
+        }
+        for (var i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i];
+            var d = gradients[i];
+            if (d is null) continue;
+            var shape = Shape(p);
+            var (lr, mu, wd) = (_learningRate!.view(shape), _momentum?.view(shape), _weightDecay?.view(shape));
+            if (wd is not null) d = d.addcmul(p, wd, value: 1);
+            if (mu is not null)
+            {
+                if (_buffers[i] is null) _buffers[i] = d.clone().DetachFromDisposeScope();
+                else _buffers[i]!.mul_(mu).add_(d);
+                var v = _buffers[i]!;
+                d = _nesterov is null ? v : where(_nesterov.view(shape), d.addcmul(v, mu, value: 1), v);
+            }
+            p.addcmul_(d, lr, value: -1);
+        }
+    }
+
+    private static long[] Shape(Tensor p) => [p.shape[0], .. Enumerable.Repeat(1L, (int)p.dim() - 1)];
+
+    public void Dispose()
+    {
+        _learningRate?.Dispose();
+        _momentum?.Dispose();
+        _weightDecay?.Dispose();
+        _nesterov?.Dispose();
+        foreach (var b in _buffers) b?.Dispose();
+    }
+}
