@@ -32,7 +32,7 @@ internal static partial class ClaimText
 
     /// <summary>4 significant digits, with a typographic minus so "ρ = −0.85" reads like the threshold it is compared with.</summary>
     public static string Number(double value) =>
-        (value == 0 ? "0" : double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture)).Replace('-', '−');
+        (value == 0 ? "0" : double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞").Replace('-', '−');
 
     public static string Percent(double fraction) => (100 * fraction).ToString("G3", CultureInfo.InvariantCulture) + "%";
 
