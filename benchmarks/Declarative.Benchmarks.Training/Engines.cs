@@ -28,7 +28,6 @@ internal static class Engines
             case "generated": Generated(catalog, batch, epochs, threads); break;
             case "handwritten": Handwritten(catalog, batch, epochs, threads); break;
             case "before": Before(catalog, batch, epochs, threads); break;
-            case "mlp-step": MlpStep(catalog, batch, epochs, threads); break;
             case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
             case "startup": Startup(data); break;
@@ -120,37 +119,6 @@ internal static class Engines
             }
             lossKept?.Dispose(); logitsKept?.Dispose(); labelsKept?.Dispose();
             Emit("before", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, loss);
-        }
-    }
-
-    /// <summary>
-    /// The hand-written single-trial step that preceded the stacked engine (<see cref="Runtime.Training.MlpTrainingStep"/>
-    /// with its SGD update fused into the backward pass), in an epoch loop with the generated path's shuffles and batch
-    /// gathers (the loss read once an epoch): measured beside <c>generated</c> (the stacked engine with one member) before deleting it.
-    /// </summary>
-    private static void MlpStep(DataCatalog catalog, int batch, int epochs, int threads)
-    {
-        var data = catalog.FashionMnist(0, 0, CPU);
-        Runtime.Training.Seeding.ForTrial(0);
-        using var model = Runtime.Models.Mlp.Create(784, Hidden, 10, CPU);
-        using var step = Runtime.Training.MlpTrainingStep.TryCreate(model, data, Runtime.Training.TrainingOptions.Default)!;
-        var steps = data.TrainCount / batch;
-        for (var epoch = 0; epoch < epochs; epoch++)
-        {
-            var watch = Stopwatch.StartNew();
-            using var generator = new Generator((ulong)(0 * 1_000_003 + epoch + 1));
-            using var permutation = randperm(data.TrainCount, generator: generator);
-            double loss = 0;
-            for (var i = 0; i < steps; i++)
-            {
-                using var scope = NewDisposeScope();
-                using var rows = permutation.narrow(0, (long)i * batch, batch);
-                var xb = data.TrainInputs.index_select(0, rows);
-                var yb = data.TrainLabels.index_select(0, rows);
-                var (l, _) = step.StepAndUpdate(xb, yb, LearningRate);
-                if (i == steps - 1) loss = l.to_type(ScalarType.Float64).item<double>();
-            }
-            Emit("mlp-step", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, loss);
         }
     }
 

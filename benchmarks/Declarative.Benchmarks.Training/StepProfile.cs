@@ -7,7 +7,7 @@ namespace Declarative.Benchmarks.Training;
 
 /// <summary>
 /// Where one step of the generated path goes for the benchmark's MLP: the operations of
-/// <see cref="Runtime.Training.MlpTrainingStep"/> with the fused SGD update, replayed in the same order on the
+/// the one-member <see cref="Runtime.Training.StackedMlpEngine"/> step with the fused SGD update, replayed in the same order on the
 /// same buffers with a timestamp after each group (CPU operations are synchronous, so each lap is its own):
 /// batch gather, bias copies, forward GEMMs, ReLUs, loss, softmax gradient, weight GEMMs with the fused
 /// update, bias updates, upstream-gradient GEMMs, ReLU masks. One epoch of warm-up, then one measured.

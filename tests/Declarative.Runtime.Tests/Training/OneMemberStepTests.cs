@@ -8,13 +8,14 @@ using static TorchSharp.torch;
 namespace Declarative.Runtime.Tests.Training;
 
 /// <summary>
-/// The hand-written MLP step must compute what autograd computes. In float64 the two differ only by the
-/// order of floating-point operations (≤ 1e-12 relative on one step); in float32 training, SGD carries
-/// rounding differences forward, so 60 steps are compared with 2e-5 absolute on the weights (measured
-/// about 1e-6), while a wrong formula (a missing 1/B, a mask on the wrong layer, a transposed product)
-/// moves them by 1e-2 or more.
+/// A single trial on the stacked MLP engine (a pack of one) must compute what autograd computes. In float64 the two
+/// differ only by the order of floating-point operations (≤ 1e-12 relative on one step); in float32 training, SGD
+/// carries rounding differences forward, so 64 steps are compared with 2e-5 absolute on the weights (measured about
+/// 1e-6), while a wrong formula (a missing 1/B, a mask on the wrong layer, a transposed product) moves them by 1e-2 or
+/// more. These are the tests of the hand-written single-trial step the engine replaced (MlpTrainingStep, deleted after
+/// docs/benchmarks.md measured the two side by side).
 /// </summary>
-public sealed class MlpTrainingStepTests
+public sealed class OneMemberStepTests
 {
     private const double Float64Tolerance = 1e-12;
     private const double Float32WeightTolerance = 2e-5;
@@ -60,53 +61,55 @@ public sealed class MlpTrainingStepTests
         var loss = nn.functional.cross_entropy(logits, y);
         loss.backward();
 
-        using var step = MlpTrainingStep.TryCreate(model, Data(), TrainingOptions.Default)!;
-        Assert.NotNull(step);
-        var (handLoss, handLogits) = step.Step(x, y);
+        using var engine = StackedMlpEngine.Create([model], [new SgdMember()]);
+        var checkedGradients = false;
+        var step = engine.Step(x, y, batch, [0.0], _ =>
+        {
+            foreach (var ((name, a), (_, b)) in model.named_parameters().Zip(reference.named_parameters()))
+                Assert.True(MaxRelative(a.grad!, b.grad!) <= Float64Tolerance, $"∇{name}: max relative {MaxRelative(a.grad!, b.grad!)}");
+            checkedGradients = true;
+        }, [true]);
 
-        Assert.True(MaxRelative(handLoss, loss) <= Float64Tolerance, $"loss {handLoss.item<double>()} vs {loss.item<double>()}");
-        Assert.True(MaxRelative(handLogits, logits.detach()) <= Float64Tolerance);
-        foreach (var ((name, a), (_, b)) in model.named_parameters().Zip(reference.named_parameters()))
-            Assert.True(MaxRelative(a.grad!, b.grad!) <= Float64Tolerance, $"∇{name}: max relative {MaxRelative(a.grad!, b.grad!)}");
+        Assert.True(checkedGradients, "the observer before the update was not called");
+        Assert.True(MaxRelative(step.Losses[0], loss) <= Float64Tolerance, $"loss {step.Losses[0].item<double>()} vs {loss.item<double>()}");
+        Assert.True(MaxRelative(step.Logits[0], logits.detach()) <= Float64Tolerance);
     }
 
     /// <summary>
-    /// Float32 only (addmm_'s α is single precision in TorchSharp, so a float64 model never fuses): one
-    /// GEMM accumulating into θ rounds once where gradient-then-update rounds twice, about 1e-7 relative.
+    /// Float32 only (addmm_'s α is single precision in TorchSharp, so a float64 model never fuses): one GEMM accumulating
+    /// into θ rounds once where gradient-then-update rounds twice, about 1e-7 relative. An observer before the update
+    /// turns the fusion off (it must see the gradient), which gives the unfused reference.
     /// </summary>
     [Fact]
     public void The_fused_update_equals_gradient_then_sgd()
     {
         using var separate = Model(ScalarType.Float32);
         using var fused = Model(ScalarType.Float32);
-        using var wide = Model(ScalarType.Float64);
-        using var wideStep = MlpTrainingStep.TryCreate(wide, Data(), TrainingOptions.Default)!;
-        Assert.False(wideStep.CanFuseUpdate);
         var (x, y) = Batch(24, ScalarType.Float32);
         const double lr = 0.3;
-        using var a = MlpTrainingStep.TryCreate(separate, Data(), TrainingOptions.Default)!;
-        using var b = MlpTrainingStep.TryCreate(fused, Data(), TrainingOptions.Default)!;
+        using var a = StackedMlpEngine.Create([separate], [new SgdMember()]);
+        using var b = StackedMlpEngine.Create([fused], [new SgdMember()]);
         for (var t = 0; t < 3; t++)
         {
-            a.Step(x, y);
-            using (no_grad())
-                foreach (var p in separate.parameters()) p.add_(p.grad!, alpha: -lr);
-            b.StepAndUpdate(x, y, lr);
+            using var scope = NewDisposeScope();
+            a.Step(x, y, 24, [lr], _ => { }, [true]);
+            b.Step(x, y, 24, [lr], null, [false]);
         }
         foreach (var ((name, p), (_, q)) in fused.named_parameters().Zip(separate.named_parameters()))
             Assert.True(MaxRelative(p, q) <= 1e-6, $"{name}: max relative {MaxRelative(p, q)}");
     }
 
     [Theory]
-    [InlineData(0.0, 0.0)]  // plain SGD: the update is fused into the backward pass
-    [InlineData(0.9, 1e-3)] // momentum and weight decay: gradients into .grad, then SgdUpdate
-    public void A_float32_loop_on_the_one_member_stacked_engine_trains_as_the_autograd_loop(double momentum, double weightDecay)
+    [InlineData(0.0, 0.0, false)]  // plain SGD: the update is fused into the backward pass
+    [InlineData(0.9, 1e-3, false)] // momentum and weight decay: gradients into .grad, then SgdUpdate
+    [InlineData(0.8, 0.0, true)]   // Nesterov
+    public void A_float32_loop_on_the_one_member_stacked_engine_trains_as_the_autograd_loop(double momentum, double weightDecay, bool nesterov)
     {
         using var data = Data();
         using var handModel = Model(ScalarType.Float32);
         using var autoModel = Model(ScalarType.Float32);
-        using var autoSgd = new FlatSgd(autoModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay);
-        using var engine = StackedMlpEngine.Create([handModel], [new SgdMember(momentum, weightDecay)]);
+        using var autoSgd = new FlatSgd(autoModel.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay, nesterov: nesterov);
+        using var engine = StackedMlpEngine.Create([handModel], [new SgdMember(momentum, weightDecay, nesterov)]);
         using var hand = new ClassificationLoop(engine, [new LoopMember(9, data, 0.05)], 16, epochs: 4, TrainingOptions.Default);
         using var auto = new ClassificationLoop(autoModel, autoSgd, data, 16, epochs: 4, seed: 9);
         Assert.Equal(EngineKind.StackedMlp, hand.Engine.Kind);
@@ -155,22 +158,22 @@ public sealed class MlpTrainingStepTests
     }
 
     [Fact]
-    public void It_applies_only_to_plain_mlps_on_classification_without_the_penalty()
+    public void It_supports_plain_and_batch_norm_mlps_on_classification_only()
     {
         using var data = Data();
         using var plain = Model(ScalarType.Float32);
         using var normalized = new Mlp(7, [10], 4, ModelNormalization.Batch);
+        using var ghost = new Mlp(7, [10], 4, ModelNormalization.Ghost(4));
         using var cnn = SmallCnn.Create([1, 8, 8], 4, CPU, ModelOptions.Default);
         using var regression = Synthetic.QuadraticTarget(dimension: 7, train: 64, test: 8, noise: 0.1, seed: 1);
 
-        Assert.True(MlpTrainingStep.Applies(plain, data, TrainingOptions.Default, out _));
-        Assert.False(MlpTrainingStep.Applies(normalized, data, TrainingOptions.Default, out var why));
-        Assert.Contains("batch norm", why);
-        Assert.False(MlpTrainingStep.Applies(cnn, data, TrainingOptions.Default, out why));
+        Assert.True(StackedMlpEngine.Supports(plain, data, out _));
+        Assert.True(StackedMlpEngine.Supports(normalized, data, out _));
+        Assert.False(StackedMlpEngine.Supports(ghost, data, out var why));
+        Assert.Contains("ghost batch norm", why);
+        Assert.False(StackedMlpEngine.Supports(cnn, data, out why));
         Assert.Contains("not an MLP", why);
-        Assert.False(MlpTrainingStep.Applies(plain, data, new TrainingOptions { GradientPenalty = 0.1 }, out why));
-        Assert.Contains("double backward", why);
-        Assert.False(MlpTrainingStep.Applies(plain, regression, TrainingOptions.Default, out why));
+        Assert.False(StackedMlpEngine.Supports(plain, regression, out why));
         Assert.Contains("regression", why);
     }
 
@@ -178,9 +181,9 @@ public sealed class MlpTrainingStepTests
     public void Replacing_a_gradient_is_caught()
     {
         using var model = Model(ScalarType.Float32);
-        using var step = MlpTrainingStep.TryCreate(model, Data(), TrainingOptions.Default)!;
+        using var engine = StackedMlpEngine.Create([model], [new SgdMember()]);
         var first = model.parameters().First();
         first.grad = zeros_like(first);
-        Assert.Throws<InvalidOperationException>(() => step.Verify());
+        Assert.Throws<InvalidOperationException>(() => engine.Verify());
     }
 }
