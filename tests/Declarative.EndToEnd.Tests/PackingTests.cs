@@ -88,9 +88,11 @@ public sealed class PackingTests : IDisposable
     {
         // Before: the pack size was the group's share per worker, so --parallel 1 and --parallel 3 trained different
         // packs (12 trials in one, or in packs of 4) and stored different numbers (up to 1.2% in chaotic cells).
-        var one = FakesProcess.Run(_packed.Folder, null, _packed.RunArgs("Packable", "--parallel", "1", "--threads", "1"));
+        // And the thread count followed --parallel (cores / N), which changes a trial's sums: the defaults are tested here,
+        // with no --threads, so each worker must get one intra-op thread whatever --parallel says.
+        var one = FakesProcess.Run(_packed.Folder, null, _packed.RunArgs("Packable", "--parallel", "1"));
         Assert.True(one.Exit == 0, one.Output);
-        var three = FakesProcess.Run(_alone.Folder, null, _alone.RunArgs("Packable", "--parallel", "3", "--threads", "1"));
+        var three = FakesProcess.Run(_alone.Folder, null, _alone.RunArgs("Packable", "--parallel", "3"));
         Assert.True(three.Exit == 0, three.Output);
 
         Assert.Contains("in 1 pack(s)", three.Output);
@@ -98,6 +100,8 @@ public sealed class PackingTests : IDisposable
         static Dictionary<string, string> Partners(Sandbox box) => box.Query("SELECT id, provenance FROM trials").ToDictionary(
             r => (string)r[0], r => string.Join(",", Declarative.Runtime.Experiments.Provenance.FromJson((string)r[1])!.PackedWith.Order(StringComparer.Ordinal)));
         Assert.Equal(Partners(_packed), Partners(_alone));
+        Assert.All(_packed.Query("SELECT provenance FROM trials").Concat(_alone.Query("SELECT provenance FROM trials")),
+            r => Assert.Equal(1, Declarative.Runtime.Experiments.Provenance.FromJson((string)r[0])!.Threads));
     }
 
     [Fact]

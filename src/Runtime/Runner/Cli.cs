@@ -12,11 +12,11 @@ namespace Declarative.Runtime.Runner;
 public static class Cli
 {
     /// <summary>
-    /// One worker per core (at most 4): sweeps of small models gain more from running trials side by
-    /// side with one thread each than from two threads per trial, and each worker holds its own copy
-    /// of the data set and TorchSharp (about 0.7 GB), which bounds how many are sensible.
+    /// One worker per core (at most 16), each with one intra-op thread (<see cref="RunOptions.ThreadsPerWorker"/>): sweeps of
+    /// small models gain more from running trials side by side than from more threads per trial, and each worker holds its
+    /// own copy of the data set and TorchSharp (about 0.6 GB), which bounds how many are sensible.
     /// </summary>
-    public static int DefaultParallel => Math.Clamp(Environment.ProcessorCount, 1, 4);
+    public static int DefaultParallel => Math.Clamp(Environment.ProcessorCount, 1, 16);
 
     public static int Main(string[] args, IReadOnlyList<IExperimentDefinition> catalog)
     {
@@ -26,9 +26,9 @@ public static class Cli
         var output = new Option<string>("--reports") { Description = "Folder for the markdown reports.", DefaultValueFactory = _ => Path.Combine("artifacts", "reports") };
         var dataFolder = new Option<string?>("--data") { Description = $"Fashion-MNIST folder (default: ${FashionMnist.EnvironmentVariable}, else {FashionMnist.DefaultFolder})." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "TorchSharp intra-op threads per worker (default 1, whatever --parallel: a trial's numbers depend on its thread count, so keep one value for a whole study).", DefaultValueFactory = _ => 0 };
         var retry = new Option<bool>("--retry-failed") { Description = "Run failed trials again (they are otherwise kept as failed)." };
-        var parallel = new Option<int>("--parallel") { Description = "Worker processes at once (default: the cores, at most 4); each gets cores / N threads unless --threads is given.", DefaultValueFactory = _ => DefaultParallel };
+        var parallel = new Option<int>("--parallel") { Description = "Worker processes at once (default: the cores, at most 16; with Slurm, per array task, default its --cpus-per-task).", DefaultValueFactory = _ => DefaultParallel };
         var trialTimeout = new Option<double>("--trial-timeout") { Description = "Seconds a trial may run before its worker is killed and the trial failed (default: no limit); a pack of K trials may run K times as long.", DefaultValueFactory = _ => 0 };
         var staleAfter = new Option<double>("--stale-after") { Description = "Seconds without a heartbeat after which another runner's running trial is presumed abandoned and run again.", DefaultValueFactory = _ => 30 };
         var keepWeights = new Option<bool>("--keep-weights") { Description = "Keep each trial's initial and final weights (.npy per tensor + manifest.json) under --weights." };
@@ -92,7 +92,7 @@ public static class Cli
                     TimeLimit = parse.GetValue(timeLimit),
                     ExtraArguments = parse.GetValue(sbatchArgs),
                     LogFolder = parse.GetValue(slurmLogs)!,
-                    WorkersPerTask = parse.GetResult(parallel) is { Implicit: false } ? parse.GetValue(parallel) : 1, // a task has --cpus-per-task cores: one worker unless asked
+                    WorkersPerTask = parse.GetResult(parallel) is { Implicit: false } ? parse.GetValue(parallel) : parse.GetValue(cpusPerTask), // a task has --cpus-per-task cores: a one-thread worker on each unless asked
                 },
             };
             return new ExperimentRunner(Console.Out).Run(catalog, options);

@@ -42,6 +42,12 @@ public sealed record RunOptions(
     /// </summary>
     public bool Pack { get; init; } = true;
 
-    /// <summary>Threads each worker gives TorchSharp.</summary>
-    public int ThreadsPerWorker => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Parallel));
+    /// <summary>
+    /// Intra-op threads each worker gives TorchSharp: <see cref="Threads"/> when given, else 1, never derived from
+    /// <see cref="Parallel"/> or the executor. A trial's numbers depend on its thread count (a matrix product split over two
+    /// threads sums in another order: 0.66862464 against 0.66862088 after one epoch of the benchmark MLP), and SGD carries
+    /// such differences forward, so a default that followed <c>--parallel</c> would make the numbers depend on how the
+    /// sweep was scheduled. The count is recorded in each trial's provenance.
+    /// </summary>
+    public int ThreadsPerWorker => Threads > 0 ? Threads : 1;
 }

@@ -70,7 +70,7 @@ internal sealed class SlurmExecutor(TextWriter log) : IExecutor
             "drain", "--store", StoreFactory.Resolve(options.StorePath), "--budget", options.Budget.Name,
             "--filter", string.Join(",", experiments.Select(e => e.Name)),
             "--parallel", slurm.WorkersPerTask.ToString(CultureInfo.InvariantCulture),
-            "--threads", Math.Max(1, slurm.CpusPerTask / slurm.WorkersPerTask).ToString(CultureInfo.InvariantCulture),
+            "--threads", options.ThreadsPerWorker.ToString(CultureInfo.InvariantCulture),
             "--device", options.Device,
             "--stale-after", options.StaleAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         };

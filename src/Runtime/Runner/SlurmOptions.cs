@@ -19,7 +19,7 @@ public sealed record SlurmOptions(int ArrayTasks, int CpusPerTask)
     /// <summary>Folder for the batch script and each task's output (<c>%A_%a.out</c>); must be writable from the nodes.</summary>
     public string LogFolder { get; init; } = Path.Combine("artifacts", "slurm");
 
-    /// <summary>Trial workers each array task runs at once (<c>drain --parallel</c>).</summary>
+    /// <summary>Trial workers each array task runs at once (<c>drain --parallel</c>; the command line's default is <see cref="CpusPerTask"/>, one thread each).</summary>
     public int WorkersPerTask { get; init; } = 1;
 
     /// <summary>The sbatch and squeue commands (tests and sites with wrappers may replace them).</summary>
