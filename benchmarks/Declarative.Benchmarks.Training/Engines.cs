@@ -25,7 +25,8 @@ internal static class Engines
         using var catalog = new DataCatalog(data);
         switch (engine)
         {
-            case "generated": Generated(catalog, batch, epochs, threads); break;
+            case "generated": Generated(catalog, Spec(batch, epochs, seed: 0), "generated", threads); break;
+            case "generated-bn": Generated(catalog, BatchNormMomentumSpec(batch, epochs), "generated-bn", threads); break;
             case "handwritten": Handwritten(catalog, batch, epochs, threads); break;
             case "before": Before(catalog, batch, epochs, threads); break;
             case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
@@ -53,14 +54,27 @@ internal static class Engines
         Optimizer = new OptimizerSpec { Kind = OptimizerKind.Sgd, LearningRate = LearningRate, BatchSize = batch },
     };
 
+    /// <summary>The benchmark's MLP with batch norm after each hidden layer, trained with heavy-ball momentum 0.9.</summary>
+    public static TrialSpec BatchNormMomentumSpec(int batch, int epochs)
+    {
+        var spec = Spec(batch, epochs, seed: 0);
+        return spec with
+        {
+            Model = spec.Model with { Normalization = Normalization.BatchNorm },
+            Optimizer = spec.Optimizer with { Kind = OptimizerKind.Momentum, Momentum = 0.9 },
+        };
+    }
+
     public static TrialContext Context(DataCatalog catalog) => new(CPU, catalog, new BufferedMetricSink());
 
     /// <summary>The path the generated <c>Run</c> takes: TrialSetup, then Next / OnStep / LossIsFinite per step.</summary>
-    private static void Generated(DataCatalog catalog, int batch, int epochs, int threads)
+    private static void Generated(DataCatalog catalog, TrialSpec spec, string name, int threads)
     {
         var context = Context(catalog);
         context.Data.FashionMnist(0, 0, CPU); // load outside the timed region, as the runner does once per process
-        using var setup = TrialSetup.Create(Spec(batch, epochs, seed: 0), context);
+        var batch = spec.Optimizer.BatchSize;
+        using var setup = TrialSetup.Create(spec, context);
+        if (setup.Loop.Engine.Kind != EngineKind.StackedMlp) throw new InvalidOperationException($"{name}: the trial trains on {setup.Loop.Engine.Kind}, not the stacked engine");
         var loop = setup.Loop;
         var watch = Stopwatch.StartNew();
         while (loop.Next())
@@ -71,7 +85,7 @@ internal static class Engines
             if (state.IsEpochEnd)
             {
                 var seconds = watch.Elapsed.TotalSeconds;
-                Emit("generated", batch, threads, state.Epoch, seconds, state.StepsPerEpoch, state.BatchLoss.to_type(ScalarType.Float64).item<double>());
+                Emit(name, batch, threads, state.Epoch, seconds, state.StepsPerEpoch, state.BatchLoss.to_type(ScalarType.Float64).item<double>());
                 watch.Restart();
             }
         }

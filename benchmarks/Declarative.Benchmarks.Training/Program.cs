@@ -18,7 +18,7 @@ namespace Declarative.Benchmarks.Training;
 ///   --python PATH           the Python with torch (default /usr/bin/python3)
 ///   --out FILE              the report (default docs/benchmarks/training.md); - for none
 ///   --from-log FILE         render the report from the stderr log of an earlier run instead of measuring
-/// dotnet run ... -- engine --engine generated|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch 32 [--epochs 3] [--seeds 8]
+/// dotnet run ... -- engine --engine generated|generated-bn|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch 32 [--epochs 3] [--seeds 8]
 ///   one engine in this process, JSON lines on stdout (what the comparison runs)
 /// </code>
 /// </summary>
@@ -32,7 +32,7 @@ internal static class Program
         if (options.Help)
         {
             Console.WriteLine("usage: Declarative.Benchmarks.Training [--batches 32,128,1024] [--repeats 3] [--epochs 3] [--threads 2] [--seeds 8] [--data DIR] [--python /usr/bin/python3] [--out docs/benchmarks/training.md]");
-            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch B [--epochs E] [--seeds S]");
+            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|generated-bn|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch B [--epochs E] [--seeds S]");
             return 0;
         }
         return options.Command == "engine"
@@ -60,6 +60,8 @@ internal static class Program
                     results.AddRange(lines);
                 }
             }
+            // Issue 16's batch-norm target: the MLP with batch norm and momentum 0.9 at batch 128, beside the floor at 128 above.
+            results.AddRange(RunSelf(["engine", "--engine", "generated-bn", "--batch", "128", "--threads", I(o.Threads), "--epochs", I(o.Epochs), "--data", o.Data]));
             foreach (var engine in new[] { "unpacked", "packed", "runner-unpacked", "runner-packed" })
                 results.AddRange(RunSelf(["engine", "--engine", engine, "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--data", o.Data]));
             results.AddRange(RunSelf(["engine", "--engine", "packed-gemm", "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--epochs", I(o.Epochs), "--data", o.Data]));

@@ -52,7 +52,7 @@ internal static class Report
                      ("unpacked", "in one process, one trial after another (generated path)"),
                      ("packed", "in one process, one stacked model (StackedMlpEngine with K members)"),
                      ("runner-unpacked", $"through the runner, `--no-pack` (a worker process per trial, {Parallel(results)} workers × 1 thread)"),
-                     ("runner-packed", $"through the runner, packing on (default; the group split between {Parallel(results)} workers)"),
+                     ("runner-packed", $"through the runner, packing on (default; the {o.Seeds} seeds are one pack, fixed by the declaration, so one worker × 1 thread trains them while the other {Parallel(results)} − 1 cores idle)"),
                  })
             s.AppendLine($"| {label} | {F(Median(Values(results, engine, "trials_per_hour")), "0")} | {F(Median(Values(results, engine, "seconds")))} | {(engine.StartsWith("runner", StringComparison.Ordinal) ? "n/a" : F(Median(Values(results, engine, "peak_rss_mb")), "0"))} |");
         var packedGemm = Median(Epochs(results, "packed-gemm", 32));
@@ -91,7 +91,7 @@ internal static class Report
         s.AppendLine("## Raw epoch times (seconds, every measured epoch)");
         s.AppendLine();
         foreach (var b in o.Batches)
-            foreach (var e in new[] { "generated", "before", "handwritten", "pytorch", "gemm" })
+            foreach (var e in new[] { "generated", "generated-bn", "before", "handwritten", "pytorch", "gemm" }.Where(e => e != "generated-bn" || b == 128))
                 s.AppendLine($"- batch {b}, {e}: {string.Join(", ", Epochs(results, e, b).Select(v => F(v)))}");
         foreach (var e in new[] { "unpacked", "packed", "runner-unpacked", "runner-packed" })
             s.AppendLine($"- {o.Seeds} seeds, {e}: {string.Join(", ", Values(results, e, "seconds").Select(v => F(v)))} s");
@@ -143,6 +143,21 @@ internal static class Report
             var g = Median(Epochs(results, "generated", b, "peak_rss_mb", all: true, last: true));
             var p = Median(Epochs(results, "pytorch", b, "peak_rss_mb", all: true, last: true));
             s.AppendLine($"| peak RSS of one trial / PyTorch's, batch {b} | {F(g, "0")} MB / {F(p, "0")} MB = {F(g / p, "0.00")} | ≤ 1 | {Met(g / p <= 1)} |");
+        }
+        // Issue 16 (one engine): the step against the arithmetic floor measured in this run.
+        foreach (var b in o.Batches)
+        {
+            var g = Median(Epochs(results, "generated", b));
+            var f = Median(Epochs(results, "gemm", b));
+            s.AppendLine($"| generated step / matrix-product floor, batch {b} (issue 16) | {F(g)} s / {F(f)} s = {F(g / f, "0.00")} | ≤ 1.25 | {Met(g / f <= 1.25)} |");
+        }
+        {
+            var packed = Median(Values(results, "packed", "seconds"));
+            var floor = Median(Epochs(results, "packed-gemm", 32));
+            s.AppendLine($"| packed set of {o.Seeds} seeds at batch 32 (one epoch, set-up included) / its batched-product floor (issue 16) | {F(packed)} s / {F(floor)} s = {F(packed / floor, "0.00")} | ≤ 1.15 | {Met(packed / floor <= 1.15)} |");
+            var bn = Median(Epochs(results, "generated-bn", 128));
+            var f = Median(Epochs(results, "gemm", 128));
+            s.AppendLine($"| batch-norm MLP with momentum 0.9, batch 128 / the floor at 128 (issue 16) | {F(bn)} s / {F(f)} s = {F(bn / f, "0.00")} | ≤ 1.5 | {Met(bn / f <= 1.5)} |");
         }
         s.AppendLine();
         return s.ToString();
