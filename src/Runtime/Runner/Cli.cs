@@ -47,7 +47,7 @@ public static class Cli
         Require(arrayTasks, v => v >= 1, "a whole number of at least 1");
         Require(cpusPerTask, v => v >= 1, "a whole number of at least 1");
         Require(parallel, v => v >= 1, "a whole number of at least 1");
-        Require(threads, v => v >= 0, "0 (all cores) or a positive whole number");
+        Require(threads, v => v >= 0, "a positive whole number (0 or none: one thread per worker)");
         Require(trialTimeout, v => v >= 0 && double.IsFinite(v), "0 (no limit) or a positive number of seconds");
         Require(staleAfter, v => v > 0 && double.IsFinite(v), "a positive number of seconds");
         device.Validators.Add(result =>
