@@ -1,0 +1,31 @@
+using System;
+
+namespace Declarative
+{
+    /// <summary>
+    /// Compares optimizers in one experiment: the record's member <c>Optimizer</c> of type
+    /// <see cref="OptimizerKind"/> (a sweep axis) chooses the kind per trial; the hyper-parameters
+    /// come from members or from this attribute.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [AnyOptimizer(Momentum = 0.9)]
+    /// public partial record Optimizers([Values(OptimizerKind.Sgd, OptimizerKind.Adam, OptimizerKind.RAdam)] OptimizerKind Optimizer);
+    /// </code>
+    /// </example>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+    public sealed class AnyOptimizerAttribute : OptimizerAttribute
+    {
+        /// <summary>Momentum of the Momentum and Nesterov kinds. Default 0.9.</summary>
+        public double Momentum { get; set; } = 0.9;
+
+        /// <summary>First-moment decay of the Adam kinds. Default 0.9.</summary>
+        public double Beta1 { get; set; } = 0.9;
+
+        /// <summary>Second-moment decay of the Adam kinds. Default 0.999.</summary>
+        public double Beta2 { get; set; } = 0.999;
+
+        /// <summary>Denominator term of the Adam kinds. Default 1e-8.</summary>
+        public double Epsilon { get; set; } = 1e-8;
+    }
+}
