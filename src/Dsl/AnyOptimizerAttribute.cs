@@ -16,16 +16,19 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class AnyOptimizerAttribute : OptimizerAttribute
     {
+        /// <summary>The momentum of the Momentum and Nesterov kinds when neither <see cref="Momentum"/> nor a record member gives it.</summary>
+        public const double DefaultMomentum = 0.9;
+
         /// <summary>Momentum of the Momentum and Nesterov kinds. Default 0.9.</summary>
-        public double Momentum { get; set; } = 0.9;
+        public double Momentum { get; set; } = DefaultMomentum;
 
         /// <summary>First-moment decay of the Adam kinds. Default 0.9.</summary>
-        public double Beta1 { get; set; } = 0.9;
+        public double Beta1 { get; set; } = AdamAttribute.DefaultBeta1;
 
         /// <summary>Second-moment decay of the Adam kinds. Default 0.999.</summary>
-        public double Beta2 { get; set; } = 0.999;
+        public double Beta2 { get; set; } = AdamAttribute.DefaultBeta2;
 
         /// <summary>Denominator term of the Adam kinds. Default 1e-8.</summary>
-        public double Epsilon { get; set; } = 1e-8;
+        public double Epsilon { get; set; } = AdamAttribute.DefaultEpsilon;
     }
 }

@@ -12,6 +12,9 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class BatchSizeScheduleAttribute : Attribute
     {
+        /// <summary>The growth factor of Step when <see cref="Factor"/> is not given.</summary>
+        public const double DefaultFactor = 2.0;
+
         /// <summary>A batch-size schedule of the given kind.</summary>
         public BatchSizeScheduleAttribute(ScheduleKind kind) => Kind = kind;
 
@@ -22,7 +25,7 @@ namespace Declarative
         public int Period { get; set; }
 
         /// <summary>Growth factor of Step. Default 2.</summary>
-        public double Factor { get; set; } = 2;
+        public double Factor { get; set; } = DefaultFactor;
 
         /// <summary>Smallest batch size of Cyclical.</summary>
         public int Minimum { get; set; }

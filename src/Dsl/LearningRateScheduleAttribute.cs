@@ -16,6 +16,9 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class LearningRateScheduleAttribute : Attribute
     {
+        /// <summary>The decay factor of Step when <see cref="Factor"/> is not given.</summary>
+        public const double DefaultFactor = 0.1;
+
         /// <summary>A learning-rate schedule of the given kind.</summary>
         public LearningRateScheduleAttribute(ScheduleKind kind) => Kind = kind;
 
@@ -29,7 +32,7 @@ namespace Declarative
         public int Period { get; set; }
 
         /// <summary>Decay factor of Step. Default 0.1.</summary>
-        public double Factor { get; set; } = 0.1;
+        public double Factor { get; set; } = DefaultFactor;
 
         /// <summary>Lowest learning rate of Cosine and Cyclical. Default 0.</summary>
         public double Minimum { get; set; }

@@ -15,6 +15,12 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class MlpAttribute : ModelAttribute
     {
+        /// <summary>Hidden layers of the MLP an experiment trains when it declares no model.</summary>
+        public const int DefaultHiddenLayers = 2;
+
+        /// <summary>Width of each hidden layer of the MLP an experiment trains when it declares no model.</summary>
+        public const int DefaultHiddenWidth = 256;
+
         /// <summary>An MLP with the given hidden-layer widths (none: a linear classifier).</summary>
         public MlpAttribute(params int[] hidden) => Hidden = hidden;
 

@@ -11,13 +11,16 @@ namespace Declarative
     /// </summary>
     public abstract class OptimizerAttribute : Attribute
     {
-        /// <summary>Learning rate when the record has no <c>LearningRate</c> member. Default 0.1 for SGD kinds, 0.001 for Adam kinds.</summary>
+        /// <summary>The batch size when neither <see cref="BatchSize"/> nor a record member gives it.</summary>
+        public const int DefaultBatchSize = 128;
+
+        /// <summary>Learning rate when the record has no <c>LearningRate</c> member. Default <see cref="SgdAttribute.DefaultLearningRate"/> for <c>[Sgd]</c> and <c>[AnyOptimizer]</c>, <see cref="AdamAttribute.DefaultLearningRate"/> for <c>[Adam]</c>.</summary>
         public double LearningRate { get; set; } = double.NaN;
 
         /// <summary>Batch size when the record has no <c>BatchSize</c> member. Default 128.</summary>
-        public int BatchSize { get; set; } = 128;
+        public int BatchSize { get; set; } = DefaultBatchSize;
 
-        /// <summary>Weight decay (L2 for SGD and Adam, decoupled for AdamW). Default 0 (AdamW: 0.01).</summary>
+        /// <summary>Weight decay (L2 for SGD and Adam, decoupled for AdamW). Default 0 (AdamW: <see cref="AdamAttribute.DefaultAdamWWeightDecay"/>).</summary>
         public double WeightDecay { get; set; } = double.NaN;
     }
 }

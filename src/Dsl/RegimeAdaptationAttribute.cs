@@ -13,7 +13,10 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class RegimeAdaptationAttribute : Attribute
     {
+        /// <summary>B0 when <see cref="BaseBatchSize"/> is not given.</summary>
+        public const int DefaultBaseBatchSize = 128;
+
         /// <summary>The batch size B0 at which the declared learning rate applies unscaled. Default 128.</summary>
-        public int BaseBatchSize { get; set; } = 128;
+        public int BaseBatchSize { get; set; } = DefaultBaseBatchSize;
     }
 }

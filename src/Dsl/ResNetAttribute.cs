@@ -13,7 +13,10 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ResNetAttribute : ModelAttribute
     {
+        /// <summary>Residual blocks per stage when <see cref="Blocks"/> is not given.</summary>
+        public const int DefaultBlocks = 1;
+
         /// <summary>Residual blocks per stage. Default 1.</summary>
-        public int Blocks { get; set; } = 1;
+        public int Blocks { get; set; } = DefaultBlocks;
     }
 }

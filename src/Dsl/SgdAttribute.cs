@@ -9,6 +9,9 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class SgdAttribute : OptimizerAttribute
     {
+        /// <summary>The learning rate of SGD when neither <see cref="OptimizerAttribute.LearningRate"/> nor a record member gives it.</summary>
+        public const double DefaultLearningRate = 0.1;
+
         /// <summary>Momentum (0: plain SGD).</summary>
         public double Momentum { get; set; }
 
