@@ -16,6 +16,9 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class AnyOptimizerAttribute : OptimizerAttribute
     {
+        /// <summary>The learning rate of every kind compared when neither <see cref="OptimizerAttribute.LearningRate"/> nor a record member gives it (SGD's).</summary>
+        public const double DefaultLearningRate = SgdAttribute.DefaultLearningRate;
+
         /// <summary>The momentum of the Momentum and Nesterov kinds when neither <see cref="Momentum"/> nor a record member gives it.</summary>
         public const double DefaultMomentum = 0.9;
 
