@@ -571,7 +571,7 @@ namespace Declarative.Generators.Experiments
                     var values = new List<double>();
                     if (random)
                     {
-                        var state = (ulong)(Named(sweep, "Seed") as int? ?? 1);
+                        var state = (ulong)Setting<int>(sweep, "Seed");
                         for (var i = 0; i < count; i++)
                         {
                             var u = SplitMix64.NextUnit(ref state);
