@@ -49,8 +49,8 @@ internal static class Engines
     {
         Seed = seed,
         Settings = new ExperimentSettings(Epochs: epochs, Seeds: 1, TrainSubset: 0, TestSubset: 0),
-        Data = new DataSpec("FashionMnist"),
-        Model = new ModelSpec("Mlp") { Sizes = Hidden },
+        Data = new DataSpec(DataSetKind.FashionMnist),
+        Model = new ModelSpec(ModelKind.Mlp) { Sizes = Hidden },
         Optimizer = new OptimizerSpec { Kind = OptimizerKind.Sgd, LearningRate = LearningRate, BatchSize = batch },
     };
 

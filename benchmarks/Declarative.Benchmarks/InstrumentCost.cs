@@ -139,7 +139,7 @@ public static class InstrumentCost
             // The engine a generated Run gives this trial (plain MLP, plain SGD): the one-member stacked step.
             _engine = StackedMlpEngine.Create([_model], [new Runtime.Optimizers.SgdMember()]);
             _loop = new ClassificationLoop(_engine, [new LoopMember(1, data, LearningRate)], BatchSize, epochs: 1000, TrainingOptions.Default);
-            _context = new InstrumentContext(_model, data) { LearningRate = LearningRate, BatchSize = BatchSize };
+            _context = new InstrumentContext(_model, data);
             Steps(32, null, null);
         }
 

@@ -20,6 +20,15 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
     public sealed class ExperimentAttribute : Attribute
     {
+        /// <summary>Passes over the training set when no budget is given.</summary>
+        public const int DefaultEpochs = 1;
+
+        /// <summary>Seeds per sweep point when <see cref="Seeds"/> is not given.</summary>
+        public const int DefaultSeeds = 1;
+
+        /// <summary>Where trials train when <see cref="Device"/> is not given: CUDA when present, else CPU.</summary>
+        public const string DefaultDevice = "auto";
+
         /// <summary>The experiment's name in the store, reports and <c>--filter</c>. Defaults to the record's name.</summary>
         public string? Name { get; set; }
 
@@ -36,7 +45,7 @@ namespace Declarative
         public int Updates { get; set; }
 
         /// <summary>Seeds per sweep point (seeds 0, 1, ...). Default 1. With <see cref="MaxSeeds"/>, the seeds every point starts with.</summary>
-        public int Seeds { get; set; } = 1;
+        public int Seeds { get; set; } = DefaultSeeds;
 
         /// <summary>
         /// Adaptive seeds: the most seeds a sweep point may get (0, the default: exactly <see cref="Seeds"/>). The runner starts
@@ -49,6 +58,6 @@ namespace Declarative
         public int MaxSeeds { get; set; }
 
         /// <summary>Where trials train: <c>auto</c> (CUDA when present, else CPU), <c>cpu</c> or <c>cuda</c>. The command line's <c>--device</c> overrides <c>auto</c>.</summary>
-        public string Device { get; set; } = "auto";
+        public string Device { get; set; } = DefaultDevice;
     }
 }

@@ -13,6 +13,9 @@ namespace Declarative
     [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
     public sealed class RandomSampleAttribute : Attribute
     {
+        /// <summary>The seed of the draw when <see cref="Seed"/> is not given.</summary>
+        public const int DefaultSeed = 1;
+
         /// <summary>Random values in a range.</summary>
         public RandomSampleAttribute(double from, double to, int count)
         {
@@ -34,6 +37,6 @@ namespace Declarative
         public bool Log { get; set; }
 
         /// <summary>The seed of the draw. Default 1.</summary>
-        public int Seed { get; set; } = 1;
+        public int Seed { get; set; } = DefaultSeed;
     }
 }

@@ -221,11 +221,11 @@ namespace Declarative.Generators.Experiments
                     w.Line("Seed = trial.Seed,");
                     w.Line("Settings = trial.Settings,");
                     w.Line($"Device = {Quote(model.Device)},");
-                    Component(w, "Data", $"new {Specs}.DataSpec({Quote(model.Data.Kind)})", model.Data);
-                    Component(w, "Model", $"new {Specs}.ModelSpec({Quote(model.Network.Kind)})", model.Network);
-                    Component(w, "Optimizer", $"new {Specs}.OptimizerSpec", model.Optimizer);
-                    if (model.LearningRateSchedule is { } lr) Component(w, "LearningRateSchedule", $"new {Specs}.ScheduleSpec", lr);
-                    if (model.BatchSizeSchedule is { } bs) Component(w, "BatchSizeSchedule", $"new {Specs}.ScheduleSpec", bs);
+                    Component(w, "Data", $"new {Specs}.DataSpec({Specs}.DataSetKind.{model.Data.Kind})", model.Data.Settings);
+                    Component(w, "Model", $"new {Specs}.ModelSpec({Specs}.ModelKind.{model.Network.Kind})", model.Network.Settings);
+                    Component(w, "Optimizer", $"new {Specs}.OptimizerSpec", model.Optimizer.Settings);
+                    if (model.LearningRateSchedule is { } lr) Component(w, "LearningRateSchedule", $"new {Specs}.ScheduleSpec", lr.Settings);
+                    if (model.BatchSizeSchedule is { } bs) Component(w, "BatchSizeSchedule", $"new {Specs}.ScheduleSpec", bs.Settings);
                     if (model.RegimeBaseBatchSize is { } regime) w.Line($"RegimeBaseBatchSize = {regime},");
                     if (model.GradientPenalty is { } penalty) w.Line($"GradientPenalty = {penalty},");
                     w.Outdent();
@@ -300,9 +300,9 @@ namespace Declarative.Generators.Experiments
                 w.Line();
             }
 
-            private static void Component(IndentedWriter w, string property, string constructor, ComponentModel component)
+            private static void Component(IndentedWriter w, string property, string constructor, EquatableArray<Setting> component)
             {
-                var settings = component.Settings.Where(s => s.Expression != "null").ToArray();
+                var settings = component.Where(s => s.Expression != "null").ToArray();
                 if (settings.Length == 0)
                 {
                     w.Line($"{property} = {constructor},");

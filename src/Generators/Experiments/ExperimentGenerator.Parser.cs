@@ -87,12 +87,12 @@ namespace Declarative.Generators.Experiments
                     var dataModel = ParseData(data);
                     var networkModel = ParseModel(model);
                     var optimizerModel = ParseOptimizer(optimizer);
-                    var lrSchedule = Find(attributes, "LearningRateScheduleAttribute") is { } lrs ? ParseSchedule(lrs, 0.1, "WarmupSteps", "Period", "Factor", "Minimum") : null;
-                    var batchSchedule = Find(attributes, "BatchSizeScheduleAttribute") is { } bss ? ParseSchedule(bss, 2.0, "Period", "Factor", "Minimum") : null;
+                    var lrSchedule = Find(attributes, "LearningRateScheduleAttribute") is { } lrs ? ParseSchedule(lrs, "WarmupSteps", "Period", "Factor", "Minimum") : null;
+                    var batchSchedule = Find(attributes, "BatchSizeScheduleAttribute") is { } bss ? ParseSchedule(bss, "Period", "Factor", "Minimum") : null;
                     var regime = Find(attributes, "RegimeAdaptationAttribute") is { } ra
                         ? Member("RegimeAdaptation", SpecialType.System_Boolean, null) is { } on
-                            ? $"{on} ? {Literal(Named(ra, "BaseBatchSize") as int? ?? 128)} : 0"
-                            : Literal(Named(ra, "BaseBatchSize") as int? ?? 128)
+                            ? $"{on} ? {Literal(Setting<int>(ra, "BaseBatchSize"))} : 0"
+                            : Literal(Setting<int>(ra, "BaseBatchSize"))
                         : null;
                     var penalty = Find(attributes, "GradientPenaltyAttribute") is { } gp
                         ? Member("PenaltyCoefficient", SpecialType.System_Double, Literal(Named(gp, "Coefficient") as double? ?? 0.0))
@@ -116,7 +116,7 @@ namespace Declarative.Generators.Experiments
                     CheckTrackOptions(tracks, trackAttributes);
                     if (tracks.Count == 0)
                         tracks.Add(new TrackModel(
-                            (dataModel.Kind == "QuadraticTarget"
+                            (dataModel?.Kind == DataSetKind.QuadraticTarget
                                 ? new[] { new InstrumentModel("TestLoss", false) }
                                 : new[] { new InstrumentModel("TestLoss", false), new InstrumentModel("TestAccuracy", false) }).ToEquatableArray(),
                             "global::Declarative.Runtime.Experiments.Cadence.AtEnd()", "at the end", EquatableArray<string>.Empty));
@@ -134,7 +134,7 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.SeedRangeWithoutClaims,
                             full.MaxSeeds > 0 ? ArgumentLocation(_experiment, "MaxSeeds") : ArgumentLocation(smoke, "MaxSeeds"), _name);
 
-                    if (_diagnostics.Count > 0) return Result(null);
+                    if (_diagnostics.Count > 0 || dataModel is null || networkModel is null || optimizerModel is null) return Result(null);
 
                     var containing = new List<string>();
                     for (var outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -150,7 +150,7 @@ namespace Declarative.Generators.Experiments
                         Declaration(_node),
                         full,
                         smokeBudget,
-                        Named(_experiment, "Device") as string ?? "auto",
+                        Setting<string>(_experiment, "Device"),
                         dataModel,
                         networkModel,
                         optimizerModel,
@@ -185,7 +185,7 @@ namespace Declarative.Generators.Experiments
                     var updates = Get("Updates", 1);
                     var lengths = new[] { ("Epochs", epochs), ("Steps", steps), ("Updates", updates) }.Where(l => l.Item2 > 0).Select(l => l.Item1).ToArray();
                     if (lengths.Length > 1) Report(DiagnosticDescriptors.ConflictingBudgets, location, what, string.Join(" and ", lengths));
-                    var seeds = Named(attribute, "Seeds") as int? ?? (full is null ? 1 : 0);
+                    var seeds = Named(attribute, "Seeds") as int? ?? (full is null ? Setting<int>(attribute, "Seeds") : 0);
                     if (full is null ? seeds < 1 : seeds < 0) Report(DiagnosticDescriptors.BadBudget, location, $"{what} Seeds", _name, Literal(seeds), "at least 1");
                     // A seed range: MaxSeeds above Seeds (0: a fixed count). [Smoke] inherits the full range only when it sets neither.
                     var maxSeeds = Named(attribute, "MaxSeeds") as int?;
@@ -200,7 +200,7 @@ namespace Declarative.Generators.Experiments
                         var train = Named(data, "TrainSubset") as int? ?? 0;
                         var test = Named(data, "TestSubset") as int? ?? 0;
                         if (train < 0 || test < 0) Report(DiagnosticDescriptors.BadBudget, Location(data), "TrainSubset/TestSubset", _name, Literal(Math.Min(train, test)), "0 (everything) or more");
-                        return new BudgetModel(lengths.Length == 0 ? 1 : epochs, steps, updates, seeds, train, test, rangeMax);
+                        return new BudgetModel(lengths.Length == 0 ? Default<int>(attribute.AttributeClass, "Epochs") : epochs, steps, updates, seeds, train, test, rangeMax);
                     }
 
                     var smokeTrain = Get("TrainSubset", 0);
@@ -216,9 +216,19 @@ namespace Declarative.Generators.Experiments
 
                 // ----- components ----------------------------------------------------------------
 
-                private ComponentModel ParseData(AttributeData? attribute)
+                /// <summary>The kind an attribute declares, by its name (<c>[Mlp]</c> is <c>Mlp</c>); a user's own subclass of a DSL base is reported.</summary>
+                private TKind? KindOf<TKind>(AttributeData attribute, string what) where TKind : struct
                 {
-                    var kind = attribute is null ? "FashionMnist" : Kind(attribute);
+                    if (Enum.TryParse<TKind>(Kind(attribute), out var kind)) return kind;
+                    Report(DiagnosticDescriptors.UnmetRequirement, Location(attribute), "[" + Kind(attribute) + "]",
+                        $"the runtime trains only the DSL's {what}s ({string.Join(", ", Enum.GetNames(typeof(TKind)).Select(n => "[" + n + "]"))}); use one of them");
+                    return null;
+                }
+
+                private DataSetModel? ParseData(AttributeData? attribute)
+                {
+                    var kind = attribute is null ? DataSetKind.FashionMnist : KindOf<DataSetKind>(attribute, "data set");
+                    if (kind is null) return null;
                     var settings = new List<Setting>
                     {
                         new("LabelNoise", Member("LabelNoise", SpecialType.System_Double, Literal(Named(attribute, "LabelNoise") as double? ?? 0.0))!),
@@ -231,87 +241,106 @@ namespace Declarative.Generators.Experiments
                         if (pair.Key is "LabelNoise" or "TrainSubset" or "TestSubset") continue;
                         settings.Add(new Setting(pair.Key, Constant(pair.Value)));
                     }
+                    // Every setting of the kind that the declaration leaves out is its DSL default (the attribute's Default* constant).
+                    foreach (var (property, value) in Defaults(attribute?.AttributeClass))
+                        if (NamedConstant(attribute, property) is null) settings.Add(new Setting(property, LiteralOf(value)));
                     if (attribute is not null)
                         foreach (var argument in attribute.ConstructorArguments)
                             settings.Add(new Setting("Name", Constant(argument)));
-                    return new ComponentModel(kind, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                    return new DataSetModel(kind.Value, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
                 }
 
-                private ComponentModel ParseModel(AttributeData? attribute)
+                private NetworkModel? ParseModel(AttributeData? attribute)
                 {
-                    var kind = attribute is null ? "Mlp" : Kind(attribute);
+                    var kind = attribute is null ? ModelKind.Mlp : KindOf<ModelKind>(attribute, "model");
+                    if (kind is null) return null;
+                    var type = attribute?.AttributeClass ?? DslType("MlpAttribute");
                     var settings = new List<Setting>();
-                    if (kind == "Mlp")
+                    if (kind == ModelKind.Mlp)
                     {
-                        var sizes = attribute is null ? new[] { 256, 256 } : IntArray(attribute.ConstructorArguments.FirstOrDefault());
+                        var sizes = attribute is null
+                            ? Enumerable.Repeat(Default<int>(type, "HiddenWidth"), Default<int>(type, "HiddenLayers")).ToArray()
+                            : IntArray(attribute.ConstructorArguments.FirstOrDefault());
                         foreach (var size in sizes.Where(s => s <= 0))
                             Report(DiagnosticDescriptors.BadModel, Location(attribute), "[Mlp] hidden width", Literal(size));
                         settings.Add(new Setting("Sizes", "new int[] { " + string.Join(", ", sizes.Select(Literal)) + " }"));
                     }
 
-                    var width = Named(attribute, "Width") as double? ?? 1.0;
+                    var width = Setting<double>(attribute, "Width", type);
                     if (width <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "Width multiplier", Literal(width));
                     settings.Add(new Setting("Width", Member("Width", SpecialType.System_Double, Literal(width))!));
-                    settings.Add(new Setting("InitScale", Member("InitScale", SpecialType.System_Double, Literal(Named(attribute, "InitScale") as double? ?? 1.0))!));
-                    var normalization = kind == "ResNet" ? 1 : Named(attribute, "Normalization") as int? ?? 0;
-                    settings.Add(new Setting("Normalization", MemberOfEnum("Normalization", Dsl + "Normalization", EnumLiteral("Normalization", normalization))!));
-                    var ghost = Named(attribute, "GhostBatchSize") as int? ?? 32;
+                    settings.Add(new Setting("InitScale", Member("InitScale", SpecialType.System_Double, Literal(Setting<double>(attribute, "InitScale", type)))!));
+                    // The ResNet is always batch-normalised; the other models' normalisation is the declared one (None when not given).
+                    var normalization = kind == ModelKind.ResNet
+                        ? EnumLiteral(DslType("Normalization"), "BatchNorm")
+                        : NamedConstant(attribute, "Normalization") is { } declared ? Constant(declared) : EnumLiteral(DslType("Normalization"), "None");
+                    settings.Add(new Setting("Normalization", MemberOfEnum("Normalization", Dsl + "Normalization", normalization)!));
+                    var ghost = Setting<int>(attribute, "GhostBatchSize", type);
                     if (ghost <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "GhostBatchSize", Literal(ghost));
                     settings.Add(new Setting("GhostBatchSize", Member("GhostBatchSize", SpecialType.System_Int32, Literal(ghost))!));
-                    if (kind == "ResNet")
+                    if (kind == ModelKind.ResNet)
                     {
-                        var blocks = Named(attribute, "Blocks") as int? ?? 1;
+                        var blocks = Setting<int>(attribute, "Blocks", type);
                         if (blocks <= 0) Report(DiagnosticDescriptors.BadModel, Location(attribute), "[ResNet] Blocks", Literal(blocks));
                         settings.Add(new Setting("Blocks", Literal(blocks)));
                     }
-                    return new ComponentModel(kind, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                    return new NetworkModel(kind.Value, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
                 }
 
-                private ComponentModel ParseOptimizer(AttributeData? attribute)
+                private ComponentModel? ParseOptimizer(AttributeData? attribute)
                 {
-                    var declared = attribute is null ? "Sgd" : Kind(attribute);
-                    var momentum = Named(attribute, "Momentum") as double? ?? (declared == "AnyOptimizer" ? 0.9 : 0.0);
+                    var declared = attribute is null ? OptimizerDeclaration.Sgd : KindOf<OptimizerDeclaration>(attribute, "optimizer");
+                    if (declared is null) return null;
+                    var type = attribute?.AttributeClass ?? DslType("SgdAttribute");
+                    var adam = DslType("AdamAttribute");
+                    var optimizerKind = DslType("OptimizerKind");
+                    var momentum = Setting<double>(attribute, "Momentum", type);
                     var nesterov = Named(attribute, "Nesterov") as bool? ?? false;
-                    if (declared == "Sgd" && nesterov && momentum <= 0 && Member("Momentum", SpecialType.System_Double, null) is null)
+                    if (declared == OptimizerDeclaration.Sgd && nesterov && momentum <= 0 && Member("Momentum", SpecialType.System_Double, null) is null)
                         Report(DiagnosticDescriptors.NesterovWithoutMomentum, Location(attribute));
 
-                    var kindLiteral = declared switch
+                    // The kind's member name, read from the enum's symbol: [Adam]'s Kind (or its default), [Sgd]'s from its momentum.
+                    var adamKind = declared == OptimizerDeclaration.Adam ? EnumName(NamedConstant(attribute, "Kind")) ?? DefaultEnumName(type, "Kind") : null;
+                    var kindName = declared switch
                     {
-                        "Adam" => EnumLiteral("OptimizerKind", Named(attribute, "Kind") as int? ?? 3),
-                        "Sgd" => EnumLiteral("OptimizerKind", nesterov ? 2 : momentum > 0 ? 1 : 0),
-                        _ => EnumLiteral("OptimizerKind", 0),
+                        OptimizerDeclaration.Adam => adamKind!,
+                        OptimizerDeclaration.Sgd => nesterov ? "Nesterov" : momentum > 0 ? "Momentum" : "Sgd",
+                        _ => "Sgd",
                     };
-                    var kind = MemberOfEnum("Optimizer", Dsl + "OptimizerKind", declared == "AnyOptimizer" ? null : kindLiteral);
+                    var kindLiteral = EnumLiteral(optimizerKind, kindName);
+                    var kind = MemberOfEnum("Optimizer", Dsl + "OptimizerKind", declared == OptimizerDeclaration.AnyOptimizer ? null : kindLiteral);
                     if (kind is null)
                     {
                         Report(DiagnosticDescriptors.MissingValues, Location(attribute), "Optimizer", _name);
                         kind = kindLiteral;
                     }
-                    var adamLike = declared == "Adam";
-                    var lr = Named(attribute, "LearningRate") as double? is { } given && !double.IsNaN(given) ? given : adamLike ? 0.001 : 0.1;
-                    var decay = Named(attribute, "WeightDecay") as double? is { } d && !double.IsNaN(d) ? d : adamLike && (Named(attribute, "Kind") as int? ?? 3) == 4 ? 0.01 : 0.0;
+                    var lr = Named(attribute, "LearningRate") as double? is { } given && !double.IsNaN(given) ? given : Default<double>(type, "LearningRate");
+                    var decay = Named(attribute, "WeightDecay") as double? is { } d && !double.IsNaN(d) ? d
+                        : adamKind == "AdamW" ? Default<double>(adam, "AdamWWeightDecay") : 0.0;
                     var settings = new List<Setting>
                     {
                         new("Kind", kind),
                         new("LearningRate", Member("LearningRate", SpecialType.System_Double, Literal(lr))!),
-                        new("BatchSize", Member("BatchSize", SpecialType.System_Int32, Literal(Named(attribute, "BatchSize") as int? ?? 128))!),
+                        new("BatchSize", Member("BatchSize", SpecialType.System_Int32, Literal(Setting<int>(attribute, "BatchSize", type)))!),
                         new("WeightDecay", Member("WeightDecay", SpecialType.System_Double, Literal(decay))!),
-                        new("Momentum", declared == "AnyOptimizer"
+                        new("Momentum", declared == OptimizerDeclaration.AnyOptimizer
                             // the momentum setting applies to the momentum kinds only; plain SGD and the Adam family ignore it
                             ? $"{kind} is global::Declarative.OptimizerKind.Momentum or global::Declarative.OptimizerKind.Nesterov ? {Member("Momentum", SpecialType.System_Double, Literal(momentum))} : 0d"
                             : Member("Momentum", SpecialType.System_Double, Literal(momentum))!),
-                        new("Beta1", Member("Beta1", SpecialType.System_Double, Literal(Named(attribute, "Beta1") as double? ?? 0.9))!),
-                        new("Beta2", Member("Beta2", SpecialType.System_Double, Literal(Named(attribute, "Beta2") as double? ?? 0.999))!),
-                        new("Epsilon", Member("Epsilon", SpecialType.System_Double, Literal(Named(attribute, "Epsilon") as double? ?? 1e-8))!),
+                        // The Adam family's defaults are [Adam]'s, whichever optimizer is declared (every spec carries them).
+                        new("Beta1", Member("Beta1", SpecialType.System_Double, Literal(Setting<double>(attribute, "Beta1", adam)))!),
+                        new("Beta2", Member("Beta2", SpecialType.System_Double, Literal(Setting<double>(attribute, "Beta2", adam)))!),
+                        new("Epsilon", Member("Epsilon", SpecialType.System_Double, Literal(Setting<double>(attribute, "Epsilon", adam)))!),
                     };
-                    return new ComponentModel(declared, settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
+                    return new ComponentModel(settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToEquatableArray());
                 }
 
-                private ComponentModel ParseSchedule(AttributeData attribute, double defaultFactor, params string[] properties)
+                private ComponentModel ParseSchedule(AttributeData attribute, params string[] properties)
                 {
-                    var kind = attribute.ConstructorArguments.Length == 1 ? EnumLiteral("ScheduleKind", (int)attribute.ConstructorArguments[0].Value!) : EnumLiteral("ScheduleKind", 0);
+                    var kindName = attribute.ConstructorArguments.Length == 1 ? EnumName(attribute.ConstructorArguments[0]) : null;
+                    var kind = attribute.ConstructorArguments.Length == 1 ? Constant(attribute.ConstructorArguments[0]) : EnumLiteral(DslType("ScheduleKind"), "Constant");
                     var settings = new List<Setting> { new("Kind", kind) };
-                    if (NamedConstant(attribute, "Factor") is null) settings.Add(new Setting("Factor", Literal(defaultFactor)));
+                    if (NamedConstant(attribute, "Factor") is null) settings.Add(new Setting("Factor", Literal(Default<double>(attribute.AttributeClass, "Factor"))));
                     foreach (var property in properties)
                         if (NamedConstant(attribute, property) is { } value)
                         {
@@ -319,10 +348,49 @@ namespace Declarative.Generators.Experiments
                                 Report(DiagnosticDescriptors.BadBudget, Location(attribute), property, _name, Constant(value), "0 or more");
                             settings.Add(new Setting(property, Constant(value)));
                         }
-                    var kindValue = attribute.ConstructorArguments.Length == 1 ? (int)attribute.ConstructorArguments[0].Value! : 0;
-                    if (kindValue is 1 or 3 && !(Named(attribute, "Period") is int period && period > 0))
+                    if (kindName is "Step" or "Cyclical" && !(Named(attribute, "Period") is int period && period > 0))
                         Report(DiagnosticDescriptors.BadBudget, Location(attribute), "Period", _name, "not set", "a positive number of steps (or epochs) for Step and Cyclical schedules");
-                    return new ComponentModel(attribute.AttributeClass!.Name.Replace("Attribute", ""), settings.ToEquatableArray());
+                    return new ComponentModel(settings.ToEquatableArray());
+                }
+
+                // ----- defaults, read from the DSL ------------------------------------------------
+
+                /// <summary>A DSL type by name, from the compilation (the DSL is referenced wherever an [Experiment] compiles).</summary>
+                private INamedTypeSymbol DslType(string name) =>
+                    _semantics.Compilation.GetTypeByMetadataName(Dsl + name) ?? throw new InvalidOperationException($"The DSL type {Dsl}{name} is not referenced.");
+
+                /// <summary>
+                /// An attribute's setting: the named argument when given, else the DSL's default, the constant <c>Default{Name}</c> of
+                /// <paramref name="type"/> (the attribute's class when null) or its bases; a setting without one defaults to 0 (its property has no initializer).
+                /// </summary>
+                private static T Setting<T>(AttributeData? attribute, string name, INamedTypeSymbol? type = null) =>
+                    Named(attribute, name) is T given ? given : Default<T>(type ?? attribute?.AttributeClass, name);
+
+                /// <summary>The DSL's default of a setting: the constant <c>Default{Name}</c> of the type or its bases, else the type's default value.</summary>
+                private static T Default<T>(ITypeSymbol? type, string name)
+                {
+                    for (var t = type; t is not null; t = t.BaseType)
+                        foreach (var field in t.GetMembers("Default" + name).OfType<IFieldSymbol>())
+                            if (field.IsConst && field.ConstantValue is { } value)
+                                return (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+                    return default!;
+                }
+
+                /// <summary>Every <c>Default{Name}</c> constant an attribute class declares itself, by setting name.</summary>
+                private static IEnumerable<(string Name, object Value)> Defaults(INamedTypeSymbol? type) =>
+                    type is null ? Enumerable.Empty<(string, object)>()
+                        : type.GetMembers().OfType<IFieldSymbol>()
+                            .Where(f => f.IsConst && f.Name.StartsWith("Default", StringComparison.Ordinal) && f.ConstantValue is not null
+                                        && type.GetMembers(f.Name.Substring("Default".Length)).OfType<IPropertySymbol>().Any())
+                            .Select(f => (f.Name.Substring("Default".Length), f.ConstantValue!));
+
+                /// <summary>The member name of an enum-typed <c>Default{Name}</c> constant (e.g. [Adam]'s Kind).</summary>
+                private static string? DefaultEnumName(ITypeSymbol? type, string name)
+                {
+                    for (var t = type; t is not null; t = t.BaseType)
+                        foreach (var field in t.GetMembers("Default" + name).OfType<IFieldSymbol>())
+                            if (field.IsConst) return EnumMemberName(field.Type, field.ConstantValue);
+                    return null;
                 }
 
                 private AttributeData? Single(IEnumerable<AttributeData> attributes, string what, Func<AttributeData, bool> predicate)
@@ -503,7 +571,7 @@ namespace Declarative.Generators.Experiments
                     var values = new List<double>();
                     if (random)
                     {
-                        var state = (ulong)(Named(sweep, "Seed") as int? ?? 1);
+                        var state = (ulong)Setting<int>(sweep, "Seed");
                         for (var i = 0; i < count; i++)
                         {
                             var u = SplitMix64.NextUnit(ref state);
@@ -559,7 +627,7 @@ namespace Declarative.Generators.Experiments
                     "Width", "InitScale", "Normalization", "GhostBatchSize", "LabelNoise", "TrainSubset",
                 };
 
-                private void CheckSettings(AttributeData? data, AttributeData? model, AttributeData? optimizer, ComponentModel dataModel, ComponentModel networkModel, BudgetModel full, BudgetModel smoke)
+                private void CheckSettings(AttributeData? data, AttributeData? model, AttributeData? optimizer, DataSetModel? dataModel, NetworkModel? networkModel, BudgetModel full, BudgetModel smoke)
                 {
                     // A setting given by an attribute and by a record member: the member is used, the attribute's value silently not.
                     foreach (var attribute in new[] { data, model, optimizer })
@@ -568,18 +636,20 @@ namespace Declarative.Generators.Experiments
                                 Report(DiagnosticDescriptors.SetTwice, ArgumentLocation(attribute, pair.Key), pair.Key,
                                     $"the record's member '{pair.Key}'", $"[{Kind(attribute!)}({pair.Key} = {Constant(pair.Value)})]");
 
+                    if (dataModel is null || networkModel is null) return;
+
                     // Members the declared optimizer does not read: their values would train identical models.
-                    var optimizerKind = optimizer is null ? "Sgd" : Kind(optimizer);
+                    var optimizerKind = optimizer is null ? nameof(OptimizerDeclaration.Sgd) : Kind(optimizer);
                     var unused = optimizerKind switch
                     {
-                        "Sgd" => new[] { ("Beta1", "the Adam family's beta1"), ("Beta2", "the Adam family's beta2"), ("Epsilon", "the Adam family's epsilon") },
-                        "Adam" => new[] { ("Momentum", "SGD's momentum") },
+                        nameof(OptimizerDeclaration.Sgd) => new[] { ("Beta1", "the Adam family's beta1"), ("Beta2", "the Adam family's beta2"), ("Epsilon", "the Adam family's epsilon") },
+                        nameof(OptimizerDeclaration.Adam) => new[] { ("Momentum", "SGD's momentum") },
                         _ => Array.Empty<(string, string)>(),
                     };
                     foreach (var (member, what) in unused)
                         if (InstanceProperty(member) is { } property)
                             Report(DiagnosticDescriptors.NotForThisOptimizer, property.Locations.FirstOrDefault(), member, what, "[" + optimizerKind + "]",
-                                optimizerKind == "Sgd" ? "[Adam], or [AnyOptimizer] with an 'Optimizer' axis to compare optimizers" : "[Sgd(Momentum = ...)], or [AnyOptimizer] with an 'Optimizer' axis");
+                                optimizerKind == nameof(OptimizerDeclaration.Sgd) ? "[Adam], or [AnyOptimizer] with an 'Optimizer' axis to compare optimizers" : "[Sgd(Momentum = ...)], or [AnyOptimizer] with an 'Optimizer' axis");
 
                     // Optimizer settings out of range, from the attribute or from a sweep axis.
                     CheckRange(optimizer, "LearningRate", v => v > 0, "greater than 0 (a negative learning rate climbs the loss, 0 never moves)");
@@ -590,20 +660,20 @@ namespace Declarative.Generators.Experiments
                     CheckRange(optimizer, "Beta2", v => v >= 0 && v < 1, "in [0, 1)");
                     CheckRange(optimizer, "Epsilon", v => v > 0, "greater than 0");
 
-                    var batches = Known(optimizer, "BatchSize", 128);
+                    var batches = Known(optimizer, "BatchSize", Default<int>(optimizer?.AttributeClass ?? DslType("SgdAttribute"), "BatchSize"));
 
                     // Ghost batch norm splits each batch into ghost batches of GhostBatchSize examples.
-                    var ghostNorm = Named(model, "Normalization") as int? == 2
+                    var ghostNorm = EnumName(NamedConstant(model, "Normalization")) == "GhostBatchNorm"
                         || _axisLiterals.TryGetValue("Normalization", out var norms) && norms.Contains("global::Declarative.Normalization.GhostBatchNorm");
-                    if (ghostNorm && networkModel.Kind != "ResNet")
-                        foreach (var ghost in Known(model, "GhostBatchSize", 32).Where(g => g.Value > 0))
+                    if (ghostNorm && networkModel.Kind != ModelKind.ResNet)
+                        foreach (var ghost in Known(model, "GhostBatchSize", Default<int>(model?.AttributeClass ?? DslType("MlpAttribute"), "GhostBatchSize")).Where(g => g.Value > 0))
                             foreach (var batch in batches.Where(b => b.Value > 0 && b.Value % ghost.Value != 0).Take(1))
                                 Report(DiagnosticDescriptors.GhostBatchDoesNotDivide, batch.Where, Literal((int)batch.Value), Literal((int)ghost.Value));
 
                     // A batch larger than the training set.
                     foreach (var (budget, whose) in new[] { (full, ""), (smoke, "the [Smoke] budget's ") })
                     {
-                        var (examples, source) = budget.TrainSubset > 0 ? (budget.TrainSubset, whose + "TrainSubset") : (TrainingExamples(dataModel.Kind, data), "[" + dataModel.Kind + "]");
+                        var (examples, source) = budget.TrainSubset > 0 ? (budget.TrainSubset, whose + "TrainSubset") : (TrainingExamples(dataModel.Kind, data), $"[{dataModel.Kind}]");
                         if (examples <= 0) continue;
                         var tooLarge = batches.FirstOrDefault(b => b.Value > examples);
                         if (tooLarge.Value > examples)
@@ -614,22 +684,22 @@ namespace Declarative.Generators.Experiments
                     }
 
                     // Model settings that the model ignores.
-                    if (networkModel.Kind == "ResNet" && NamedConstant(model, "Normalization") is { Value: int declared } && declared != 1)
+                    if (networkModel.Kind == ModelKind.ResNet && NamedConstant(model, "Normalization") is { } declared && EnumName(declared) != "BatchNorm")
                         Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "Normalization"), "Normalization", "[ResNet]",
                             "the ResNet always uses batch norm; remove Normalization, or use an [Mlp] or [Cnn] to compare normalisations");
-                    var ghostPossible = networkModel.Kind != "ResNet" && (ghostNorm || InstanceProperty("Normalization") is not null && !_axes.ContainsKey("Normalization"));
+                    var ghostPossible = networkModel.Kind != ModelKind.ResNet && (ghostNorm || InstanceProperty("Normalization") is not null && !_axes.ContainsKey("Normalization"));
                     if (NamedConstant(model, "GhostBatchSize") is not null && !ghostPossible)
-                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "GhostBatchSize"), "GhostBatchSize", "[" + networkModel.Kind + "]" + (networkModel.Kind == "ResNet" ? "" : " without ghost batch norm"),
+                        Report(DiagnosticDescriptors.NotForThisModel, ArgumentLocation(model, "GhostBatchSize"), "GhostBatchSize", $"[{networkModel.Kind}]" + (networkModel.Kind == ModelKind.ResNet ? "" : " without ghost batch norm"),
                             "it sizes the ghost batches of Normalization = Normalization.GhostBatchNorm; set that normalisation, or remove GhostBatchSize");
 
                     // Label noise flips class labels; a regression target has none (the runtime would refuse every trial).
-                    if (dataModel.Kind == "QuadraticTarget" && (Named(data, "LabelNoise") is double noise && noise != 0 || InstanceProperty("LabelNoise") is not null))
+                    if (dataModel.Kind == DataSetKind.QuadraticTarget && (Named(data, "LabelNoise") is double noise && noise != 0 || InstanceProperty("LabelNoise") is not null))
                         Report(DiagnosticDescriptors.UnmetRequirement, InstanceProperty("LabelNoise")?.Locations.FirstOrDefault() ?? ArgumentLocation(data, "LabelNoise"), "LabelNoise",
                             "[QuadraticTarget] is a regression task with no labels to flip; use its Noise for noisy targets");
 
                     // Convolutional models read images.
-                    if (networkModel.Kind is "Cnn" or "ResNet" && dataModel.Kind is "GaussianMixture" or "TeacherStudent" or "QuadraticTarget")
-                        Report(DiagnosticDescriptors.UnmetRequirement, Location(model), "[" + networkModel.Kind + "]",
+                    if (networkModel.Kind is ModelKind.Cnn or ModelKind.ResNet && dataModel.Kind is DataSetKind.GaussianMixture or DataSetKind.TeacherStudent or DataSetKind.QuadraticTarget)
+                        Report(DiagnosticDescriptors.UnmetRequirement, Location(model), $"[{networkModel.Kind}]",
                             $"[{dataModel.Kind}] gives flat feature vectors, not images; use [FashionMnist], [Cifar10] or [Idx] data, or an [Mlp]");
                 }
 
@@ -656,11 +726,12 @@ namespace Declarative.Generators.Experiments
                 private IPropertySymbol? InstanceProperty(string name) =>
                     _symbol.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault(p => !p.IsStatic);
 
-                private static int TrainingExamples(string dataKind, AttributeData? data) => dataKind switch
+                /// <summary>Training examples of a data set whose size is known here (the files' sizes, or the synthetic set's Train); 0 otherwise.</summary>
+                private static int TrainingExamples(DataSetKind dataKind, AttributeData? data) => dataKind switch
                 {
-                    "FashionMnist" => 60000,
-                    "Cifar10" => 50000,
-                    "GaussianMixture" or "TeacherStudent" => Named(data, "Train") as int? ?? 8192,
+                    DataSetKind.FashionMnist => 60000,
+                    DataSetKind.Cifar10 => 50000,
+                    DataSetKind.GaussianMixture or DataSetKind.TeacherStudent => Setting<int>(data, "Train"),
                     _ => 0, // [Idx] and [QuadraticTarget]: the size is known only when the data is read
                 };
 
@@ -677,7 +748,7 @@ namespace Declarative.Generators.Experiments
 
                 // ----- tracks --------------------------------------------------------------------
 
-                private TrackModel? ParseTrack(AttributeData attribute, ComponentModel data, BudgetModel budget)
+                private TrackModel? ParseTrack(AttributeData attribute, DataSetModel? data, BudgetModel budget)
                 {
                     var location = Location(attribute);
                     var instruments = InstrumentNames(attribute);
@@ -686,7 +757,7 @@ namespace Declarative.Generators.Experiments
                         Report(DiagnosticDescriptors.NoInstrument, location);
                         return null;
                     }
-                    if (data.Kind == "QuadraticTarget")
+                    if (data?.Kind == DataSetKind.QuadraticTarget)
                         foreach (var accuracy in instruments.Where(i => i.Name.EndsWith("Accuracy", StringComparison.Ordinal) || i.Name == "AccuracyGap"))
                             Report(DiagnosticDescriptors.UnmetRequirement, location, $"Instrument {accuracy.Name}",
                                 "[QuadraticTarget] is a regression task and has no accuracy; track a loss instead");
@@ -806,17 +877,29 @@ namespace Declarative.Generators.Experiments
             private static int[] IntArray(TypedConstant constant) =>
                 constant.Kind == TypedConstantKind.Array && !constant.IsNull ? constant.Values.Select(v => (int)v.Value!).ToArray() : Array.Empty<int>();
 
-            private static string EnumLiteral(string enumName, int value)
+            /// <summary>The name of the enum member with this value, read from the enum type's fields; null when none has it.</summary>
+            private static string? EnumMemberName(ITypeSymbol? enumType, object? value) =>
+                enumType?.TypeKind != TypeKind.Enum || value is null ? null
+                    : enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value))?.Name;
+
+            /// <summary>The member name of an enum-typed attribute argument; null when absent or not an enum member.</summary>
+            private static string? EnumName(TypedConstant? constant) => constant is { } c ? EnumMemberName(c.Type, c.Value) : null;
+
+            /// <summary>An enum member as a C# expression (<c>global::Declarative.Normalization.None</c>), checked against the enum's symbol.</summary>
+            private static string EnumLiteral(INamedTypeSymbol enumType, string member) =>
+                enumType.GetMembers(member).OfType<IFieldSymbol>().Any(f => f.HasConstantValue)
+                    ? enumType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member
+                    : throw new InvalidOperationException($"{enumType.ToDisplayString()} has no member {member}.");
+
+            /// <summary>A constant a DSL default gave, as a C# literal.</summary>
+            private static string LiteralOf(object value) => value switch
             {
-                var names = enumName switch
-                {
-                    "OptimizerKind" => new[] { "Sgd", "Momentum", "Nesterov", "Adam", "AdamW", "RAdam" },
-                    "Normalization" => new[] { "None", "BatchNorm", "GhostBatchNorm" },
-                    "ScheduleKind" => new[] { "Constant", "Step", "Cosine", "Cyclical" },
-                    _ => Array.Empty<string>(),
-                };
-                return value >= 0 && value < names.Length ? $"global::Declarative.{enumName}.{names[value]}" : $"(global::Declarative.{enumName}){value}";
-            }
+                double d => Literal(d),
+                int i => Literal(i),
+                bool b => b ? "true" : "false",
+                string text => SymbolDisplay.FormatLiteral(text, quote: true),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+            };
 
             /// <summary>A typed constant as a C# expression.</summary>
             private static string Constant(TypedConstant constant) => constant.Value switch
@@ -825,7 +908,9 @@ namespace Declarative.Generators.Experiments
                 string s => SymbolDisplay.FormatLiteral(s, quote: true),
                 double d => Literal(d),
                 bool b => b ? "true" : "false",
-                int i when constant.Type?.TypeKind == TypeKind.Enum => $"({constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){i}",
+                var value when constant.Type?.TypeKind == TypeKind.Enum => EnumMemberName(constant.Type, value) is { } member
+                    ? constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member
+                    : $"({constant.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){Convert.ToString(value, CultureInfo.InvariantCulture)}",
                 int i => Literal(i),
                 var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
             };

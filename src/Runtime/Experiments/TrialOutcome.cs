@@ -1,14 +1,5 @@
 namespace Declarative.Runtime.Experiments;
 
-public enum TrialStatus
-{
-    Pending,
-    Running,
-    Done,
-    Failed,
-    Diverged,
-}
-
 /// <summary>How a trial ended: finished, or diverged (non-finite loss) at a step.</summary>
 public sealed record TrialOutcome(TrialStatus Status, long Steps, string? Message = null)
 {

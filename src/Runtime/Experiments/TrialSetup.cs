@@ -104,11 +104,12 @@ public sealed class TrialSetup : IDisposable
             Regime = first.RegimeBaseBatchSize > 0 ? new RegimeAdaptation(first.RegimeBaseBatchSize) : null,
             TotalUpdates = length > 0 ? length : null,
         };
+        // The declared learning rate is the spec's, and the schedule starts from that same value.
         var members = specs.Select((s, i) => new LoopMember(s.Seed, data[i], s.Optimizer.LearningRate, LearningRateSchedule(s.LearningRateSchedule, s.Optimizer.LearningRate))).ToArray();
         var loop = new ClassificationLoop(trainer, members, o.BatchSize, Math.Max(1, first.Settings.Epochs), options);
         var instruments = specs.Select((s, i) =>
         {
-            var context = new InstrumentContext(models[i], data[i]) { LearningRate = s.Optimizer.LearningRate, BatchSize = s.Optimizer.BatchSize };
+            var context = new InstrumentContext(models[i], data[i]);
             context.Connect(loop, i);
             return context;
         }).ToArray();
@@ -136,14 +137,14 @@ public sealed class TrialSetup : IDisposable
         var test = spec.Settings.TestSubset;
         return d.Kind switch
         {
-            "FashionMnist" => context.Data.FashionMnist(train, test, device),
-            "Idx" => context.Data.Idx(d.Name ?? "IDX", Folder(d) ?? throw new DataSetException(
+            DataSetKind.FashionMnist => context.Data.FashionMnist(train, test, device),
+            DataSetKind.Idx => context.Data.Idx(d.Name ?? "IDX", Folder(d) ?? throw new DataSetException(
                 $"The IDX data set '{d.Name}' has no folder: set [Idx(Folder = ...)] or the environment variable named by EnvironmentVariable{(d.EnvironmentVariable is null ? "" : $" ({d.EnvironmentVariable})")}."), train, test, device),
-            "Cifar10" => context.Data.Cifar10(Folder(d), train, test, device),
-            "GaussianMixture" => Subset(context.Data.GaussianMixture(d.Classes, d.Dimensions, d.Train, d.Test, d.Separation, d.Seed, device), train, test, device),
-            "TeacherStudent" => Subset(context.Data.TeacherStudent(d.Dimensions, d.TeacherWidth, d.Classes, d.Train, d.Test, d.Seed, device), train, test, device),
-            "QuadraticTarget" => Subset(context.Data.QuadraticTarget(d.Dimensions, d.Train, d.Test, d.Noise, d.Seed, device), train, test, device),
-            _ => throw new ArgumentException($"Unknown data set kind '{d.Kind}'."),
+            DataSetKind.Cifar10 => context.Data.Cifar10(Folder(d), train, test, device),
+            DataSetKind.GaussianMixture => Subset(context.Data.GaussianMixture(d.Classes, d.Dimensions, d.Train, d.Test, d.Separation, d.Seed, device), train, test, device),
+            DataSetKind.TeacherStudent => Subset(context.Data.TeacherStudent(d.Dimensions, d.TeacherWidth, d.Classes, d.Train, d.Test, d.Seed, device), train, test, device),
+            DataSetKind.QuadraticTarget => Subset(context.Data.QuadraticTarget(d.Dimensions, d.Train, d.Test, d.Noise, d.Seed, device), train, test, device),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), d.Kind, "Unknown data set kind."),
         };
 
         ClassificationData Subset(ClassificationData full, int trainCount, int testCount, Device on) =>
@@ -168,10 +169,10 @@ public sealed class TrialSetup : IDisposable
         };
         return m.Kind switch
         {
-            "Mlp" => Mlp.Create(data.InputSize, m.Sizes, data.OutputSize, device, options),
-            "Cnn" => SmallCnn.Create(data.InputShape, data.OutputSize, device, options),
-            "ResNet" => SmallResNet.Create(data.InputShape, data.OutputSize, device, options, m.Blocks),
-            _ => throw new ArgumentException($"Unknown model kind '{m.Kind}'."),
+            ModelKind.Mlp => Mlp.Create(data.InputSize, m.Sizes, data.OutputSize, device, options),
+            ModelKind.Cnn => SmallCnn.Create(data.InputShape, data.OutputSize, device, options),
+            ModelKind.ResNet => SmallResNet.Create(data.InputShape, data.OutputSize, device, options, m.Blocks),
+            _ => throw new ArgumentOutOfRangeException(nameof(m), m.Kind, "Unknown model kind."),
         };
     }
 

@@ -95,7 +95,7 @@ public sealed class GradientNoiseSampler : IDisposable
         using var eval = FullBatch.Eval(_context);
         using var scope = NewDisposeScope();
         var n = _context.Data.TrainCount;
-        var batch = Math.Min(_context.BatchSize > 0 ? _context.BatchSize : n, n);
+        var batch = Math.Min(state.DeclaredBatchSize > 0 ? state.DeclaredBatchSize : n, n);
         var losses = new List<LossFunction>();
         for (var s = 0; s < _samples; s++)
         {
@@ -134,7 +134,7 @@ public sealed class GradientNoiseScale(InstrumentContext context, InstrumentOpti
     public double Measure(TrainingState state) => _cost.Time(() => _sampler.Measure(state).NoiseScale);
 }
 
-/// <summary>The trial's learning rate over its batch size, lr/B (Jastrzebski et al. 2017).</summary>
+/// <summary>The trial's declared learning rate over its declared batch size, lr/B (Jastrzebski et al. 2017), as its training state holds them.</summary>
 public sealed class LearningRateOverBatchSize(InstrumentContext context, InstrumentOptions options) : IInstrument, ICostReporting
 {
     private readonly CostMeter _cost = new();
@@ -142,5 +142,5 @@ public sealed class LearningRateOverBatchSize(InstrumentContext context, Instrum
     public long Calls => _cost.Calls;
 
     public string Name => nameof(LearningRateOverBatchSize);
-    public double Measure(TrainingState state) => _cost.Time(() => context.LearningRate / context.BatchSize);
+    public double Measure(TrainingState state) => _cost.Time(() => state.DeclaredLearningRate / state.DeclaredBatchSize);
 }

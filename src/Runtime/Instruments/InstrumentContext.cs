@@ -28,12 +28,6 @@ public sealed class InstrumentContext : IDisposable
     public nn.Module<Tensor, Tensor> Model { get; }
     public Data.ClassificationData Data { get; }
 
-    /// <summary>The trial's learning rate (for lr/B and instruments that scale with it).</summary>
-    public double LearningRate { get; init; }
-
-    /// <summary>The trial's batch size.</summary>
-    public int BatchSize { get; init; }
-
     /// <summary>
     /// Raised before every optimizer update (see <see cref="Training.ClassificationLoop.BeforeUpdate"/>).
     /// Instruments that need θ_t or the mini-batch gradient subscribe in their constructor and use

@@ -17,7 +17,7 @@ public static class OptimizerFactory
         return kind switch
         {
             OptimizerKind.Sgd => Sgd(p, settings.LearningRate, settings.Momentum ?? 0, settings.Dampening, settings.WeightDecay, nesterov: false),
-            OptimizerKind.Momentum => Sgd(p, settings.LearningRate, settings.Momentum ?? 0.9, settings.Dampening, settings.WeightDecay, nesterov: false),
+            OptimizerKind.Momentum => Sgd(p, settings.LearningRate, settings.Momentum ?? AnyOptimizerAttribute.DefaultMomentum, settings.Dampening, settings.WeightDecay, nesterov: false),
             OptimizerKind.Nesterov => Nesterov(p, settings),
             OptimizerKind.Adam => optim.Adam(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
             OptimizerKind.AdamW => optim.AdamW(p, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon, settings.WeightDecay, settings.AmsGrad),
@@ -28,7 +28,7 @@ public static class OptimizerFactory
 
     private static optim.Optimizer Nesterov(IList<TorchSharp.Modules.Parameter> p, OptimizerSettings settings)
     {
-        var momentum = settings.Momentum ?? 0.9;
+        var momentum = settings.Momentum ?? AnyOptimizerAttribute.DefaultMomentum;
         if (momentum <= 0 || settings.Dampening != 0)
             throw new ArgumentException($"Nesterov momentum needs a positive momentum and zero dampening (got momentum {momentum}, dampening {settings.Dampening}).", nameof(settings));
         return Sgd(p, settings.LearningRate, momentum, 0, settings.WeightDecay, nesterov: true);

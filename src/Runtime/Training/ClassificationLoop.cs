@@ -85,9 +85,11 @@ public sealed class ClassificationLoop : IDisposable
         {
             Member = k,
             BatchSize = firstBatch,
+            DeclaredBatchSize = batchSize,
+            DeclaredLearningRate = m.DeclaredLearningRate,
         }).ToArray();
         _learningRates = new double[_members.Length];
-        for (var k = 0; k < _members.Length; k++) _states[k].LearningRate = LearningRateAt(0, firstBatch, k);
+        for (var k = 0; k < _members.Length; k++) _states[k].ScheduledLearningRate = LearningRateAt(0, firstBatch, k);
         _divergence = new DivergenceMonitor(options.DivergenceCheckEvery);
         // Members whose labels differ (label noise): gather each member's labels from its own row.
         if (_members.Length > 1 && _members.Any(m => !ReferenceEquals(m.Data.TrainLabels, data.TrainLabels)))
@@ -152,7 +154,7 @@ public sealed class ClassificationLoop : IDisposable
     public double LearningRateAt(long step, int batchSize, int member = 0)
     {
         var m = _members[member];
-        var scheduled = m.LearningRateSchedule?.At(step, _states?[member]?.TotalSteps ?? 0) ?? m.LearningRate;
+        var scheduled = m.LearningRateSchedule?.At(step, _states?[member]?.TotalSteps ?? 0) ?? m.DeclaredLearningRate;
         return _options.Regime is { } regime ? scheduled * regime.LearningRateFactor(batchSize) : scheduled;
     }
 
@@ -200,7 +202,7 @@ public sealed class ClassificationLoop : IDisposable
         {
             _learningRates[m] = LearningRateAt(step, batchSize, m);
             var s = _states[m];
-            s.LearningRate = _learningRates[m];
+            s.ScheduledLearningRate = _learningRates[m];
             s.BatchSize = batchSize;
             s.StepsPerEpoch = _plan[_epoch].Steps;
         }

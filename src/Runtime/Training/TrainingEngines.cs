@@ -30,11 +30,11 @@ public static class TrainingEngines
     /// <summary>Why the stacked MLP engine cannot train this spec, or null when it can.</summary>
     private static string? StackedObstacle(TrialSpec s)
     {
-        if (s.Model.Kind != "Mlp") return $"the model is a {s.Model.Kind} (the stacked engine serves MLPs)";
+        if (s.Model.Kind != ModelKind.Mlp) return $"the model is a {s.Model.Kind} (the stacked engine serves MLPs)";
         if (s.Model.Normalization == Declarative.Normalization.GhostBatchNorm) return "the MLP has ghost batch norm (not in the stacked engine yet)";
         if (s.Optimizer.Kind is not (OptimizerKind.Sgd or OptimizerKind.Momentum or OptimizerKind.Nesterov)) return $"the optimizer is {s.Optimizer.Kind} (the stacked engine serves SGD, momentum and Nesterov)";
         if (s.Optimizer.Kind == OptimizerKind.Nesterov && s.Optimizer.Momentum <= 0) return "Nesterov needs a positive momentum";
-        if (s.Data.Kind == "QuadraticTarget") return "the data set is a regression task";
+        if (s.Data.Kind == DataSetKind.QuadraticTarget) return "the data set is a regression task";
         if (s.GradientPenalty != 0) return "the gradient-norm penalty needs double backward";
         return null;
     }
@@ -124,6 +124,6 @@ public static class TrainingEngines
         s.Settings with { Seeds = 0 }, s.Device, s.Data, s.Model.Kind, string.Join(",", s.Model.Sizes), s.Model.Width, s.Model.InitScale,
         s.Optimizer.BatchSize, s.BatchSizeSchedule, s.RegimeBaseBatchSize);
 
-    private sealed record PackSignature(ExperimentSettings Settings, string Device, DataSpec Data, string Model, string Sizes, double Width, double InitScale,
+    private sealed record PackSignature(ExperimentSettings Settings, string Device, DataSpec Data, ModelKind Model, string Sizes, double Width, double InitScale,
         int BatchSize, ScheduleSpec? BatchSizeSchedule, int RegimeBaseBatchSize);
 }

@@ -31,8 +31,18 @@ public sealed class TrainingState
         return next <= TotalSteps && cadence.IsDue(next, epochEnd, next == TotalSteps);
     }
 
-    /// <summary>The learning rate of the current step (first parameter group), after schedules and regime adaptation.</summary>
-    public double LearningRate { get; internal set; }
+    /// <summary>
+    /// The member's declared learning rate (<see cref="LoopMember.DeclaredLearningRate"/>, the trial's
+    /// <c>OptimizerSpec.LearningRate</c>): the base its schedule starts from. What the current step uses is
+    /// <see cref="ScheduledLearningRate"/>.
+    /// </summary>
+    public double DeclaredLearningRate { get; internal init; }
+
+    /// <summary>The learning rate of the current step, after schedules and regime adaptation (the declared one without them).</summary>
+    public double ScheduledLearningRate { get; internal set; }
+
+    /// <summary>The loop's declared batch size (the base of a batch-size schedule); the current step's is <see cref="BatchSize"/>.</summary>
+    public int DeclaredBatchSize { get; internal init; }
 
     /// <summary>The batch size of the current step (varies with a batch-size schedule).</summary>
     public int BatchSize { get; internal set; }

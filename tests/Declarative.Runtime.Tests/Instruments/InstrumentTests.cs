@@ -25,7 +25,7 @@ public sealed class InstrumentTests
             Model = Mlp.Create(Features, [], Classes, CPU, ScalarType.Float64);
             Optimizer = optim.SGD(Model.parameters(), lr);
             Loop = new ClassificationLoop(Model, Optimizer, Data, batchSize, epochs, seed: 1);
-            Context = new InstrumentContext(Model, Data) { LearningRate = lr, BatchSize = batchSize };
+            Context = new InstrumentContext(Model, Data);
             Loop.BeforeUpdate += Context.RaiseBeforeUpdate;
         }
 

@@ -31,7 +31,7 @@ public sealed class TrajectoryTests
     {
         using var optimizer = optim.SGD(model.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-3);
         using var loop = new ClassificationLoop(model, optimizer, data, batchSize: 16, epochs, seed: 3);
-        using var context = new InstrumentContext(model, data) { LearningRate = 0.05, BatchSize = 16 };
+        using var context = new InstrumentContext(model, data);
         loop.BeforeUpdate += context.RaiseBeforeUpdate;
         var options = Options(cadence);
         var created = instruments.Select(name => InstrumentCatalog.Create(name, context, options)).ToList();
@@ -107,7 +107,7 @@ public sealed class TrajectoryTests
 
         using var data = SoftmaxRegression.Data(train: 32, test: 16, features: 8, classes: 3, seed: 1, dtype: ScalarType.Float32);
         using var model = new Mlp(8, [4], 3);
-        using var context = new InstrumentContext(model, data) { LearningRate = 0.1, BatchSize = 8 };
+        using var context = new InstrumentContext(model, data);
         foreach (var name in members)
         {
             using var instrument = InstrumentCatalog.Create(name, context, Options(Cadence.Every(1)));
@@ -133,7 +133,7 @@ public sealed class TrajectoryTests
         using var model = new Mlp(8, [16, 16], 3);
         using var optimizer = optim.SGD(model.parameters(), 0.05);
         using var loop = new ClassificationLoop(model, optimizer, data, batchSize: 16, epochs: 79, seed: 3);
-        using var context = new InstrumentContext(model, data) { LearningRate = 0.05, BatchSize = 16 };
+        using var context = new InstrumentContext(model, data);
         loop.BeforeUpdate += context.RaiseBeforeUpdate;
         var cadence = Cadence.Every(10);
         var created = AllNames.Select(name => InstrumentCatalog.Create(name, context, Options(cadence) with { Examples = 256 })).ToList();

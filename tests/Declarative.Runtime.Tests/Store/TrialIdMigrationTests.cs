@@ -22,8 +22,8 @@ public sealed class TrialIdMigrationTests : IDisposable
     {
         Seed = 0,
         Settings = Settings,
-        Data = new DataSpec("GaussianMixture"),
-        Model = new ModelSpec("Mlp") { Sizes = [8] },
+        Data = new DataSpec(DataSetKind.GaussianMixture),
+        Model = new ModelSpec(ModelKind.Mlp) { Sizes = [8] },
         Optimizer = new OptimizerSpec { LearningRate = learningRate },
     };
 

@@ -38,7 +38,7 @@ public sealed class LoopVariantsTests
         {
             steps++;
             if (loop.State.IsEpochEnd) epochEnds++;
-            Assert.Equal(0.1 * Math.Sqrt(batchSize / 8.0), loop.State.LearningRate, 12);
+            Assert.Equal(0.1 * Math.Sqrt(batchSize / 8.0), loop.State.ScheduledLearningRate, 12);
             Assert.Equal(batchSize, loop.State.BatchLabels.shape[0]);
         }
 

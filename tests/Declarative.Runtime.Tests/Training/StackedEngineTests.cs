@@ -30,8 +30,8 @@ public sealed class StackedEngineTests
     {
         Seed = seed,
         Settings = new ExperimentSettings(Epochs: 2, Seeds: 4, TrainSubset: 0, TestSubset: 0),
-        Data = new DataSpec("GaussianMixture") { Classes = 4, Dimensions = 12, Train = 512, Test = 64, Separation = 1.5 },
-        Model = new ModelSpec("Mlp") { Sizes = [24, 16] },
+        Data = new DataSpec(DataSetKind.GaussianMixture) { Classes = 4, Dimensions = 12, Train = 512, Test = 64, Separation = 1.5 },
+        Model = new ModelSpec(ModelKind.Mlp) { Sizes = [24, 16] },
         Optimizer = new OptimizerSpec { Kind = kind, LearningRate = lr, Momentum = momentum, WeightDecay = weightDecay, BatchSize = batch },
     };
 
@@ -197,7 +197,7 @@ public sealed class StackedEngineTests
         Assert.Equal(1, state.Step);
         Assert.Equal(1, state.Member);
         Assert.Equal(16, state.BatchLabels.shape[0]);
-        Assert.Equal(0.05, state.LearningRate);
+        Assert.Equal(0.05, state.ScheduledLearningRate);
         // The member's model holds its weights after the update: its loss on the step's batch is below the batch loss before it.
         using var logits = state.Model.forward(pack.Data.TrainInputs.narrow(0, 0, 4));
         Assert.True(double.IsFinite(logits.sum().item<float>()));
@@ -278,7 +278,7 @@ public sealed class StackedEngineTests
         Assert.True(TrainingEngines.CanPack([Spec(0), Spec(1, OptimizerKind.Momentum, momentum: 0.9)]));
         Assert.False(TrainingEngines.CanPack([Spec(0), Spec(1, batch: 32)], out var reason));
         Assert.Contains("differs", reason);
-        Assert.False(TrainingEngines.CanPack([Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8] } }, Spec(1)]));
+        Assert.False(TrainingEngines.CanPack([Spec(0) with { Model = new ModelSpec(ModelKind.Mlp) { Sizes = [8] } }, Spec(1)]));
         Assert.False(TrainingEngines.CanPack([Spec(0, OptimizerKind.Adam)], out reason));
         Assert.Contains("Adam", reason);
         Assert.False(TrainingEngines.CanPack([Spec(0) with { GradientPenalty = 0.1 }]));
@@ -291,8 +291,8 @@ public sealed class StackedEngineTests
         var adam = TrainingEngines.For(Spec(0, OptimizerKind.Adam));
         Assert.Equal(EngineKind.Autograd, adam.Engine);
         Assert.Contains("Adam", adam.Reason);
-        Assert.Equal(EngineKind.StackedMlp, TrainingEngines.For(Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8], Normalization = Normalization.BatchNorm } }).Engine);
-        Assert.Equal(EngineKind.Autograd, TrainingEngines.For(Spec(0) with { Model = new ModelSpec("Mlp") { Sizes = [8], Normalization = Normalization.GhostBatchNorm } }).Engine);
+        Assert.Equal(EngineKind.StackedMlp, TrainingEngines.For(Spec(0) with { Model = new ModelSpec(ModelKind.Mlp) { Sizes = [8], Normalization = Normalization.BatchNorm } }).Engine);
+        Assert.Equal(EngineKind.Autograd, TrainingEngines.For(Spec(0) with { Model = new ModelSpec(ModelKind.Mlp) { Sizes = [8], Normalization = Normalization.GhostBatchNorm } }).Engine);
 
         var groups = TrainingEngines.Groups([Spec(0), Spec(0, batch: 32), Spec(1), Spec(0, OptimizerKind.Adam), Spec(1, batch: 32), Spec(2)], maxMembers: 2);
         Assert.Equal([[0, 2], [1, 4], [3], [5]], groups.Select(g => g.ToArray()).ToArray());

@@ -1,0 +1,7 @@
+using Declarative.Generators.Helpers;
+
+namespace Declarative.Generators.Model
+{
+    /// <summary>The declared model: its kind and its settings as C# expressions (a literal, the DSL's default or <c>p.Member</c>).</summary>
+    internal sealed record NetworkModel(ModelKind Kind, EquatableArray<Setting> Settings);
+}

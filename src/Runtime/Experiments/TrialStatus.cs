@@ -1,0 +1,10 @@
+namespace Declarative.Runtime.Experiments;
+
+public enum TrialStatus
+{
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Diverged,
+}
