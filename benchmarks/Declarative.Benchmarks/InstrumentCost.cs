@@ -337,12 +337,15 @@ public static class InstrumentCost
                 else (x, y) = _context.FixedSubset((int)examples);
                 LossFunction loss = () => nn.functional.cross_entropy(_model.forward(x), y);
                 var parameters = _context.Parameters;
+                // One Hessian-vector product reuses the graph built once, as Lanczos and Hutchinson do.
+                using var hvp = kind == PassKind.H ? new HessianVectorProduct(loss, parameters) : null;
+                using var v = hvp is null ? null : randn([hvp.Dimension], dtype: ScalarType.Float64);
                 Action pass = kind switch
                 {
                     PassKind.F => () => InstrumentContext.Evaluate(_model, x, y),
                     PassKind.FB => () => ParameterVector.Gradient(loss, parameters, out _).Dispose(),
                     PassKind.G => () => new HessianVectorProduct(loss, parameters).Dispose(),
-                    _ => HessianVectorPass(loss, parameters),
+                    _ => () => hvp!.Apply(v!).Dispose(),
                 };
                 pass(); // warm-up
                 var seconds = Median(Enumerable.Range(0, 5).Select(_ => Time(pass)));
@@ -353,17 +356,6 @@ public static class InstrumentCost
             {
                 if (wasTraining) _model.train();
             }
-        }
-
-        private static Action HessianVectorPass(LossFunction loss, IReadOnlyList<Tensor> parameters)
-        {
-            var hvp = new HessianVectorProduct(loss, parameters);
-            var v = randn([hvp.Dimension], dtype: ScalarType.Float64).DetachFromDisposeScope();
-            return () =>
-            {
-                using var scope = NewDisposeScope();
-                hvp.Apply(v);
-            };
         }
 
         /// <summary>Cold and warm Lanczos at the same steps, every <paramref name="every"/> steps, from two spectra of one context.</summary>

@@ -80,7 +80,8 @@ public sealed class WarmLanczosTests(ITestOutputHelper output)
             var c = cold.Measure(loop.State);
             var w = warm.Measure(loop.State);
             output.WriteLine($"step {loop.State.Step}: cold {c.Products} products, warm {w.Products}; λ cold {string.Join(", ", c.Values)} warm {string.Join(", ", w.Values)}");
-            // Each Ritz value is within its residual (≤ tolerance·|θ|) of an eigenvalue.
+            // Both reach the tolerance, and each Ritz value is within its residual (≤ tolerance·|θ|) of an eigenvalue.
+            Assert.All(c.Residuals.Zip(c.Values).Concat(w.Residuals.Zip(w.Values)), r => Assert.True(r.First <= tolerance * Math.Abs(r.Second)));
             Approx.Relative(c.Values, w.Values, 2 * tolerance);
             if (call > 0)
             {
