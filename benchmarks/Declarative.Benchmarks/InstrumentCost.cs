@@ -3,6 +3,7 @@ using System.Globalization;
 using Declarative.Runtime.Data;
 using Declarative.Runtime.Experiments;
 using Declarative.Runtime.Instruments;
+using Declarative.Runtime.Instruments.Numerics;
 using Declarative.Runtime.Models;
 using Declarative.Runtime.Training;
 using TorchSharp;
@@ -11,103 +12,171 @@ using static TorchSharp.torch;
 namespace Declarative.Benchmarks;
 
 /// <summary>
-/// The cost of each instrument relative to one plain training step of the 784-256-256-10 MLP at batch 128
-/// on Fashion-MNIST (SGD, lr 0.05), and the slowdown of (a) the cheap set at every step and (b) every
-/// instrument at a 1-in-16 cadence. Plain and instrumented blocks of steps alternate on the same loop (the
-/// instruments' hook is connected only during instrumented blocks) so that load from other processes hits
-/// both alike; every figure is a median over repeats.
+/// The cost of the instruments against plain training of the 784-256-256-10 MLP at batch 128 on Fashion-MNIST (SGD,
+/// lr 0.05, the one-member stacked engine a generated Run gives this trial). Four modes, each printing a markdown table:
+/// <list type="bullet">
+/// <item><c>cheap</c> (a): the cheap set (<see cref="InstrumentCatalog.Cheap"/>: batch loss and accuracy, mini-batch
+/// gradient norm, update norm, distance from init, plus lr/B and relative distance) every step vs plain training;</item>
+/// <item><c>cockpit</c> (b): every instrument at 1 in 16 on Cockpit's terms (the full-batch instruments on a batch-sized
+/// subset, Lanczos to relative tolerance 1e-3, 4 Hutchinson probes and 4 noise batches) vs plain training; the six
+/// whole-set evaluations (train/test loss and accuracy, the gaps), which Cockpit does not run, are left out;</item>
+/// <item><c>floor</c> (c): each instrument at default options, the median time of one measurement against its pass-count
+/// floor: its forward, backward and Hessian-vector passes (counted from its options and, for Lanczos, from the products
+/// the run reports) times the cost of one such pass measured in the same run on the same model;</item>
+/// <item><c>lanczos</c> (d): warm- vs cold-started Lanczos (<see cref="InstrumentOptions.LanczosWarmStart"/>) at the same
+/// steps and a fixed tolerance: Hessian-vector products and the eigenvalues they give.</item>
+/// </list>
+/// Cost timing lives here, outside the instruments: a measurement is timed at its call site, and work in the
+/// BeforeUpdate hook by timing the context's <see cref="InstrumentContext.RaiseBeforeUpdate"/>. Plain and instrumented
+/// blocks of steps alternate on the same loop so that load from other processes hits both alike; figures are medians.
+/// <code>
+/// dotnet run -c Release --project benchmarks/Declarative.Benchmarks -- instruments \
+///     [--data &lt;fashion-mnist folder&gt;] [--modes cheap,cockpit,floor,lanczos] [--threads 2] [--repeats 5] [--steps 64]
+///     [--calls 3] [--lanczos-calls 8] [--tolerance 1e-4] [--top-k 1] [--instruments Name,Name]
+/// </code>
+/// A quick correctness run: <c>-- instruments --repeats 1 --steps 16 --calls 1 --lanczos-calls 2</c>.
 /// </summary>
 public static class InstrumentCost
 {
     private const int BatchSize = 128;
     private const double LearningRate = 0.05;
 
+    private static readonly string[] WholeSet = ["TrainLoss", "TrainAccuracy", "TestLoss", "TestAccuracy", "GeneralizationGap", "AccuracyGap"];
+
     public static int Run(string[] args)
     {
         var folder = FashionMnist.ResolveFolder(Option(args, "--data"));
-        var threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
-        var repeats = int.Parse(Option(args, "--repeats") ?? "5", CultureInfo.InvariantCulture);
-        var calls = int.Parse(Option(args, "--calls") ?? "3", CultureInfo.InvariantCulture);
+        var threads = Int(args, "--threads", 2);
+        var repeats = Int(args, "--repeats", 5);
+        var steps = Int(args, "--steps", 64);
+        var calls = Int(args, "--calls", 3);
+        var lanczosCalls = Int(args, "--lanczos-calls", 8);
+        var tolerance = double.Parse(Option(args, "--tolerance") ?? Lanczos.DefaultTolerance.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var topK = Int(args, "--top-k", 1);
+        var modes = (Option(args, "--modes") ?? "cheap,cockpit,floor,lanczos").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var names = Option(args, "--instruments")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            ?? [.. InstrumentCatalog.Scalars.Keys, .. InstrumentCatalog.Vectors.Keys];
         set_num_threads(threads);
         using var data = FashionMnist.Load(folder);
-        Console.WriteLine($"# Instrument cost: 784-256-256-10 MLP, batch {BatchSize}, Fashion-MNIST ({data.TrainCount} train / {data.TestCount} test), {threads} threads, {repeats} repeats, {calls} calls per expensive instrument");
+        Console.WriteLine($"# Instrument cost: 784-256-256-10 MLP, batch {BatchSize}, Fashion-MNIST ({data.TrainCount} train / {data.TestCount} test), {threads} threads, {repeats} repeats, blocks of {steps} steps, {calls} calls per expensive instrument");
         Console.WriteLine($"# started {DateTime.UtcNow:u}, load average {LoadAverage()}");
 
-        var options = new InstrumentOptions();
-        Console.WriteLine($"# options: Examples {options.Examples}, Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps {options.AscentSteps}, Lanczos ≤ {Runtime.Instruments.Numerics.Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}");
-
-        using (var session = new Session(data))
+        foreach (var mode in modes)
         {
-            var plain = session.PlainStepSeconds(steps: 32, repeats: 2 * repeats);
             Console.WriteLine();
-            Console.WriteLine($"Plain step: {plain * 1e3:F2} ms (median over {2 * repeats} blocks of 32 steps)");
+            switch (mode)
+            {
+                case "cheap": Cheap(data, repeats, steps); break;
+                case "cockpit": Cockpit(data, names, repeats, steps); break;
+                case "floor": Floor(data, names, repeats, calls); break;
+                case "lanczos": WarmAgainstCold(data, lanczosCalls, tolerance, topK); break;
+                default:
+                    Console.Error.WriteLine($"Unknown mode '{mode}': cheap, cockpit, floor or lanczos.");
+                    return 2;
+            }
         }
-
-        var names = InstrumentCatalog.Scalars.Keys.Concat(InstrumentCatalog.Vectors.Keys).ToArray();
-        if (!args.Contains("--totals-only") && !args.Contains("--light-only")) PerInstrument(data, names, repeats, calls);
-        if (!args.Contains("--light-only")) Totals(data, names, repeats);
-        Light(data, names, repeats);
         Console.WriteLine();
         Console.WriteLine($"# finished {DateTime.UtcNow:u}, load average {LoadAverage()}");
         return 0;
     }
 
-    private static void PerInstrument(ClassificationData data, string[] names, int repeats, int calls)
+    /// <summary>(a) The cheap set every step against plain training.</summary>
+    private static void Cheap(ClassificationData data, int repeats, int steps)
     {
+        using var session = new Session(data);
+        var (plain, measured) = session.Alternate([.. InstrumentCatalog.Cheap], new InstrumentOptions(), Cadence.Every(1), steps, repeats);
+        Console.WriteLine("| (a) configuration | plain ms/step | instrumented ms/step | slowdown | target |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| cheap set ({string.Join(", ", InstrumentCatalog.Cheap)}) every step | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 1.05x |");
+    }
+
+    /// <summary>(b) Every instrument but the whole-set evaluations at 1 in 16, on Cockpit's terms.</summary>
+    private static void Cockpit(ClassificationData data, string[] names, int repeats, int steps)
+    {
+        var options = new InstrumentOptions { Examples = BatchSize, Samples = 4, LanczosTolerance = 1e-3 };
+        var chosen = names.Except(WholeSet).ToArray();
+        using var session = new Session(data);
+        var (plain, measured) = session.Alternate(chosen, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats);
+        Console.WriteLine("| (b) configuration | plain ms/step | instrumented ms/step | slowdown | target |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.Examples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 3x |");
+    }
+
+    /// <summary>(c) Each instrument at default options against its pass-count floor.</summary>
+    private static void Floor(ClassificationData data, string[] names, int repeats, int calls)
+    {
+        var options = new InstrumentOptions();
+        using (var session = new Session(data))
+        {
+            var plain = session.PlainStepSeconds(32, 2 * repeats);
+            Console.WriteLine($"Plain step: {plain * 1e3:F2} ms (median over {2 * repeats} blocks of 32 steps)");
+        }
+        Console.WriteLine($"Default options: Examples {options.Examples}, Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps {options.AscentSteps}, Lanczos ≤ {Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}, warm start {options.LanczosWarmStart}");
         Console.WriteLine();
-        Console.WriteLine("| instrument | kind | ms per measurement | plain steps per measurement | method |");
-        Console.WriteLine("|---|---|---:|---:|---|");
+        Console.WriteLine("| (c) instrument | ms per measurement | passes (F forward, FB forward-backward, G graph-building forward-backward, H Hessian-vector product; n examples) | floor ms | time / floor | plain steps per measurement |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|");
         foreach (var name in names)
         {
             using var session = new Session(data);
+            var plain = session.PlainStepSeconds(16, repeats);
             var cheap = InstrumentCatalog.Cheap.Contains(name);
-            double seconds, plain;
-            string method;
-            if (cheap)
-            {
-                plain = session.PlainStepSeconds(steps: 32, repeats: repeats);
-                seconds = session.SelfTimed(name, steps: 64);
-                method = "self-timed (ICostReporting, hook included), mean over 64 steps measured every step";
-            }
-            else
-            {
-                plain = session.PlainStepSeconds(steps: 16, repeats: repeats);
-                seconds = session.MeasureCalls(name, calls);
-                method = $"median of {calls} calls at successive steps, own context (nothing shared)";
-            }
-            var kind = InstrumentCatalog.Vectors.ContainsKey(name) ? "vector" : "scalar";
-            Console.WriteLine($"| {name} | {kind} | {seconds * 1e3:F2} | {seconds / plain:F3} | {method} |");
-        }
-
-    }
-
-    private static void Totals(ClassificationData data, string[] names, int repeats)
-    {
-        Console.WriteLine();
-        Console.WriteLine("| configuration | plain ms/step | instrumented ms/step | slowdown | target |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        using (var session = new Session(data))
-        {
-            var (p, i) = session.Alternate(InstrumentCatalog.Cheap.ToArray(), Cadence.Every(1), steps: 64, repeats: repeats);
-            Console.WriteLine($"| (a) cheap set ({string.Join(", ", InstrumentCatalog.Cheap)}) every step | {p * 1e3:F2} | {i * 1e3:F2} | {i / p:F3}x | ≤ 1.05x |");
-        }
-        using (var session = new Session(data))
-        {
-            var (p, i) = session.Alternate(names, Cadence.Every(16), steps: 32, repeats: repeats);
-            Console.WriteLine($"| (b) all {names.Length} instruments, default options, every 16th step | {p * 1e3:F2} | {i * 1e3:F2} | {i / p:F3}x | ≤ 1.5x |");
+            var (seconds, products) = cheap ? (session.EveryStep(name, options, 64), 0) : session.MeasureCalls(name, options, calls);
+            var passes = Passes(name, options, data, products);
+            var floor = passes.Sum(p => p.Count * session.PassSeconds(p.Kind, p.Examples));
+            var described = passes.Count == 0 ? "none (reads the step's own results or the weights)" : string.Join(" + ", passes.Select(p => $"{p.Count}×{p.Kind}({p.Examples})"));
+            var ratio = floor > 0 ? $"{seconds / floor:F2}" : "—";
+            Console.WriteLine($"| {name} | {seconds * 1e3:F3} | {described} | {floor * 1e3:F3} | {ratio} | {seconds / plain:F3} |");
         }
     }
 
-    /// <summary>(c) what fits the budget: small options, and no evaluation over a whole train or test set.</summary>
-    private static void Light(ClassificationData data, string[] names, int repeats)
+    /// <summary>(d) Warm- against cold-started Lanczos at the same steps and tolerance (no product cap that either reaches).</summary>
+    private static void WarmAgainstCold(ClassificationData data, int calls, double tolerance, int topK)
     {
-        string[] wholeSet = ["TrainLoss", "TrainAccuracy", "TestLoss", "TestAccuracy", "GeneralizationGap", "AccuracyGap"];
-        var light = new InstrumentOptions { Examples = 128, Samples = 2, AscentSteps = 2, AlphaPoints = 5, LanczosIterations = 5 };
-        var chosen = names.Except(wholeSet).ToArray();
+        var options = new InstrumentOptions { TopK = topK, LanczosTolerance = tolerance, LanczosIterations = 400 };
         using var session = new Session(data);
-        var (p, i) = session.Alternate(chosen, Cadence.Every(16), steps: 32, repeats: repeats, light);
-        Console.WriteLine($"| (c) {chosen.Length} instruments (all but the 6 whole-set evaluations), Examples 128, Samples 2, AscentSteps 2, AlphaPoints 5, 5 Lanczos products, every 16th step | {p * 1e3:F2} | {i * 1e3:F2} | {i / p:F3}x | (b) ≤ 1.5x |");
+        var rows = session.Spectra(options, calls, every: 16);
+        Console.WriteLine($"| (d) step | cold products | warm products | cold λ1..λ{topK} | warm λ1..λ{topK} | largest relative difference | both within tolerance {tolerance:G} |");
+        Console.WriteLine("|---:|---:|---:|---|---|---:|---|");
+        foreach (var row in rows)
+        {
+            var difference = row.Cold.Values.Zip(row.Warm.Values, (c, w) => Math.Abs(c - w) / Math.Max(Math.Abs(c), 1e-300)).Max();
+            Console.WriteLine($"| {row.Step} | {row.Cold.Products} | {row.Warm.Products} | {Format(row.Cold.Values)} | {Format(row.Warm.Values)} | {difference:E1} | {(row.Cold.Converged && row.Warm.Converged ? "yes" : "no")} |");
+        }
+        var later = rows.Skip(1).ToArray();
+        if (later.Length > 0)
+            Console.WriteLine($"| after the first | {later.Sum(r => r.Cold.Products)} | {later.Sum(r => r.Warm.Products)} | | | | warm/cold {(double)later.Sum(r => r.Warm.Products) / later.Sum(r => r.Cold.Products):F2} |");
     }
+
+    private static string Format(double[] values) => string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+
+    internal enum PassKind { F, FB, G, H }
+
+    internal sealed record Pass(PassKind Kind, long Examples, int Count);
+
+    /// <summary>The passes an instrument needs at least, from its options (and, for Lanczos, the products its run reported).</summary>
+    private static List<Pass> Passes(string name, InstrumentOptions o, ClassificationData data, int products)
+    {
+        long subset = Math.Min(o.Examples <= 0 ? data.TrainCount : o.Examples, data.TrainCount);
+        long train = data.TrainCount, test = data.TestCount;
+        return name switch
+        {
+            "TrainLoss" or "TrainAccuracy" => [new(PassKind.F, train, 1)],
+            "TestLoss" or "TestAccuracy" => [new(PassKind.F, test, 1)],
+            "GeneralizationGap" or "AccuracyGap" => [new(PassKind.F, train, 1), new(PassKind.F, test, 1)],
+            "SubsetLoss" or "SubsetAccuracy" => [new(PassKind.F, subset, 1)],
+            "GradientNorm" => [new(PassKind.FB, subset, 1)],
+            "GradientVariance" or "GradientNoiseScale" => [new(PassKind.FB, BatchSize, Math.Max(2, o.Samples))],
+            "HessianTrace" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, Math.Max(1, o.Samples))],
+            "HessianTopEigenvalues" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products)],
+            "LossAlongTopEigenvector" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products), new(PassKind.F, subset, o.AlphaPoints)],
+            "InterpolationProfile" or "InterpolationMinimum" or "InterpolationHeight" => [new(PassKind.F, subset, o.AlphaPoints)],
+            "EpsilonSharpness" => [new(PassKind.FB, subset, o.AscentSteps + 1)],
+            _ => [],
+        };
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     private static string? Option(string[] args, string name)
     {
@@ -124,23 +193,45 @@ public static class InstrumentCost
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    /// <summary>A fresh model, optimizer, loop and instrument context, warmed up to a step that is a multiple of 16.</summary>
+    private static double Time(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    internal sealed record Spectrum(int Products, double[] Values, bool Converged);
+
+    internal sealed record SpectrumRow(long Step, Spectrum Cold, Spectrum Warm);
+
+    /// <summary>A fresh model, engine, loop and instrument context, warmed up to a step that is a multiple of 16.</summary>
     private sealed class Session : IDisposable
     {
+        private readonly ClassificationData _data;
         private readonly Mlp _model;
         private readonly StackedMlpEngine _engine;
         private readonly ClassificationLoop _loop;
         private readonly InstrumentContext _context;
+        private readonly Dictionary<(PassKind, long), double> _passes = [];
+        private long _hookTicks;
 
         public Session(ClassificationData data)
         {
+            _data = data;
             manual_seed(1);
             _model = Mlp.Create(data.InputSize, [256, 256], data.ClassCount, CPU);
-            // The engine a generated Run gives this trial (plain MLP, plain SGD): the one-member stacked step.
             _engine = StackedMlpEngine.Create([_model], [new Runtime.Optimizers.SgdMember()]);
             _loop = new ClassificationLoop(_engine, [new LoopMember(1, data, LearningRate)], BatchSize, epochs: 1000, TrainingOptions.Default);
             _context = new InstrumentContext(_model, data);
             Steps(32, null, null);
+        }
+
+        /// <summary>The context's BeforeUpdate subscribers, timed: the hook's share of an instrument's cost.</summary>
+        private void TimedHook(TrainingState state)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _context.RaiseBeforeUpdate(state);
+            _hookTicks += Stopwatch.GetTimestamp() - start;
         }
 
         private void Steps(int n, IReadOnlyList<IDisposable>? instruments, Cadence? cadence)
@@ -154,21 +245,13 @@ public static class InstrumentCost
             }
         }
 
-        private double Time(Action action)
-        {
-            var start = Stopwatch.GetTimestamp();
-            action();
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-
         public double PlainStepSeconds(int steps, int repeats) =>
             Median(Enumerable.Range(0, repeats).Select(_ => Time(() => Steps(steps, null, null)) / steps));
 
         /// <summary>Median seconds per step of plain and of instrumented blocks, alternating.</summary>
-        public (double Plain, double Instrumented) Alternate(string[] names, Cadence cadence, int steps, int repeats, InstrumentOptions? light = null)
+        public (double Plain, double Instrumented) Alternate(string[] names, InstrumentOptions options, Cadence cadence, int steps, int repeats)
         {
-            var options = (light ?? new InstrumentOptions()) with { Cadence = cadence };
-            var instruments = names.Select(n => InstrumentCatalog.Create(n, _context, options)).ToList();
+            var instruments = names.Select(n => InstrumentCatalog.Create(n, _context, options with { Cadence = cadence })).ToList();
             try
             {
                 var plain = new List<double>();
@@ -188,44 +271,110 @@ public static class InstrumentCost
             }
         }
 
-        /// <summary>Seconds per measurement as the instrument reports them itself (measure and hook), measured at every step.</summary>
-        public double SelfTimed(string name, int steps)
+        /// <summary>Mean seconds per measurement of an instrument measured at every step: its calls and its hook, timed from outside.</summary>
+        public double EveryStep(string name, InstrumentOptions options, int steps)
         {
-            using var instrument = InstrumentCatalog.Create(name, _context, new InstrumentOptions { Cadence = Cadence.Every(1) });
-            _loop.BeforeUpdate += _context.RaiseBeforeUpdate;
+            using var instrument = InstrumentCatalog.Create(name, _context, options with { Cadence = Cadence.Every(1) });
+            _loop.BeforeUpdate += TimedHook;
             try
             {
-                Steps(steps, [instrument], Cadence.Every(1));
-                var cost = (ICostReporting)instrument;
-                return cost.ElapsedSeconds / cost.Calls;
+                _hookTicks = 0;
+                var measuring = 0.0;
+                for (var i = 0; i < steps; i++)
+                {
+                    _loop.Next();
+                    measuring += Time(() => InstrumentCatalog.Measure(instrument, _loop.State));
+                }
+                return (measuring + (double)_hookTicks / Stopwatch.Frequency) / steps;
             }
             finally
             {
-                _loop.BeforeUpdate -= _context.RaiseBeforeUpdate;
+                _loop.BeforeUpdate -= TimedHook;
             }
         }
 
-        /// <summary>Median seconds of one measurement (the loop steps once between measurements so nothing is cached).</summary>
-        public double MeasureCalls(string name, int calls)
+        /// <summary>
+        /// Median seconds of one measurement, hook included (the loop steps once between measurements so nothing is cached),
+        /// and the Lanczos products of the last one (0 for instruments without Lanczos).
+        /// </summary>
+        public (double Seconds, int Products) MeasureCalls(string name, InstrumentOptions options, int calls)
         {
-            using var instrument = InstrumentCatalog.Create(name, _context, new InstrumentOptions { Cadence = Cadence.Every(1) });
-            _loop.BeforeUpdate += _context.RaiseBeforeUpdate;
+            options = options with { Cadence = Cadence.Every(1) };
+            using var instrument = InstrumentCatalog.Create(name, _context, options);
+            _loop.BeforeUpdate += TimedHook;
             try
             {
                 var times = new List<double>();
+                var products = 0;
                 for (var c = 0; c < calls + 1; c++)
                 {
+                    _hookTicks = 0;
                     _loop.Next();
-                    var t = Time(() => InstrumentCatalog.Measure(instrument, _loop.State));
-                    if (c > 0) times.Add(t); // the first call also builds the fixed subset
+                    var t = Time(() => InstrumentCatalog.Measure(instrument, _loop.State)) + (double)_hookTicks / Stopwatch.Frequency;
+                    if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector))
+                        products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
+                    if (c > 0) times.Add(t); // the first call also builds the fixed subset (and Lanczos starts cold)
                 }
-                return Median(times);
+                return (Median(times), products);
             }
             finally
             {
-                _loop.BeforeUpdate -= _context.RaiseBeforeUpdate;
+                _loop.BeforeUpdate -= TimedHook;
             }
         }
+
+        /// <summary>Median seconds of one pass of a kind over the first <paramref name="examples"/> examples of the fixed subset, at the current weights.</summary>
+        public double PassSeconds(PassKind kind, long examples)
+        {
+            if (_passes.TryGetValue((kind, examples), out var cached)) return cached;
+            var wasTraining = _model.training;
+            _model.eval();
+            try
+            {
+                Tensor x, y;
+                if (examples >= _data.TrainCount) (x, y) = (_data.TrainInputs, _data.TrainLabels);
+                else if (examples == _data.TestCount) (x, y) = (_data.TestInputs, _data.TestLabels);
+                else (x, y) = _context.FixedSubset((int)examples);
+                LossFunction loss = () => nn.functional.cross_entropy(_model.forward(x), y);
+                var parameters = _context.Parameters;
+                // One Hessian-vector product reuses the graph built once, as Lanczos and Hutchinson do.
+                using var hvp = kind == PassKind.H ? new HessianVectorProduct(loss, parameters) : null;
+                using var v = hvp is null ? null : randn([hvp.Dimension], dtype: ScalarType.Float64);
+                Action pass = kind switch
+                {
+                    PassKind.F => () => InstrumentContext.Evaluate(_model, x, y),
+                    PassKind.FB => () => ParameterVector.Gradient(loss, parameters, out _).Dispose(),
+                    PassKind.G => () => new HessianVectorProduct(loss, parameters).Dispose(),
+                    _ => () => hvp!.Apply(v!).Dispose(),
+                };
+                pass(); // warm-up
+                var seconds = Median(Enumerable.Range(0, 5).Select(_ => Time(pass)));
+                _passes[(kind, examples)] = seconds;
+                return seconds;
+            }
+            finally
+            {
+                if (wasTraining) _model.train();
+            }
+        }
+
+        /// <summary>Cold and warm Lanczos at the same steps, every <paramref name="every"/> steps, from two spectra of one context.</summary>
+        public List<SpectrumRow> Spectra(InstrumentOptions options, int calls, int every)
+        {
+            var cold = HessianSpectrum.For(_context, options with { LanczosWarmStart = false });
+            var warm = HessianSpectrum.For(_context, options with { LanczosWarmStart = true });
+            var rows = new List<SpectrumRow>();
+            for (var c = 0; c < calls; c++)
+            {
+                Steps(every, null, null);
+                var state = _loop.State;
+                rows.Add(new SpectrumRow(state.Step, Read(cold.Measure(state), options), Read(warm.Measure(state), options)));
+            }
+            return rows;
+        }
+
+        private static Spectrum Read(LanczosResult result, InstrumentOptions options) =>
+            new(result.Products, [.. result.Values], result.Residuals.Zip(result.Values).All(r => r.First <= options.LanczosTolerance * Math.Abs(r.Second)));
 
         public void Dispose()
         {

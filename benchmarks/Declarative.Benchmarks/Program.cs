@@ -10,6 +10,6 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: Declarative.Benchmarks crosscheck --trial <weights folder of a trial> [--out dir] (then tools/crosscheck_pytorch.py)");
-    Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--threads 2] [--repeats 5] [--calls 3] [--totals-only | --light-only]");
+    Console.Error.WriteLine("usage: Declarative.Benchmarks instruments [--data <fashion-mnist folder>] [--modes cheap,cockpit,floor,lanczos] [--threads 2] [--repeats 5] [--steps 64] [--calls 3] [--lanczos-calls 8] [--tolerance 1e-4] [--top-k 1] [--instruments Name,Name]");
     return 2;
 }

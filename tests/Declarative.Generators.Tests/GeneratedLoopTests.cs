@@ -72,7 +72,7 @@ public sealed class GeneratedLoopTests
             var weights = Runtime.Weights.TrialWeights.For(root, definition.Name, trial);
             definition.Run([trial], [new TrialContext(CPU, data, new BufferedMetricSink()) { Weights = weights }]);
 
-            var saved = Directory.GetDirectories(weights.Folder).Select(Path.GetFileName).Order().ToArray();
+            var saved = Directory.GetDirectories(weights.Folder).Select(d => Path.GetFileName(d)).Order().ToArray();
             Assert.Equal(["final", "initial", "step-00000008", "step-00000016"], saved);
             Assert.True(File.Exists(Path.Combine(weights.Folder, "final", "manifest.json")));
         }

@@ -262,7 +262,7 @@ namespace Declarative.Generators.Experiments
                     for (var i = 0; i < model.Tracks.Count; i++)
                         w.Line($"private static readonly {Experiments}.Cadence cadence{i} = {model.Tracks[i].CadenceExpression}; // {model.Tracks[i].CadenceText}");
                     foreach (var c in columns)
-                        w.Line($"private readonly {Rt}.Instruments.{c.Name} {Local(c.Name)};");
+                        w.Line($"private readonly {Rt}.Instruments.{(c.IsVector ? "IVectorInstrument" : "IInstrument")} {Local(c.Name)};");
                     w.Line();
                     w.Line($"public Collectors({Rt}.Instruments.InstrumentContext instruments, Trial trial)");
                     using (w.Braces())
@@ -270,7 +270,7 @@ namespace Declarative.Generators.Experiments
                         foreach (var c in columns)
                         {
                             var options = string.Join(", ", new[] { $"Cadence = cadence{c.Tracks[0]}", "Seed = trial.Seed" }.Concat(c.Options));
-                            w.Line($"{Local(c.Name)} = new {Rt}.Instruments.{c.Name}(instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
+                            w.Line($"{Local(c.Name)} = {Rt}.Instruments.InstrumentCatalog.{(c.IsVector ? "Vector" : "Scalar")}({Quote(c.Name)}, instruments, new {Rt}.Instruments.InstrumentOptions {{ {options} }});");
                         }
                     }
                     w.Line();
@@ -294,7 +294,7 @@ namespace Declarative.Generators.Experiments
                     using (w.Braces())
                     {
                         for (var i = columns.Count - 1; i >= 0; i--)
-                            w.Line($"((global::System.IDisposable){Local(columns[i].Name)}).Dispose();");
+                            w.Line($"{Local(columns[i].Name)}.Dispose();");
                     }
                 }
                 w.Line();

@@ -2,33 +2,6 @@ using Declarative.Runtime.Reports;
 
 namespace Declarative.Runtime.Claims;
 
-/// <summary>The outcome of checking a claim: it holds, it fails, or too few trials finished to say.</summary>
-public enum Verdict
-{
-    /// <summary>The statistic passed its threshold on enough finished trials.</summary>
-    Holds,
-    /// <summary>The statistic missed its threshold on enough finished trials.</summary>
-    Fails,
-    /// <summary>Too few trials finished (or the claim's code threw) to decide.</summary>
-    Inconclusive,
-}
-
-/// <summary>
-/// A checked claim: the verdict and the numbers behind it, in words (<see cref="Evidence"/>) and by
-/// name (<see cref="Numbers"/>, e.g. <c>rho</c>, <c>n</c>, <c>lower</c>), for reports and tests.
-/// </summary>
-public sealed record ClaimResult(string Name, string Statement, Verdict Verdict, string Evidence)
-{
-    /// <summary>The claim in the researcher's words: the doc comment summary of its declaring property (empty when it has none).</summary>
-    public string Summary { get; init; } = "";
-
-    /// <summary>The statistics behind the verdict by name (e.g. <c>rho</c>, <c>n</c>, <c>lower</c>).</summary>
-    public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
-
-    /// <summary>The data behind the verdict, drawn next to it in the report (null when there was nothing to draw).</summary>
-    public EvidenceFigure? Figure { get; init; }
-}
-
 /// <summary>
 /// A finding an experiment states about its own results, checked by the runtime after the sweep.
 /// Declared as a static property of the experiment record; the generator lists them by name.

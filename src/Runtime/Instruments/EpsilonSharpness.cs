@@ -8,17 +8,11 @@ namespace Declarative.Runtime.Instruments;
 /// <see cref="InstrumentOptions.Epsilon"/>, <see cref="InstrumentOptions.AscentSteps"/> projected ascent steps
 /// (see <see cref="SharpnessAscent"/>).
 /// </summary>
-public sealed class EpsilonSharpness(InstrumentContext context, InstrumentOptions options) : IInstrument, ICostReporting
+public sealed class EpsilonSharpness(InstrumentContext context, InstrumentOptions options) : ScalarInstrument
 {
-    private readonly CostMeter _cost = new();
-
-    public string Name => nameof(EpsilonSharpness);
-    public double ElapsedSeconds => _cost.ElapsedSeconds;
-    public long Calls => _cost.Calls;
-
-    public double Measure(TrainingState state) => _cost.Time(() =>
+    public override double Measure(TrainingState state)
     {
         using var eval = FullBatch.Eval(context);
         return SharpnessAscent.Measure(FullBatch.Loss(context, options.Examples), context.Parameters, options.Epsilon, options.AscentSteps);
-    });
+    }
 }

@@ -1,32 +1,33 @@
 namespace Declarative.Runtime.Instruments;
 
 /// <summary>
-/// Every instrument by its <c>Declarative.Instruments</c> name, with its constructor: for tests, benchmarks and
-/// tools that pick instruments at run time (the generated loop constructs them directly).
+/// Every instrument by its <c>Declarative.Instruments</c> name: the one place an instrument is constructed (the generated
+/// collectors call <see cref="Scalar"/> and <see cref="Vector"/>, tests, benchmarks and tools too), each with exactly the
+/// arguments its constructor reads.
 /// </summary>
 public static class InstrumentCatalog
 {
     public static IReadOnlyDictionary<string, Func<InstrumentContext, InstrumentOptions, IInstrument>> Scalars { get; } =
         new Dictionary<string, Func<InstrumentContext, InstrumentOptions, IInstrument>>
         {
-            [nameof(BatchLoss)] = (c, o) => new BatchLoss(c, o),
-            [nameof(BatchAccuracy)] = (c, o) => new BatchAccuracy(c, o),
-            [nameof(TrainLoss)] = (c, o) => new TrainLoss(c, o),
-            [nameof(TrainAccuracy)] = (c, o) => new TrainAccuracy(c, o),
-            [nameof(TestLoss)] = (c, o) => new TestLoss(c, o),
-            [nameof(TestAccuracy)] = (c, o) => new TestAccuracy(c, o),
-            [nameof(DistanceFromInit)] = (c, o) => new DistanceFromInit(c, o),
-            [nameof(RelativeDistanceFromInit)] = (c, o) => new RelativeDistanceFromInit(c, o),
+            [nameof(BatchLoss)] = (_, _) => new BatchLoss(),
+            [nameof(BatchAccuracy)] = (_, _) => new BatchAccuracy(),
+            [nameof(TrainLoss)] = (c, _) => new TrainLoss(c),
+            [nameof(TrainAccuracy)] = (c, _) => new TrainAccuracy(c),
+            [nameof(TestLoss)] = (c, _) => new TestLoss(c),
+            [nameof(TestAccuracy)] = (c, _) => new TestAccuracy(c),
+            [nameof(DistanceFromInit)] = (c, _) => new DistanceFromInit(c),
+            [nameof(RelativeDistanceFromInit)] = (c, _) => new RelativeDistanceFromInit(c),
             [nameof(SubsetLoss)] = (c, o) => new SubsetLoss(c, o),
             [nameof(SubsetAccuracy)] = (c, o) => new SubsetAccuracy(c, o),
-            [nameof(GeneralizationGap)] = (c, o) => new GeneralizationGap(c, o),
-            [nameof(AccuracyGap)] = (c, o) => new AccuracyGap(c, o),
+            [nameof(GeneralizationGap)] = (c, _) => new GeneralizationGap(c),
+            [nameof(AccuracyGap)] = (c, _) => new AccuracyGap(c),
             [nameof(UpdateNorm)] = (c, o) => new UpdateNorm(c, o),
             [nameof(BatchGradientNorm)] = (c, o) => new BatchGradientNorm(c, o),
             [nameof(GradientNorm)] = (c, o) => new GradientNorm(c, o),
             [nameof(GradientVariance)] = (c, o) => new GradientVariance(c, o),
             [nameof(GradientNoiseScale)] = (c, o) => new GradientNoiseScale(c, o),
-            [nameof(LearningRateOverBatchSize)] = (c, o) => new LearningRateOverBatchSize(c, o),
+            [nameof(LearningRateOverBatchSize)] = (_, _) => new LearningRateOverBatchSize(),
             [nameof(HessianTrace)] = (c, o) => new HessianTrace(c, o),
             [nameof(InterpolationMinimum)] = (c, o) => new InterpolationMinimum(c, o),
             [nameof(InterpolationHeight)] = (c, o) => new InterpolationHeight(c, o),
@@ -40,6 +41,21 @@ public static class InstrumentCatalog
             [nameof(LossAlongTopEigenvector)] = (c, o) => new LossAlongTopEigenvector(c, o),
             [nameof(InterpolationProfile)] = (c, o) => new InterpolationProfile(c, o),
         };
+
+    /// <summary>The scalar instrument named <paramref name="name"/>, for one trial's context and one [Track]'s options.</summary>
+    public static IInstrument Scalar(string name, InstrumentContext context, InstrumentOptions options) =>
+        Scalars.TryGetValue(name, out var create) ? create(context, options) : throw Unknown(name, "scalar");
+
+    /// <summary>The vector instrument named <paramref name="name"/>, for one trial's context and one [Track]'s options.</summary>
+    public static IVectorInstrument Vector(string name, InstrumentContext context, InstrumentOptions options) =>
+        Vectors.TryGetValue(name, out var create) ? create(context, options) : throw Unknown(name, "vector");
+
+    /// <summary>An instrument of either shape by name.</summary>
+    public static IDisposable Create(string name, InstrumentContext context, InstrumentOptions options) =>
+        Scalars.ContainsKey(name) ? Scalar(name, context, options) : Vector(name, context, options);
+
+    private static ArgumentException Unknown(string name, string shape) =>
+        new($"No {shape} instrument named '{name}'. Scalars: {string.Join(", ", Scalars.Keys)}; vectors: {string.Join(", ", Vectors.Keys)}.", nameof(name));
 
     /// <summary>
     /// The α of each entry of a vector instrument that is a loss profile along a line (the interpolation between
@@ -67,9 +83,4 @@ public static class InstrumentCatalog
         IVectorInstrument vector => vector.Measure(state),
         _ => throw new ArgumentException($"{instrument.GetType().Name} is not an instrument.", nameof(instrument)),
     };
-
-    public static IDisposable Create(string name, InstrumentContext context, InstrumentOptions options) =>
-        Scalars.TryGetValue(name, out var scalar) ? scalar(context, options)
-        : Vectors.TryGetValue(name, out var vector) ? vector(context, options)
-        : throw new ArgumentException($"No instrument named '{name}'. Known: {string.Join(", ", Scalars.Keys.Concat(Vectors.Keys))}.", nameof(name));
 }

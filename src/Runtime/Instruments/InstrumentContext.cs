@@ -178,6 +178,19 @@ public sealed class InstrumentContext : IDisposable
         return result;
     }
 
+    /// <summary>Loss and accuracy on the experiment's training examples at <paramref name="step"/> (one evaluation per step).</summary>
+    internal (double Loss, double Accuracy) EvaluateTrain(long step) => Evaluate("train", Data.TrainInputs, Data.TrainLabels, step);
+
+    /// <summary>Loss and accuracy on the test set at <paramref name="step"/> (one evaluation per step).</summary>
+    internal (double Loss, double Accuracy) EvaluateTest(long step) => Evaluate("test", Data.TestInputs, Data.TestLabels, step);
+
+    /// <summary>Loss and accuracy on the fixed training subset of <paramref name="examples"/> examples at <paramref name="step"/>.</summary>
+    internal (double Loss, double Accuracy) EvaluateSubset(int examples, long step)
+    {
+        var (x, y) = FixedSubset(examples);
+        return Evaluate($"subset:{x.shape[0]}", x, y, step);
+    }
+
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels)
     {
         var wasTraining = model.training;

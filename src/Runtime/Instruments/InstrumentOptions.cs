@@ -2,8 +2,8 @@ namespace Declarative.Runtime.Instruments;
 
 /// <summary>
 /// Settings of the instruments of one [Track], as declared (the generator passes the named
-/// arguments of the attribute). Every instrument's constructor is
-/// <c>(InstrumentContext context, InstrumentOptions options)</c>.
+/// arguments of the attribute). Instruments are created by <see cref="InstrumentCatalog"/>, which passes each
+/// constructor what it reads.
 /// </summary>
 public sealed record InstrumentOptions
 {
@@ -34,6 +34,9 @@ public sealed record InstrumentOptions
 
     /// <summary>Most Hessian-vector products per Lanczos run; 0 = max(20, 3k + 10), capped at the parameter count (not in the DSL yet).</summary>
     public int LanczosIterations { get; init; }
+
+    /// <summary>Start each Lanczos run after a trial's first from the previous run's Ritz vectors (fewer products; not in the DSL yet).</summary>
+    public bool LanczosWarmStart { get; init; } = true;
 
     /// <summary>The cadence the instrument is measured at (set by the generated loop).</summary>
     public Experiments.Cadence? Cadence { get; init; }

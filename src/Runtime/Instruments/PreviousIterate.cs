@@ -1,4 +1,3 @@
-using Declarative.Runtime.Instruments.Numerics;
 using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments;
@@ -22,24 +21,18 @@ public sealed class PreviousIterate : IDisposable
         context.ObserveUpdates(cadence, OnBeforeUpdate);
     }
 
-    /// <summary>Seconds spent copying in the hook (charged to the instruments that use it).</summary>
-    public CostMeter Cost { get; } = new();
-
     public static PreviousIterate For(InstrumentContext context, Experiments.Cadence? cadence) =>
         context.Shared(("previous-iterate", (object?)cadence ?? "every step"), () => new PreviousIterate(context, cadence));
 
     private void OnBeforeUpdate(Training.TrainingState state)
     {
         if (_cadence is not null && !state.IsDueNext(_cadence)) return;
-        Cost.TimeHook(() =>
-        {
-            using var noGrad = no_grad();
-            var parameters = _context.Parameters;
-            // Owned by this object: created outside any dispose scope's reach, freed in Dispose.
-            _values ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
-            for (var i = 0; i < parameters.Count; i++) _values[i].copy_(parameters[i]);
-            _step = state.Step;
-        });
+        using var noGrad = no_grad();
+        var parameters = _context.Parameters;
+        // Owned by this object: created outside any dispose scope's reach, freed in Dispose.
+        _values ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        for (var i = 0; i < parameters.Count; i++) _values[i].copy_(parameters[i]);
+        _step = state.Step;
     }
 
     /// <summary>θ_t per parameter (owned by this object), for the step that just finished (state.Step = t + 1).</summary>

@@ -89,8 +89,6 @@ public sealed class InstrumentTests
         Approx.Relative(SoftmaxRegression.Norm(closed.Gradient(s.Theta)), gradientNorm.Measure(s.State));
         Approx.Relative(closed.Loss(s.Theta), subsetLoss.Measure(s.State));
         Assert.InRange(subsetAccuracy.Measure(s.State), 0, 1);
-        Assert.Equal(1, gradientNorm.Calls);
-        Assert.True(gradientNorm.ElapsedSeconds > 0);
     }
 
     [Fact]
@@ -260,7 +258,6 @@ public sealed class InstrumentTests
 
         Approx.Relative(expectedVariance, variance.Measure(s.State));
         Approx.Relative(batch * expectedVariance / normSquared, noise.Measure(s.State));
-        Assert.Equal(1, noise.Calls);
     }
 
     [Fact]
@@ -272,10 +269,10 @@ public sealed class InstrumentTests
         var train = new SoftmaxRegression(s.Data.TrainInputs, s.Data.TrainLabels, Classes);
         var test = new SoftmaxRegression(s.Data.TestInputs, s.Data.TestLabels, Classes);
 
-        Approx.Relative(test.Loss(s.Theta) - train.Loss(s.Theta), new GeneralizationGap(s.Context, options).Measure(s.State));
-        Approx.Relative(new TrainAccuracy(s.Context, options).Measure(s.State) - new TestAccuracy(s.Context, options).Measure(s.State),
-            new AccuracyGap(s.Context, options).Measure(s.State), 1e-12);
-        Approx.Relative(0.3 / 12, new LearningRateOverBatchSize(s.Context, options).Measure(s.State), 1e-15);
+        Approx.Relative(test.Loss(s.Theta) - train.Loss(s.Theta), new GeneralizationGap(s.Context).Measure(s.State));
+        Approx.Relative(new TrainAccuracy(s.Context).Measure(s.State) - new TestAccuracy(s.Context).Measure(s.State),
+            new AccuracyGap(s.Context).Measure(s.State), 1e-12);
+        Approx.Relative(0.3 / 12, new LearningRateOverBatchSize().Measure(s.State), 1e-15);
     }
 }
 

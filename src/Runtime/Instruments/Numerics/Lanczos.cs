@@ -2,31 +2,6 @@ using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments.Numerics;
 
-/// <summary>The k algebraically largest eigenvalues of a symmetric operator, with their unit eigenvectors.</summary>
-public sealed class LanczosResult : IDisposable
-{
-    internal LanczosResult(double[] values, double[] residuals, Tensor vectors, int iterations)
-    {
-        Values = values;
-        Residuals = residuals;
-        Vectors = vectors;
-        Iterations = iterations;
-    }
-
-    /// <summary>Ritz values, largest first.</summary>
-    public double[] Values { get; }
-
-    /// <summary>Residual norms ‖H y − θ y‖ of the Ritz pairs (the Lanczos bound β_m |s_m,i|).</summary>
-    public double[] Residuals { get; }
-
-    /// <summary>Ritz vectors as rows [k, n], float64, unit norm; the sign makes the largest-magnitude entry positive.</summary>
-    public Tensor Vectors { get; }
-
-    public int Iterations { get; }
-
-    public void Dispose() => Vectors.Dispose();
-}
-
 /// <summary>
 /// Lanczos iteration with full re-orthogonalisation (classical Gram–Schmidt applied twice against every
 /// earlier Lanczos vector) on a symmetric operator given as a matrix-vector closure (here: Hessian-vector
@@ -40,17 +15,49 @@ public static class Lanczos
 
     public static int DefaultIterations(int k, long n) => (int)Math.Min(n, Math.Max(20, 3 * k + 10));
 
+    /// <summary>
+    /// Weight of the random component of a warm start, relative to the previous Ritz vectors' sum: enough that an
+    /// eigenvector that was not among the previous top k still has a component to grow from, small enough that the
+    /// start lies close to the previous top-k subspace.
+    /// </summary>
+    public const double WarmStartNoise = 1e-2;
+
+    /// <summary>Cold start: from a random vector of <paramref name="generator"/>.</summary>
     public static LanczosResult TopEigenpairs(Func<Tensor, Tensor> apply, long n, int k, int maxIterations, double tolerance, Generator generator)
     {
+        using var start = randn([n], dtype: ScalarType.Float64, generator: generator);
+        return TopEigenpairs(apply, n, k, maxIterations, tolerance, start);
+    }
+
+    /// <summary>
+    /// A warm start from an earlier run's Ritz vectors (rows [k, n], unit norm): their sum, plus
+    /// <see cref="WarmStartNoise"/> times a random unit vector of <paramref name="generator"/>. When the operator has
+    /// changed little since, the start lies near its top-k invariant subspace and Lanczos reaches the tolerance in few
+    /// products.
+    /// </summary>
+    public static Tensor WarmStart(Tensor previousVectors, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var n = previousVectors.shape[1];
+        var sum = previousVectors.sum(dim: 0L); // not sum(0): a literal 0 binds to sum(ScalarType) as Byte
+        var noise = randn([n], dtype: ScalarType.Float64, generator: generator);
+        noise.mul_(WarmStartNoise * sum.norm().item<double>() / noise.norm().item<double>());
+        return sum.add_(noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>From a given start vector (any non-zero norm; it is normalised).</summary>
+    public static LanczosResult TopEigenpairs(Func<Tensor, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor start)
+    {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (start.numel() != n) throw new ArgumentException($"The start vector has {start.numel()} entries, the operator {n}.", nameof(start));
         var m = (int)Math.Min(Math.Max(maxIterations, k), n);
         k = (int)Math.Min(k, n);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var basis = zeros([m + 1, n], dtype: ScalarType.Float64);
-        var q = randn([n], dtype: ScalarType.Float64, generator: generator);
-        q.div_(q.norm());
-        basis[0].copy_(q);
+        var q = start.to_type(ScalarType.Float64).reshape(n);
+        basis[0].copy_(q / q.norm());
         var alpha = new List<double>();
         var beta = new List<double>();
         double[] theta = [];

@@ -2,13 +2,6 @@ using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments.Numerics;
 
-/// <summary>The loss along a line θ(α) = origin + α·direction over a grid, with the refined minimum.</summary>
-public sealed record LineProfileResult(double[] Alphas, double[] Losses, double AlphaStar, double LossAtAlphaStar, double LossAtZero)
-{
-    /// <summary>L(θ(0)) − L(θ(α*)): how high the origin sits above the floor of the line (≥ 0 up to the refinement).</summary>
-    public double Height => LossAtZero - LossAtAlphaStar;
-}
-
 /// <summary>
 /// Loss profiles along a line in parameter space: between consecutive iterates (F1, direction θ_{t+1} − θ_t)
 /// or along an eigenvector. α* is the grid minimum refined by the vertex of the parabola through it and its
