@@ -26,8 +26,8 @@ namespace Declarative.Benchmarks;
 /// <item><c>lanczos</c> (d): warm- vs cold-started Lanczos (<see cref="InstrumentOptions.LanczosWarmStart"/>) at the same
 /// steps and a fixed tolerance: Hessian-vector products and the eigenvalues they give.</item>
 /// </list>
-/// Cost timing lives here, outside the instruments: a measurement is timed at its call site, and work in the
-/// BeforeUpdate hook by timing the context's <see cref="InstrumentContext.RaiseBeforeUpdate"/>. Plain and instrumented
+/// Cost timing lives here, outside the instruments: what an instrument adds to a step is the step with it (its
+/// measurement, its hook, the engine's step norms) minus a plain step measured beside it. Plain and instrumented
 /// blocks of steps alternate on the same loop so that load from other processes hits both alike; figures are medians.
 /// <code>
 /// dotnet run -c Release --project benchmarks/Declarative.Benchmarks -- instruments \
@@ -213,7 +213,6 @@ public static class InstrumentCost
         private readonly ClassificationLoop _loop;
         private readonly InstrumentContext _context;
         private readonly Dictionary<(PassKind, long), double> _passes = [];
-        private long _hookTicks;
 
         public Session(ClassificationData data)
         {
@@ -223,15 +222,8 @@ public static class InstrumentCost
             _engine = StackedMlpEngine.Create([_model], [new Runtime.Optimizers.SgdMember()]);
             _loop = new ClassificationLoop(_engine, [new LoopMember(1, data, LearningRate)], BatchSize, epochs: 1000, TrainingOptions.Default);
             _context = new InstrumentContext(_model, data);
+            _context.Connect(_loop); // as TrialSetup does: the loop asks the context which steps need hooks or norms
             Steps(32, null, null);
-        }
-
-        /// <summary>The context's BeforeUpdate subscribers, timed: the hook's share of an instrument's cost.</summary>
-        private void TimedHook(TrainingState state)
-        {
-            var start = Stopwatch.GetTimestamp();
-            _context.RaiseBeforeUpdate(state);
-            _hookTicks += Stopwatch.GetTimestamp() - start;
         }
 
         private void Steps(int n, IReadOnlyList<IDisposable>? instruments, Cadence? cadence)
@@ -251,76 +243,66 @@ public static class InstrumentCost
         /// <summary>Median seconds per step of plain and of instrumented blocks, alternating.</summary>
         public (double Plain, double Instrumented) Alternate(string[] names, InstrumentOptions options, Cadence cadence, int steps, int repeats)
         {
-            var instruments = names.Select(n => InstrumentCatalog.Create(n, _context, options with { Cadence = cadence })).ToList();
-            try
+            var plain = new List<double>();
+            var measured = new List<double>();
+            for (var r = 0; r < repeats; r++)
             {
-                var plain = new List<double>();
-                var measured = new List<double>();
-                for (var r = 0; r < repeats; r++)
+                plain.Add(Time(() => Steps(steps, null, null)) / steps);
+                // Alive only during their block: while an instrument exists, the loop gives it hooks or step norms.
+                var instruments = names.Select(n => InstrumentCatalog.Create(n, _context, options with { Cadence = cadence })).ToList();
+                try
                 {
-                    plain.Add(Time(() => Steps(steps, null, null)) / steps);
-                    _loop.BeforeUpdate += _context.RaiseBeforeUpdate;
                     measured.Add(Time(() => Steps(steps, instruments, cadence)) / steps);
-                    _loop.BeforeUpdate -= _context.RaiseBeforeUpdate;
                 }
-                return (Median(plain), Median(measured));
+                finally
+                {
+                    foreach (var instrument in instruments) instrument.Dispose();
+                }
             }
-            finally
-            {
-                foreach (var instrument in instruments) instrument.Dispose();
-            }
+            return (Median(plain), Median(measured));
         }
 
         /// <summary>Mean seconds per measurement of an instrument measured at every step: its calls and its hook, timed from outside.</summary>
         public double EveryStep(string name, InstrumentOptions options, int steps)
         {
+            // What the instrument adds to a step, whatever does the work (its measurement, a hook, or the engine computing
+            // the step's norms): a block of steps with it against a plain block just before.
+            var plain = Time(() => Steps(steps, null, null)) / steps;
             using var instrument = InstrumentCatalog.Create(name, _context, options with { Cadence = Cadence.Every(1) });
-            _loop.BeforeUpdate += TimedHook;
-            try
+            var measured = Time(() =>
             {
-                _hookTicks = 0;
-                var measuring = 0.0;
                 for (var i = 0; i < steps; i++)
                 {
                     _loop.Next();
-                    measuring += Time(() => InstrumentCatalog.Measure(instrument, _loop.State));
+                    InstrumentCatalog.Measure(instrument, _loop.State);
                 }
-                return (measuring + (double)_hookTicks / Stopwatch.Frequency) / steps;
-            }
-            finally
-            {
-                _loop.BeforeUpdate -= TimedHook;
-            }
+            }) / steps;
+            return measured - plain;
         }
 
         /// <summary>
-        /// Median seconds of one measurement, hook included (the loop steps once between measurements so nothing is cached),
-        /// and the Lanczos products of the last one (0 for instruments without Lanczos).
+        /// Median seconds one measurement adds to its step (the step with the instrument due, minus a plain step measured just
+        /// before), and the Lanczos products of the last one (0 for instruments without Lanczos).
         /// </summary>
         public (double Seconds, int Products) MeasureCalls(string name, InstrumentOptions options, int calls)
         {
             options = options with { Cadence = Cadence.Every(1) };
+            var plain = PlainStepSeconds(16, 1);
             using var instrument = InstrumentCatalog.Create(name, _context, options);
-            _loop.BeforeUpdate += TimedHook;
-            try
+            var times = new List<double>();
+            var products = 0;
+            for (var c = 0; c < calls + 1; c++)
             {
-                var times = new List<double>();
-                var products = 0;
-                for (var c = 0; c < calls + 1; c++)
+                var t = Time(() =>
                 {
-                    _hookTicks = 0;
                     _loop.Next();
-                    var t = Time(() => InstrumentCatalog.Measure(instrument, _loop.State)) + (double)_hookTicks / Stopwatch.Frequency;
-                    if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector))
-                        products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
-                    if (c > 0) times.Add(t); // the first call also builds the fixed subset (and Lanczos starts cold)
-                }
-                return (Median(times), products);
+                    InstrumentCatalog.Measure(instrument, _loop.State);
+                }) - plain;
+                if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector))
+                    products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
+                if (c > 0) times.Add(t); // the first call also builds the fixed subset (and Lanczos starts cold)
             }
-            finally
-            {
-                _loop.BeforeUpdate -= TimedHook;
-            }
+            return (Median(times), products);
         }
 
         /// <summary>Median seconds of one pass of a kind over the first <paramref name="examples"/> examples of the fixed subset, at the current weights.</summary>

@@ -48,12 +48,10 @@ namespace Declarative
         /// <summary>Generalization gap in accuracy: train accuracy minus test accuracy.</summary>
         AccuracyGap = 1L << 11,
 
-        /// <summary>Norm of the step just taken, ‖θ_{t+1} − θ_t‖.</summary>
-        [ObservesUpdate]
+        /// <summary>Norm of the step just taken, ‖θ_{t+1} − θ_t‖ (computed by the engine with the step: free).</summary>
         UpdateNorm = 1L << 12,
 
-        /// <summary>Norm of the mini-batch gradient the optimizer applied at the step (read before the update; free).</summary>
-        [ObservesUpdate]
+        /// <summary>Norm of the mini-batch gradient the optimizer applied at the step (computed by the engine with the step: free).</summary>
         BatchGradientNorm = 1L << 13,
 
         /// <summary>Norm of the full-batch gradient on the fixed training subset of <c>Examples</c> examples.</summary>

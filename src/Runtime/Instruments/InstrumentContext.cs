@@ -80,6 +80,26 @@ public sealed class InstrumentContext : IDisposable
         BeforeUpdate -= handler;
     }
 
+    private readonly List<Experiments.Cadence?> _norms = [];
+
+    /// <summary>
+    /// For an instrument that reads the step's norms (<see cref="Training.TrainingState.AppliedGradientNormSquared"/>,
+    /// <see cref="Training.TrainingState.UpdateNormSquared"/>) after the updates at which <paramref name="cadence"/> is due
+    /// (null: every update): the engine computes them from its own buffers then. Needs <see cref="Connect"/>.
+    /// </summary>
+    public void RequestStepNorms(Experiments.Cadence? cadence) => _norms.Add(cadence);
+
+    /// <summary>Undoes <see cref="RequestStepNorms"/>.</summary>
+    public void StopRequestingStepNorms(Experiments.Cadence? cadence) => _norms.Remove(cadence);
+
+    /// <summary>Whether an instrument reads the norms of the update that follows <paramref name="state"/>'s step.</summary>
+    public bool NormsNext(Training.TrainingState state)
+    {
+        foreach (var c in _norms)
+            if (c is null || state.IsDueNext(c)) return true;
+        return false;
+    }
+
     /// <summary>Whether a subscriber needs θ_t and the gradient before the update that follows <paramref name="state"/>'s step.</summary>
     public bool ObservesNext(Training.TrainingState state) =>
         _beforeUpdate is not null && (_subscribers > _observed.Count || _observed.Any(c => c is null || state.IsDueNext(c)));
@@ -101,6 +121,7 @@ public sealed class InstrumentContext : IDisposable
         _loop = loop;
         _member = member;
         loop.Observe(member, ObservesNext);
+        loop.MeasureNorms(member, NormsNext);
         if (_beforeUpdate is not null) loop.BeforeUpdate += OnLoopBeforeUpdate;
     }
 

@@ -44,21 +44,6 @@ public sealed class PreviousIterate : IDisposable
         return _values;
     }
 
-    /// <summary>‖θ_{t+1} − θ_t‖, accumulated in float64.</summary>
-    public double UpdateNorm(Training.TrainingState state)
-    {
-        var before = ValuesBefore(state);
-        using var noGrad = no_grad();
-        var parameters = _context.Parameters;
-        var sum = 0.0;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            using var d = parameters[i] - before[i];
-            sum += InitialWeights.SquaredNorm(d);
-        }
-        return Math.Sqrt(sum);
-    }
-
     public void Dispose()
     {
         _context.StopObservingUpdates(_cadence, OnBeforeUpdate);

@@ -2,10 +2,25 @@ using Declarative.Runtime.Training;
 
 namespace Declarative.Runtime.Instruments;
 
-/// <summary>‖θ_{t+1} − θ_t‖ of the step just taken, in float64 (θ_t is copied in the BeforeUpdate hook only before measured steps).</summary>
-public sealed class UpdateNorm(InstrumentContext context, InstrumentOptions options) : ScalarInstrument
+/// <summary>
+/// ‖θ_{t+1} − θ_t‖ of the step just taken, read from what the engine computed for the step
+/// (<see cref="TrainingState.UpdateNormSquared"/>: η‖direction‖ for the SGD family, the difference around the optimizer's
+/// step otherwise), accumulated in float64. NaN at a step its cadence did not make due.
+/// </summary>
+public sealed class UpdateNorm : ScalarInstrument
 {
-    private readonly PreviousIterate _previous = PreviousIterate.For(context, options.Cadence);
+    private readonly InstrumentContext _context;
+    private readonly Experiments.Cadence? _cadence;
 
-    public override double Measure(TrainingState state) => _previous.UpdateNorm(state);
+    public UpdateNorm(InstrumentContext context, InstrumentOptions options)
+    {
+        _context = context;
+        _cadence = options.Cadence;
+        context.RequestStepNorms(_cadence);
+    }
+
+    public override double Measure(TrainingState state) =>
+        state.UpdateNormSquared is { } squared ? Math.Sqrt(squared.item<double>()) : double.NaN;
+
+    public override void Dispose() => _context.StopRequestingStepNorms(_cadence);
 }

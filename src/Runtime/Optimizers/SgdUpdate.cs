@@ -56,18 +56,37 @@ public sealed class SgdUpdate : IDisposable
 
     /// <summary>
     /// Updates every parameter from its gradient (in parameter order; null skips one) with each member's learning rate.
+    /// With <paramref name="norms"/>, returns each member's ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K], in the caller's
+    /// dispose scope), from the direction the update applies; null otherwise.
     /// </summary>
-    public void Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates)
+    public Tensor? Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, bool norms = false)
     {
         if (gradients.Count != _parameters.Count) throw new ArgumentException($"{gradients.Count} gradients for {_parameters.Count} parameters.", nameof(gradients));
         if (learningRates.Count != _members.Length) throw new ArgumentException($"{learningRates.Count} learning rates for {_members.Length} members.", nameof(learningRates));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        if (_members.Length == 1) StepOne(gradients, learningRates[0]);
-        else StepStacked(gradients, learningRates);
+        var directions = norms ? new Tensor?[gradients.Count] : null;
+        if (_members.Length == 1) StepOne(gradients, learningRates[0], directions);
+        else StepStacked(gradients, learningRates, directions);
+        if (directions is null) return null;
+        using var rates = tensor(learningRates.ToArray(), dtype: ScalarType.Float64);
+        return SquaredNorms(directions, _members.Length).mul_(rates.to(directions.First(d => d is not null)!.device).square()).MoveToOuterDisposeScope();
     }
 
-    private void StepOne(IReadOnlyList<Tensor?> gradients, double lr)
+    /// <summary>Each member's squared norm over all <paramref name="tensors"/> (stacked, members along dimension 0; null skipped), float64 [K].</summary>
+    public static Tensor SquaredNorms(IReadOnlyList<Tensor?> tensors, int members)
+    {
+        Tensor? sum = null;
+        foreach (var t in tensors)
+        {
+            if (t is null) continue;
+            var part = t.reshape(members, -1).square().sum(1).to_type(ScalarType.Float64);
+            sum = sum is null ? part : sum.add_(part);
+        }
+        return sum ?? throw new ArgumentException("No tensors.", nameof(tensors));
+    }
+
+    private void StepOne(IReadOnlyList<Tensor?> gradients, double lr, Tensor?[]? directions)
     {
         var (momentum, weightDecay, nesterov) = (_members[0].Momentum, _members[0].WeightDecay, _members[0].Nesterov);
         for (var i = 0; i < _parameters.Count; i++)
@@ -82,11 +101,12 @@ public sealed class SgdUpdate : IDisposable
                 else _buffers[i]!.mul_(momentum).add_(d, alpha: 1 - _dampening);
                 d = nesterov ? d.add(_buffers[i]!, alpha: momentum) : _buffers[i]!;
             }
+            if (directions is not null) directions[i] = d;
             p.add_(d, alpha: _maximize ? lr : -lr);
         }
     }
 
-    private void StepStacked(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates)
+    private void StepStacked(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, Tensor?[]? directions)
     {
         if (!learningRates.SequenceEqual(_learningRates))
         {
@@ -110,6 +130,7 @@ public sealed class SgdUpdate : IDisposable
                 var v = _buffers[i]!;
                 d = _nesterov is null ? v : where(_nesterov.view(shape), d.addcmul(v, mu, value: 1), v);
             }
+            if (directions is not null) directions[i] = d;
             p.addcmul_(d, lr, value: -1);
         }
     }

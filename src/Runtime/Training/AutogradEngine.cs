@@ -17,6 +17,7 @@ public sealed class AutogradEngine : ITrainingEngine
     private readonly Tensor[][] _penalised;
     private readonly double _penalty;
     private readonly bool _regression;
+    private Tensor[]?[]? _before;
 
     /// <param name="models">Each member's model.</param>
     /// <param name="optimizers">Each member's optimizer over its model's parameters.</param>
@@ -41,12 +42,14 @@ public sealed class AutogradEngine : ITrainingEngine
     /// <summary>Member k's own module (live: its parameters are the member's weights).</summary>
     public nn.Module<Tensor, Tensor> Model(int member) => _models[member];
 
-    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed)
+    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed, bool norms = false)
     {
         var k = _models.Length;
         var losses = new Tensor[k];
         var logits = new Tensor[k];
-        var norms = _penalty > 0 ? new Tensor[k] : null;
+        var penaltyNorms = _penalty > 0 ? new Tensor[k] : null;
+        var gradientNorms = norms ? new Tensor[k] : null;
+        var updateNorms = norms ? new Tensor[k] : null;
         for (var m = 0; m < k; m++)
         {
             var model = _models[m];
@@ -63,20 +66,48 @@ public sealed class AutogradEngine : ITrainingEngine
             optimizer.zero_grad();
             var outputs = model.forward(x);
             var loss = Objective.Loss(outputs, y, _regression);
-            if (norms is not null) norms[m] = GradientPenalty.Backward(loss, _penalised[m], _penalty);
+            if (penaltyNorms is not null) penaltyNorms[m] = GradientPenalty.Backward(loss, _penalised[m], _penalty);
             else loss.backward();
             if (observed[m]) beforeUpdate?.Invoke(m);
-            optimizer.step();
+            if (norms)
+            {
+                // Any optimizer: the gradient it applies from .grad, its update as the difference of θ around its step.
+                var parameters = Trainable(m);
+                var before = Before(m, parameters);
+                using (no_grad())
+                {
+                    gradientNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select(p => p.grad).ToArray(), 1);
+                    for (var i = 0; i < parameters.Length; i++) before[i].copy_(parameters[i]);
+                }
+                optimizer.step();
+                using (no_grad()) updateNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select((p, i) => (Tensor?)(p - before[i])).ToArray(), 1);
+            }
+            else optimizer.step();
             losses[m] = loss.detach();
             logits[m] = outputs.detach();
         }
-        return k == 1
-            ? new EngineStep(losses[0].unsqueeze(0), logits[0].unsqueeze(0), norms?[0].reshape(1))
-            : new EngineStep(stack(losses), stack(logits), norms is null ? null : stack(norms.Select(n => n.reshape([])).ToArray()));
+        var step = k == 1
+            ? new EngineStep(losses[0].unsqueeze(0), logits[0].unsqueeze(0), penaltyNorms?[0].reshape(1))
+            : new EngineStep(stack(losses), stack(logits), penaltyNorms is null ? null : stack(penaltyNorms.Select(n => n.reshape([])).ToArray()));
+        return step with
+        {
+            AppliedGradientNormsSquared = gradientNorms is null ? null : cat(gradientNorms),
+            UpdateNormsSquared = updateNorms is null ? null : cat(updateNorms),
+        };
     }
 
-    /// <summary>The members' models and optimizers belong to whoever built them.</summary>
+    private Tensor[] Trainable(int member) => _models[member].parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
+
+    /// <summary>Member k's buffers for θ_t, allocated once, in the parameters' own dtype.</summary>
+    private Tensor[] Before(int member, Tensor[] parameters)
+    {
+        _before ??= new Tensor[]?[_models.Length];
+        return _before[member] ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>The members' models and optimizers belong to whoever built them; the engine frees its θ_t buffers.</summary>
     public void Dispose()
     {
+        foreach (var t in (_before ?? []).SelectMany(b => b ?? [])) t.Dispose();
     }
 }

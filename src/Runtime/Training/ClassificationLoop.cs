@@ -34,6 +34,7 @@ public sealed class ClassificationLoop : IDisposable
     private readonly Action<int> _raiseBeforeUpdate;
     private readonly List<Tensor> _stepTensors = [];
     private readonly Func<TrainingState, bool>?[] _observes;
+    private readonly Func<TrainingState, bool>?[] _measures;
     private readonly bool[] _observed;
     private Tensor? _order;
     private int _epoch = -1;
@@ -99,6 +100,7 @@ public sealed class ClassificationLoop : IDisposable
         }
         _raiseBeforeUpdate = k => BeforeUpdate?.Invoke(_states[k]);
         _observes = new Func<TrainingState, bool>?[_members.Length];
+        _measures = new Func<TrainingState, bool>?[_members.Length];
         _observed = new bool[_members.Length];
     }
 
@@ -109,6 +111,14 @@ public sealed class ClassificationLoop : IDisposable
     /// while <see cref="BeforeUpdate"/> has subscribers.
     /// </summary>
     public void Observe(int member, Func<TrainingState, bool> observesNext) => _observes[member] = observesNext;
+
+    /// <summary>
+    /// Tells the loop when member k's instruments read the step's norms (an instrument context's <c>NormsNext</c>): before
+    /// those updates the engine also returns every member's ‖g_t‖² and ‖θ_{t+1} − θ_t‖² from its own buffers
+    /// (<see cref="TrainingState.AppliedGradientNormSquared"/>, <see cref="TrainingState.UpdateNormSquared"/>), with no hook
+    /// and no copy of the weights.
+    /// </summary>
+    public void MeasureNorms(int member, Func<TrainingState, bool> needsNext) => _measures[member] = needsNext;
 
     /// <summary>The engine that trains the members.</summary>
     public ITrainingEngine Engine => _engine;
@@ -226,7 +236,9 @@ public sealed class ClassificationLoop : IDisposable
         }
         var observing = BeforeUpdate is not null;
         for (var m = 0; m < k && observing; m++) _observed[m] = _observes[m]?.Invoke(_states[m]) ?? true;
-        var result = _engine.Step(inputs, labels, batchSize, _learningRates, observing ? _raiseBeforeUpdate : null, _observed);
+        var norms = false;
+        for (var m = 0; m < k && !norms; m++) norms = _measures[m]?.Invoke(_states[m]) ?? false;
+        var result = _engine.Step(inputs, labels, batchSize, _learningRates, observing ? _raiseBeforeUpdate : null, _observed, norms);
 
         _stepInEpoch++;
         var isEpochEnd = _stepInEpoch == _plan[_epoch].Steps;
@@ -240,7 +252,9 @@ public sealed class ClassificationLoop : IDisposable
             s.BatchLoss = Keep(result.Losses[m]);
             s.BatchLogits = Keep(result.Logits[m]);
             s.BatchLabels = Keep(memberLabels[m]);
-            s.BatchGradientNormSquared = result.GradientNormsSquared is { } norms ? Keep(norms[m]) : null;
+            s.BatchGradientNormSquared = result.GradientNormsSquared is { } penalty ? Keep(penalty[m]) : null;
+            s.AppliedGradientNormSquared = result.AppliedGradientNormsSquared is { } applied ? Keep(applied[m]) : null;
+            s.UpdateNormSquared = result.UpdateNormsSquared is { } update ? Keep(update[m]) : null;
         }
         _divergence.Record(k == 1 ? State.BatchLoss : Keep(result.Losses.detach()), step + 1);
         return true;
@@ -263,6 +277,8 @@ public sealed class ClassificationLoop : IDisposable
             s.BatchLogits = null!;
             s.BatchLabels = null!;
             s.BatchGradientNormSquared = null;
+            s.AppliedGradientNormSquared = null;
+            s.UpdateNormSquared = null;
         }
     }
 

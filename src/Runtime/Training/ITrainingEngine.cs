@@ -32,7 +32,10 @@ public interface ITrainingEngine : IDisposable
     /// member's learning rate for this update. When <paramref name="beforeUpdate"/> is not null it is called with the index of
     /// each member that <paramref name="observed"/> marks, after its gradient is computed and before its update, with the
     /// member's model holding θ_t and its parameters' <c>.grad</c> the member's mini-batch gradient (an engine whose weights
-    /// live elsewhere copies them out for those members only). The returned tensors live in the caller's dispose scope.
+    /// live elsewhere copies them out for those members only). With <paramref name="norms"/>, the step also returns every
+    /// member's ‖g_t‖² and ‖θ_{t+1} − θ_t‖² (<see cref="EngineStep.AppliedGradientNormsSquared"/>,
+    /// <see cref="EngineStep.UpdateNormsSquared"/>) from its own buffers, so the cheap instruments need no hook and no copy of
+    /// the weights. The returned tensors live in the caller's dispose scope.
     /// </summary>
-    EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed);
+    EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed, bool norms = false);
 }

@@ -163,7 +163,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         return model;
     }
 
-    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed)
+    public EngineStep Step(Tensor inputs, Tensor labels, int batchSize, IReadOnlyList<double> learningRates, Action<int>? beforeUpdate, IReadOnlyList<bool> observed, bool norms = false)
     {
         var k = _members.Length;
         if (k == 1 && _steps % VerifyEvery == 0) Verify();
@@ -171,8 +171,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         using var noGrad = no_grad();
         var b = batchSize;
         var depth = _weights.Length;
-        // Plain SGD that nobody observes before the update: the update is fused into the backward pass (float32: addmm's α is single precision).
-        var fuse = k == 1 && beforeUpdate is null && _settings[0].IsPlain && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
+        // Plain SGD that nobody observes before the update and whose norms nobody asked for: the update is fused into the
+        // backward pass (float32: addmm's α is single precision).
+        var fuse = k == 1 && beforeUpdate is null && !norms && _settings[0].IsPlain && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
         var lr = learningRates[0];
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
@@ -214,6 +215,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             g = l - 1 < _norms.Length ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, _one, 2 * depth + 2 * (l - 1)) : upstream;
         }
 
+        Tensor? gradientNorms = null, updateNorms = null;
         if (!fuse)
         {
             for (var m = 0; m < k && beforeUpdate is not null; m++)
@@ -222,9 +224,10 @@ public sealed class StackedMlpEngine : ITrainingEngine
                 if (k > 1) Expose(m, gradients);
                 beforeUpdate(m);
             }
-            _update.Step(gradients, learningRates);
+            if (norms) gradientNorms = SgdUpdate.SquaredNorms(gradients, k);
+            updateNorms = _update.Step(gradients, learningRates, norms);
         }
-        return new EngineStep(losses, k == 1 ? logits.unsqueeze(0) : logits);
+        return new EngineStep(losses, k == 1 ? logits.unsqueeze(0) : logits) { AppliedGradientNormsSquared = gradientNorms, UpdateNormsSquared = updateNorms };
     }
 
     /// <summary>

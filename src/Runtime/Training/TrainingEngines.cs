@@ -13,8 +13,8 @@ namespace Declarative.Runtime.Training;
 /// what a pack holds per member: the seed (initial weights, batch order, label-noise draw), the learning rate and its
 /// schedule, momentum, weight decay and the SGD variant; everything else (the MLP's shape, the data and its noise
 /// fraction, the batch size and its schedule, the regime, the length) must be equal. Instruments never prevent packing:
-/// those that read each trial's own update (<c>[ObservesUpdate]</c>) get each member's θ_t and gradient from the engine
-/// before the updates they are due at.
+/// the update and gradient norms come from the engine with the step (<see cref="EngineStep"/>), and those that need θ_t
+/// itself (<c>[ObservesUpdate]</c>) get each member's θ_t and gradient from the engine before the updates they are due at.
 /// </para>
 /// </summary>
 public static class TrainingEngines

@@ -47,6 +47,16 @@ public sealed class TrainingState
     /// <summary>The batch size of the current step (varies with a batch-size schedule).</summary>
     public int BatchSize { get; internal set; }
 
+    /// <summary>
+    /// ‖g_t‖² of the gradient the member's optimizer applied at this step (before weight decay or momentum; with the penalty,
+    /// of L + λ‖∇L‖²), a float64 scalar tensor from the engine's own buffers, when the loop was asked for the step's norms
+    /// (<see cref="ClassificationLoop.MeasureNorms"/>); null otherwise.
+    /// </summary>
+    public Tensor? AppliedGradientNormSquared { get; internal set; }
+
+    /// <summary>‖θ_{t+1} − θ_t‖² of this step's update, a float64 scalar tensor, when the step's norms were asked for; null otherwise.</summary>
+    public Tensor? UpdateNormSquared { get; internal set; }
+
     /// <summary>With the gradient-norm penalty: ‖∇L‖² of the step's mini-batch (a scalar tensor, detached); null otherwise.</summary>
     public Tensor? BatchGradientNormSquared { get; internal set; }
 

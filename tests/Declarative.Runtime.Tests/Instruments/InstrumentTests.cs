@@ -26,7 +26,7 @@ public sealed class InstrumentTests
             Optimizer = optim.SGD(Model.parameters(), lr);
             Loop = new ClassificationLoop(Model, Optimizer, Data, batchSize, epochs, seed: 1);
             Context = new InstrumentContext(Model, Data);
-            Loop.BeforeUpdate += Context.RaiseBeforeUpdate;
+            Context.Connect(Loop);
         }
 
         public ClassificationData Data { get; }
@@ -169,17 +169,17 @@ public sealed class InstrumentTests
         var options = Options() with { Cadence = Cadence.Every(2) };
         using var batchNorm = new BatchGradientNorm(s.Context, options);
         using var update = new UpdateNorm(s.Context, options);
-        double[]? before = null;
-        s.Loop.BeforeUpdate += _ => before = s.Theta;
         var closed = new SoftmaxRegression(s.Data.TrainInputs, s.Data.TrainLabels, Classes);
 
         s.Steps(1);
         Assert.True(double.IsNaN(batchNorm.Measure(s.State)), "not due at step 1: nothing recorded");
+        Assert.True(double.IsNaN(update.Measure(s.State)), "not due at step 1: nothing recorded");
+        var before = s.Theta; // θ_1, from which step 2 is taken
         s.Steps(1);
-        var gradient = SoftmaxRegression.Norm(closed.Gradient(before!));
+        var gradient = SoftmaxRegression.Norm(closed.Gradient(before));
         Approx.Relative(gradient, batchNorm.Measure(s.State));
         Approx.Relative(lr * gradient, update.Measure(s.State));
-        Approx.Relative(SoftmaxRegression.Norm(s.Theta.Zip(before!, (a, b) => a - b).ToArray()), update.Measure(s.State), 1e-12);
+        Approx.Relative(SoftmaxRegression.Norm(s.Theta.Zip(before, (a, b) => a - b).ToArray()), update.Measure(s.State), 1e-12);
     }
 
     [Fact]

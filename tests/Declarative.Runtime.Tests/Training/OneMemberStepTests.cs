@@ -133,6 +133,62 @@ public sealed class OneMemberStepTests
         }
     }
 
+    /// <summary>
+    /// The step norms the cheap instruments read (‖g_t‖², ‖θ_{t+1} − θ_t‖²) come from each engine's own buffers: the stacked
+    /// engine's gradient and η·direction (one member, and every member of a pack), the autograd engine's <c>.grad</c> and the
+    /// difference around its optimizer's step. They must agree step by step (float32: 1e-4 relative).
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, 0.0, 1)]  // plain SGD: asking for norms turns the fused update off
+    [InlineData(0.9, 1e-3, 1)] // momentum and weight decay: the direction is the momentum buffer plus decay
+    [InlineData(0.9, 1e-3, 3)] // a pack of three: every member's norms from the stacked tensors
+    public void The_step_norms_of_the_stacked_engine_equal_the_autograd_engines(double momentum, double weightDecay, int members)
+    {
+        using var data = Data();
+        var hands = Enumerable.Range(0, members).Select(m => Model(ScalarType.Float32, seed: 3 + m)).ToArray();
+        var autos = Enumerable.Range(0, members).Select(m => Model(ScalarType.Float32, seed: 3 + m)).ToArray();
+        using var engine = StackedMlpEngine.Create(hands, hands.Select(_ => new SgdMember(momentum, weightDecay)).ToArray());
+        using var hand = new ClassificationLoop(engine, hands.Select((_, m) => new LoopMember(9 + m, data, 0.05)).ToArray(), 16, epochs: 1, TrainingOptions.Default);
+        var sgds = autos.Select(a => new FlatSgd(a.parameters().ToList(), 0.05, momentum, weight_decay: weightDecay)).ToArray();
+        var auto = autos.Select((a, m) => new ClassificationLoop(a, sgds[m], data, 16, epochs: 1, seed: 9 + m)).ToArray();
+        try
+        {
+            for (var m = 0; m < members; m++)
+            {
+                hand.MeasureNorms(m, state => state.Step % 2 == 0); // before updates 0, 2, 4, ...: norms after steps 1, 3, 5, ...
+                auto[m].MeasureNorms(0, state => state.Step % 2 == 0);
+            }
+            var steps = 0;
+            while (hand.Next())
+            {
+                steps++;
+                for (var m = 0; m < members; m++)
+                {
+                    Assert.True(auto[m].Next());
+                    var (h, a) = (hand.Member(m), auto[m].State);
+                    if (steps % 2 == 0)
+                    {
+                        Assert.Null(h.AppliedGradientNormSquared);
+                        Assert.Null(h.UpdateNormSquared);
+                        continue;
+                    }
+                    foreach (var (x, y, what) in new[] { (h.AppliedGradientNormSquared!, a.AppliedGradientNormSquared!, "‖g‖²"), (h.UpdateNormSquared!, a.UpdateNormSquared!, "‖Δθ‖²") })
+                    {
+                        var (hv, av) = (x.item<double>(), y.item<double>());
+                        Assert.True(av > 0 && Math.Abs(hv - av) <= 1e-4 * av, $"member {m}, step {steps}: {what} {hv} (stacked) vs {av} (autograd)");
+                    }
+                }
+            }
+            Assert.Equal(16, steps);
+        }
+        finally
+        {
+            foreach (var loop in auto) loop.Dispose();
+            foreach (var sgd in sgds) sgd.Dispose();
+            foreach (var model in hands.Concat(autos)) model.Dispose();
+        }
+    }
+
     [Fact]
     public void An_observer_before_the_update_sees_the_mini_batch_gradient()
     {
