@@ -56,10 +56,10 @@ public sealed class SgdUpdate : IDisposable
 
     /// <summary>
     /// Updates every parameter from its gradient (in parameter order; null skips one) with each member's learning rate.
-    /// With <paramref name="norms"/>, returns each member's ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K], in the caller's
-    /// dispose scope), from the direction the update applies; null otherwise.
+    /// With <paramref name="norms"/>, returns each member's ‖g‖² and ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K], in the
+    /// caller's dispose scope; for plain SGD the direction is the gradient, and its norm is computed once); nulls otherwise.
     /// </summary>
-    public Tensor? Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, bool norms = false)
+    public (Tensor? Gradient, Tensor? Update) Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, bool norms = false)
     {
         if (gradients.Count != _parameters.Count) throw new ArgumentException($"{gradients.Count} gradients for {_parameters.Count} parameters.", nameof(gradients));
         if (learningRates.Count != _members.Length) throw new ArgumentException($"{learningRates.Count} learning rates for {_members.Length} members.", nameof(learningRates));
@@ -68,9 +68,12 @@ public sealed class SgdUpdate : IDisposable
         var directions = norms ? new Tensor?[gradients.Count] : null;
         if (_members.Length == 1) StepOne(gradients, learningRates[0], directions);
         else StepStacked(gradients, learningRates, directions);
-        if (directions is null) return null;
+        if (directions is null) return (null, null);
+        var gradient = SquaredNorms(gradients, _members.Length);
+        var plain = directions.Select((d, i) => ReferenceEquals(d, gradients[i])).All(same => same);
         using var rates = tensor(learningRates.ToArray(), dtype: ScalarType.Float64);
-        return SquaredNorms(directions, _members.Length).mul_(rates.to(directions.First(d => d is not null)!.device).square()).MoveToOuterDisposeScope();
+        var update = (plain ? gradient.clone() : SquaredNorms(directions, _members.Length)).mul_(rates.to(gradient.device).square());
+        return (gradient.MoveToOuterDisposeScope(), update.MoveToOuterDisposeScope());
     }
 
     /// <summary>Each member's squared norm over all <paramref name="tensors"/> (stacked, members along dimension 0; null skipped), float64 [K].</summary>
@@ -80,7 +83,7 @@ public sealed class SgdUpdate : IDisposable
         foreach (var t in tensors)
         {
             if (t is null) continue;
-            var part = t.reshape(members, -1).square().sum(1).to_type(ScalarType.Float64);
+            var part = linalg.vector_norm(t.reshape(members, -1), 2, [1]).to_type(ScalarType.Float64).pow_(2); // one pass, no temporary the size of t
             sum = sum is null ? part : sum.add_(part);
         }
         return sum ?? throw new ArgumentException("No tensors.", nameof(tensors));

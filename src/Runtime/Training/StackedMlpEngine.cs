@@ -224,8 +224,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
                 if (k > 1) Expose(m, gradients);
                 beforeUpdate(m);
             }
-            if (norms) gradientNorms = SgdUpdate.SquaredNorms(gradients, k);
-            updateNorms = _update.Step(gradients, learningRates, norms);
+            (gradientNorms, updateNorms) = _update.Step(gradients, learningRates, norms);
         }
         return new EngineStep(losses, k == 1 ? logits.unsqueeze(0) : logits) { AppliedGradientNormsSquared = gradientNorms, UpdateNormsSquared = updateNorms };
     }
