@@ -92,5 +92,14 @@ namespace Declarative
 
         /// <summary>ε-sharpness of Keskar et al. (percent): the largest relative loss increase in a box of relative size <c>Epsilon</c> around the weights, by <c>AscentSteps</c> projected ascent steps.</summary>
         EpsilonSharpness = 1L << 24,
+
+        /// <summary>
+        /// Accuracy on the training examples whose labels <c>LabelNoise</c> flipped, against their flipped labels: the
+        /// fraction of the wrong labels the network has memorised (Zhang et al. 2017; Arpit et al. 2017). Needs label noise.
+        /// </summary>
+        FlippedLabelAccuracy = 1L << 25,
+
+        /// <summary>Mean cross-entropy on the training examples whose labels <c>LabelNoise</c> flipped, against their flipped labels. Needs label noise.</summary>
+        FlippedLabelLoss = 1L << 26,
     }
 }

@@ -46,6 +46,8 @@ public sealed class DiagnosticTests
         { "DCL006", Record(parameters: "[LogRange(1, 2, 30)] int BatchSize"), Record(parameters: "[LogRange(1, 64, 7)] int BatchSize") },
         { "DCL016", Record("[GaussianMixture, Cnn]"), Record("[GaussianMixture, Mlp(64)]") },
         { "DCL016", Record("[QuadraticTarget(LabelNoise = 0.2)]"), Record("[QuadraticTarget(Noise = 0.2)]") },
+        { "DCL016", Record("[Track(Instruments.FlippedLabelAccuracy, AtEnd = true)]"), Record("[FashionMnist(LabelNoise = 0.2), Track(Instruments.FlippedLabelAccuracy, AtEnd = true)]") },
+        { "DCL016", Record("[Track(Instruments.FlippedLabelLoss, AtEnd = true)]"), Record("[Track(Instruments.FlippedLabelLoss, AtEnd = true)]", parameters: "[Values(0.1)] double LearningRate, [Values(0.0, 0.2)] double LabelNoise") },
         { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(48, 64)] int BatchSize"),
                     Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 32)]", "[Values(0.1)] double LearningRate, [Values(32, 64)] int BatchSize") },
         { "DCL021", Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 48)]"), Record("[Mlp(64, Normalization = Normalization.GhostBatchNorm, GhostBatchSize = 64)]") },

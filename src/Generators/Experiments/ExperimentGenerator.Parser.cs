@@ -761,6 +761,12 @@ namespace Declarative.Generators.Experiments
                         foreach (var accuracy in instruments.Where(i => i.Name.EndsWith("Accuracy", StringComparison.Ordinal) || i.Name == "AccuracyGap"))
                             Report(DiagnosticDescriptors.UnmetRequirement, location, $"Instrument {accuracy.Name}",
                                 "[QuadraticTarget] is a regression task and has no accuracy; track a loss instead");
+                    // The flipped-label instruments measure the examples label noise flipped: without noise there are none.
+                    var noiseless = data is null || data.Settings.FirstOrDefault(s => s.Name == "LabelNoise")?.Expression == Literal(0.0);
+                    if (noiseless && data?.Kind != DataSetKind.QuadraticTarget)
+                        foreach (var flipped in instruments.Where(i => i.Name.StartsWith("FlippedLabel", StringComparison.Ordinal)))
+                            Report(DiagnosticDescriptors.UnmetRequirement, location, $"Instrument {flipped.Name}",
+                                "it measures the training examples whose labels LabelNoise flipped, and this experiment flips none; declare LabelNoise on the data set (e.g. [FashionMnist(LabelNoise = 0.2)]) or sweep a LabelNoise member");
 
                     var cadences = new List<(string Expression, string Text)>();
                     var problems = new List<string>();

@@ -32,6 +32,8 @@ public static class InstrumentCatalog
             [nameof(InterpolationMinimum)] = (c, o) => new InterpolationMinimum(c, o),
             [nameof(InterpolationHeight)] = (c, o) => new InterpolationHeight(c, o),
             [nameof(EpsilonSharpness)] = (c, o) => new EpsilonSharpness(c, o),
+            [nameof(FlippedLabelAccuracy)] = (c, _) => new FlippedLabelAccuracy(c),
+            [nameof(FlippedLabelLoss)] = (c, _) => new FlippedLabelLoss(c),
         };
 
     public static IReadOnlyDictionary<string, Func<InstrumentContext, InstrumentOptions, IVectorInstrument>> Vectors { get; } =

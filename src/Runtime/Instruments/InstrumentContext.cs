@@ -205,6 +205,27 @@ public sealed class InstrumentContext : IDisposable
     /// <summary>Loss and accuracy on the test set at <paramref name="step"/> (one evaluation per step).</summary>
     internal (double Loss, double Accuracy) EvaluateTest(long step) => Evaluate("test", Data.TestInputs, Data.TestLabels, step);
 
+    /// <summary>
+    /// Loss and accuracy on the training examples whose labels label noise flipped, against their (flipped) training labels,
+    /// at <paramref name="step"/> (one evaluation per step). Throws when the data has no label noise.
+    /// </summary>
+    internal (double Loss, double Accuracy) EvaluateFlipped(long step)
+    {
+        var (x, y) = FlippedExamples();
+        return Evaluate("flipped", x, y, step);
+    }
+
+    /// <summary>The training examples whose labels were flipped, with their flipped labels (selected once per trial).</summary>
+    private (Tensor Inputs, Tensor Labels) FlippedExamples() => Shared("flipped", () =>
+    {
+        var mask = Data.FlippedMask ?? throw new InvalidOperationException(
+            $"The flipped-label instruments measure the examples whose labels label noise flipped, and '{Data.Name}' has no label noise: declare LabelNoise on the data set.");
+        using var scope = NewDisposeScope();
+        var index = mask.nonzero().view(-1);
+        if (index.shape[0] == 0) throw new InvalidOperationException($"Label noise flipped no label of '{Data.Name}' (its fraction rounds to 0 examples): raise LabelNoise.");
+        return new TensorPair(Data.TrainInputs.index_select(0, index).DetachFromDisposeScope(), Data.TrainLabels.index_select(0, index).DetachFromDisposeScope());
+    }).AsTuple();
+
     /// <summary>Loss and accuracy on the fixed training subset of <paramref name="examples"/> examples at <paramref name="step"/>.</summary>
     internal (double Loss, double Accuracy) EvaluateSubset(int examples, long step)
     {
