@@ -1,27 +1,14 @@
 using Declarative.Runtime.Training;
+using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments;
 
 /// <summary>
 /// ‖g_t‖ of the mini-batch gradient the optimizer applies at step t (before any weight decay or momentum the optimizer
-/// adds; with the gradient-norm penalty, the penalised objective's), read from what the engine computed for the step
-/// (<see cref="TrainingState.AppliedGradientNormSquared"/>): no hook, no extra pass. NaN at a step its cadence did not
-/// make due.
+/// adds; with the gradient-norm penalty, the penalised objective's), read from what the engine computed for the step:
+/// no hook, no extra pass.
 /// </summary>
-public sealed class BatchGradientNorm : ScalarInstrument
+public sealed class BatchGradientNorm(InstrumentContext context, InstrumentOptions options) : StepNormInstrument(context, options)
 {
-    private readonly InstrumentContext _context;
-    private readonly Experiments.Cadence? _cadence;
-
-    public BatchGradientNorm(InstrumentContext context, InstrumentOptions options)
-    {
-        _context = context;
-        _cadence = options.Cadence;
-        context.RequestStepNorms(_cadence);
-    }
-
-    public override double Measure(TrainingState state) =>
-        state.AppliedGradientNormSquared is { } squared ? Math.Sqrt(squared.item<double>()) : double.NaN;
-
-    public override void Dispose() => _context.StopRequestingStepNorms(_cadence);
+    protected override Tensor? SquaredNorm(TrainingState state) => state.AppliedGradientNormSquared;
 }
