@@ -69,7 +69,8 @@ public sealed class TrajectoryTests
         set_num_threads(1);
         try
         {
-            using var data = SoftmaxRegression.Data(train: 96, test: 32, features: 8, classes: 3, seed: 9, dtype: ScalarType.Float32);
+            using var clean = SoftmaxRegression.Data(train: 96, test: 32, features: 8, classes: 3, seed: 9, dtype: ScalarType.Float32);
+            using var data = LabelNoise.Apply(clean, 0.2, seed: 4); // so that every instrument, the flipped-label ones too, has something to measure
             manual_seed(123);
             using var reference = new Mlp(8, [16, 16], 3);
             using var plain = CopyOf(reference, 8);
@@ -128,7 +129,8 @@ public sealed class TrajectoryTests
     [Trait("Category", "Slow")]
     public void Memory_stays_flat_over_5000_steps_with_every_instrument_every_10th_step()
     {
-        using var data = SoftmaxRegression.Data(train: 1024, test: 256, features: 8, classes: 3, seed: 11, dtype: ScalarType.Float32);
+        using var clean = SoftmaxRegression.Data(train: 1024, test: 256, features: 8, classes: 3, seed: 11, dtype: ScalarType.Float32);
+        using var data = LabelNoise.Apply(clean, 0.2, seed: 4); // every instrument measures, the flipped-label ones too
         manual_seed(7);
         using var model = new Mlp(8, [16, 16], 3);
         using var optimizer = optim.SGD(model.parameters(), 0.05);
