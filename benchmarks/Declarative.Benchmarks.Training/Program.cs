@@ -43,6 +43,11 @@ internal static class Program
     private static int Compare(Options o, string[] args)
     {
         if (o.FromLog is { } log) return Render(o, args, log);
+        if (!PythonHasTorch(o.Python))
+        {
+            Console.Error.WriteLine($"--python {o.Python}: it cannot import torch, which the PyTorch side of the comparison needs. Install Debian's python3-torch (apt-get install python3-torch), or pass --python with a Python that has torch.");
+            return 2;
+        }
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         Console.Error.WriteLine($"load before: {loadBefore}");
         Console.Error.WriteLine($"date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -132,6 +137,24 @@ internal static class Program
         return Path.GetFileNameWithoutExtension(self) == "dotnet"
             ? RunProcess(self, [typeof(Program).Assembly.Location, .. args])
             : RunProcess(self, args);
+    }
+
+    /// <summary>Whether <paramref name="python"/> runs and imports torch (checked before an hour of measuring, not after).</summary>
+    private static bool PythonHasTorch(string python)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("import torch");
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no such executable
+        }
     }
 
     private static List<JsonElement> RunProcess(string file, string[] args)
