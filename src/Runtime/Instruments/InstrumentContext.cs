@@ -93,16 +93,19 @@ public sealed class InstrumentContext : IDisposable
     public void StopRequestingStepNorms(Experiments.Cadence? cadence) => _norms.Remove(cadence);
 
     /// <summary>Whether an instrument reads the norms of the update that follows <paramref name="state"/>'s step.</summary>
-    public bool NormsNext(Training.TrainingState state)
-    {
-        foreach (var c in _norms)
-            if (c is null || state.IsDueNext(c)) return true;
-        return false;
-    }
+    public bool NormsNext(Training.TrainingState state) => AnyDueNext(_norms, state);
 
     /// <summary>Whether a subscriber needs θ_t and the gradient before the update that follows <paramref name="state"/>'s step.</summary>
     public bool ObservesNext(Training.TrainingState state) =>
-        _beforeUpdate is not null && (_subscribers > _observed.Count || _observed.Any(c => c is null || state.IsDueNext(c)));
+        _beforeUpdate is not null && (_subscribers > _observed.Count || AnyDueNext(_observed, state));
+
+    /// <summary>Whether one of <paramref name="cadences"/> (null: every update) is due after the update that follows <paramref name="state"/>'s step.</summary>
+    private static bool AnyDueNext(List<Experiments.Cadence?> cadences, Training.TrainingState state)
+    {
+        foreach (var c in cadences)
+            if (c is null || state.IsDueNext(c)) return true;
+        return false;
+    }
 
     public void RaiseBeforeUpdate(Training.TrainingState state) => _beforeUpdate?.Invoke(state);
 
@@ -141,10 +144,13 @@ public sealed class InstrumentContext : IDisposable
             using var generator = new Generator((ulong)SubsetSeed);
             using var permutation = randperm(n, generator: generator).to(Data.TrainInputs.device);
             using var index = permutation.narrow(0, 0, count);
-            // Owned by the context, never by the dispose scope of the step that first asked for it.
-            return new TensorPair(Data.TrainInputs.index_select(0, index).DetachFromDisposeScope(), Data.TrainLabels.index_select(0, index).DetachFromDisposeScope());
+            return TrainRows(index);
         }).AsTuple();
     }
+
+    /// <summary>The training examples at <paramref name="index"/> with their labels, owned by the context (never by the dispose scope of the step that first asked for them).</summary>
+    private TensorPair TrainRows(Tensor index) =>
+        new(Data.TrainInputs.index_select(0, index).DetachFromDisposeScope(), Data.TrainLabels.index_select(0, index).DetachFromDisposeScope());
 
     /// <summary>An object created once per trial and key, disposed with the context.</summary>
     public T Shared<T>(object key, Func<T> create) where T : class
@@ -223,7 +229,7 @@ public sealed class InstrumentContext : IDisposable
         using var scope = NewDisposeScope();
         var index = mask.nonzero().view(-1);
         if (index.shape[0] == 0) throw new InvalidOperationException($"Label noise flipped no label of '{Data.Name}' (its fraction rounds to 0 examples): raise LabelNoise.");
-        return new TensorPair(Data.TrainInputs.index_select(0, index).DetachFromDisposeScope(), Data.TrainLabels.index_select(0, index).DetachFromDisposeScope());
+        return TrainRows(index);
     }).AsTuple();
 
     /// <summary>Loss and accuracy on the fixed training subset of <paramref name="examples"/> examples at <paramref name="step"/>.</summary>

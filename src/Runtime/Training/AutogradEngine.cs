@@ -14,7 +14,7 @@ public sealed class AutogradEngine : ITrainingEngine
     private readonly nn.Module<Tensor, Tensor>[] _models;
     private readonly optim.Optimizer[] _optimizers;
     private readonly double[] _learningRates;
-    private readonly Tensor[][] _penalised;
+    private readonly Tensor[][] _trainable;
     private readonly double _penalty;
     private readonly bool _regression;
     private Tensor[]?[]? _before;
@@ -33,7 +33,7 @@ public sealed class AutogradEngine : ITrainingEngine
         _regression = regression;
         _penalty = gradientPenalty;
         _learningRates = _optimizers.Select(o => o.ParamGroups.First().LearningRate).ToArray();
-        _penalised = gradientPenalty > 0 ? _models.Select(m => m.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray()).ToArray() : [];
+        _trainable = _models.Select(m => m.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray()).ToArray();
     }
 
     public int Members => _models.Length;
@@ -66,14 +66,14 @@ public sealed class AutogradEngine : ITrainingEngine
             optimizer.zero_grad();
             var outputs = model.forward(x);
             var loss = Objective.Loss(outputs, y, _regression);
-            if (penaltyNorms is not null) penaltyNorms[m] = GradientPenalty.Backward(loss, _penalised[m], _penalty);
+            if (penaltyNorms is not null) penaltyNorms[m] = GradientPenalty.Backward(loss, _trainable[m], _penalty);
             else loss.backward();
             if (observed[m]) beforeUpdate?.Invoke(m);
             if (norms)
             {
                 // Any optimizer: the gradient it applies from .grad, its update as the difference of θ around its step.
-                var parameters = Trainable(m);
-                var before = Before(m, parameters);
+                var parameters = _trainable[m];
+                var before = Before(m);
                 using (no_grad())
                 {
                     gradientNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select(p => p.grad).ToArray(), 1);
@@ -96,13 +96,11 @@ public sealed class AutogradEngine : ITrainingEngine
         };
     }
 
-    private Tensor[] Trainable(int member) => _models[member].parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
-
     /// <summary>Member k's buffers for θ_t, allocated once, in the parameters' own dtype.</summary>
-    private Tensor[] Before(int member, Tensor[] parameters)
+    private Tensor[] Before(int member)
     {
         _before ??= new Tensor[]?[_models.Length];
-        return _before[member] ??= parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        return _before[member] ??= _trainable[member].Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
     }
 
     /// <summary>The members' models and optimizers belong to whoever built them; the engine frees its θ_t buffers.</summary>
