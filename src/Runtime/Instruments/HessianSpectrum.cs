@@ -9,7 +9,7 @@ namespace Declarative.Runtime.Instruments;
 /// Top-k eigenpairs of the Hessian of the full-batch loss on the fixed training subset, by Lanczos with full
 /// re-orthogonalisation on Hessian-vector products (double backward), relative residual tolerance
 /// <see cref="InstrumentOptions.LanczosTolerance"/> (default 1e-4), at most <see cref="InstrumentOptions.LanczosIterations"/>
-/// products (default max(20, 3k + 10)). The first run starts from a random vector of the spectrum's own generator;
+/// products (default <see cref="Lanczos.DefaultIterations"/>, a safeguard: runs stop at the tolerance). The first run starts from a random vector of the spectrum's own generator;
 /// with <see cref="InstrumentOptions.LanczosWarmStart"/> (the default) every later run of the trial starts from the
 /// previous run's Ritz vectors (<see cref="Lanczos.WarmStart"/>), since the Hessian changes little between measured
 /// steps. One run per step, shared by <see cref="HessianTopEigenvalues"/> and <see cref="LossAlongTopEigenvector"/>.

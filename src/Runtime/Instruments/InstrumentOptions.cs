@@ -32,7 +32,7 @@ public sealed record InstrumentOptions
     /// <summary>Lanczos stopping rule: every wanted Ritz pair has residual ‖Hy − θy‖ ≤ tolerance·|θ| (not in the DSL yet).</summary>
     public double LanczosTolerance { get; init; } = Numerics.Lanczos.DefaultTolerance;
 
-    /// <summary>Most Hessian-vector products per Lanczos run; 0 = max(20, 3k + 10), capped at the parameter count (not in the DSL yet).</summary>
+    /// <summary>Most Hessian-vector products per Lanczos run; 0 = <see cref="Numerics.Lanczos.DefaultIterations"/> (max(200, 3k + 10), capped at the parameter count; not in the DSL yet).</summary>
     public int LanczosIterations { get; init; }
 
     /// <summary>Start each Lanczos run after a trial's first from the previous run's Ritz vectors (fewer products; not in the DSL yet).</summary>
