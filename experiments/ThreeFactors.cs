@@ -5,15 +5,18 @@ namespace Declarative.Experiments;
 /// in SGD"): the ratio of learning rate to batch size sets the width of the minimum SGD finds; the
 /// endpoint is approximately invariant when both are scaled by the same factor; a higher ratio gives
 /// flatter minima and less memorisation of noisy labels. The invariance breaks for a very large
-/// learning rate: the grid includes that regime (lr up to 0.8) and the claims say where they should hold.
+/// learning rate: the grid includes that regime (lr 0.82 at B 512) and the claims say where they should hold.
+/// Memorisation is measured on the flipped labels only (the 20% of training examples whose label noise
+/// replaced the true class), over a budget long enough to reach the memorisation phase: 60 epochs of a
+/// 10,000-example training set, where the clean majority is fitted within the first few epochs.
 /// </summary>
-[Experiment(Epochs = 4, Seeds = 2)]
+[Experiment(Epochs = 60, Seeds = 4, MaxSeeds = 8)]
 [Smoke(Epochs = 1, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
-[FashionMnist(LabelNoise = 0.2)]
+[FashionMnist(LabelNoise = 0.2, TrainSubset = 10_000)]
 [Mlp(256, 256)]
 [Sgd]
 [Track(Instruments.HessianTopEigenvalues, AtEnd = true, Examples = 512)]
-[Track(Instruments.TestAccuracy | Instruments.TrainAccuracy, AtEnd = true)]
+[Track(Instruments.FlippedLabelAccuracy | Instruments.TestAccuracy | Instruments.TrainAccuracy, AtEpochEnd = true)]
 public partial record ThreeFactors(
     [Values(32, 128, 512)] int BatchSize,
     [Values(1e-4, 4e-4, 1.6e-3)] double RatioLrToBatch)
@@ -32,7 +35,18 @@ public partial record ThreeFactors(
     public static Claim HigherRatioFindsFlatterMinima =>
         Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
 
-    /// <summary>A higher lr/B memorises fewer of the 20% noisy labels (lower accuracy on the noisy training labels) at each batch size, where the learning rate is moderate.</summary>
+    /// <summary>
+    /// A higher lr/B memorises fewer of the flipped labels (lower accuracy on the flipped training examples, measured against
+    /// their noisy labels) at each batch size, where the learning rate is moderate.
+    /// </summary>
     public static Claim HigherRatioMemorisesLess =>
-        Expect.Decreasing(r => r.Final(m => m.TrainAccuracy), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
+        Expect.Decreasing(r => r.Final(m => m.FlippedLabelAccuracy), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
+
+    /// <summary>
+    /// The invariance breaks at a very large learning rate: on the line lr/B = 1.6e-3, batch 512 at lr 0.82 ends with a lower
+    /// test accuracy than batch 128 at lr 0.20 (the regime the paper names, outside the other claims' lr ≤ 0.25).
+    /// </summary>
+    public static Claim InvarianceBreaksAtVeryLargeLearningRate =>
+        Expect.Less(r => r.Final(m => m.TestAccuracy),
+            where: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 512, than: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 128);
 }

@@ -6,7 +6,7 @@ namespace Declarative.Experiments;
 /// segment for most of training, so SGD bounces between valley walls above the floor; a larger
 /// learning rate keeps the iterate higher above the floor, and a smaller batch makes it travel further.
 /// </summary>
-[Experiment(Epochs = 2, Seeds = 2)]
+[Experiment(Epochs = 2, Seeds = 4, MaxSeeds = 8)]
 [Smoke(Steps = 300, Seeds = 1, TrainSubset = 10_000, TestSubset = 2_000)]
 [FashionMnist]
 [Mlp(256, 256)]
