@@ -99,6 +99,42 @@ public sealed class ComponentSpecTests
     }
 
     [Theory]
+    [InlineData("Adaptation.None", 0, false, false)]
+    [InlineData("Adaptation.MoreUpdates", 64, true, false)]
+    [InlineData("Adaptation.ScaledLearningRate", 64, false, true)]
+    [InlineData("Adaptation.Full", 64, false, false)]
+    public void Regime_adaptation_splits_into_its_parts_by_an_Adaptation_member(string value, int baseBatchSize, bool keepsLearningRate, bool keepsEpochs)
+    {
+        var spec = Spec("[RegimeAdaptation(BaseBatchSize = 64)]", $"[Values({value})] Adaptation RegimeAdaptation");
+
+        Assert.Equal(baseBatchSize, spec.RegimeBaseBatchSize);
+        Assert.Equal(keepsLearningRate, spec.RegimeKeepsLearningRate);
+        Assert.Equal(keepsEpochs, spec.RegimeKeepsEpochs);
+    }
+
+    [Fact]
+    public void A_bool_regime_switch_is_both_parts_or_none()
+    {
+        var on = Spec("[RegimeAdaptation(BaseBatchSize = 64)]", "[Values(true)] bool RegimeAdaptation");
+        Assert.Equal((64, false, false), (on.RegimeBaseBatchSize, on.RegimeKeepsLearningRate, on.RegimeKeepsEpochs));
+        Assert.Equal(0, Spec("[RegimeAdaptation(BaseBatchSize = 64)]", "[Values(false)] bool RegimeAdaptation").RegimeBaseBatchSize);
+    }
+
+    [Fact]
+    public void A_regime_switch_of_another_type_is_a_diagnostic_on_the_member()
+    {
+        var result = GeneratorHarness.Run("""
+            using Declarative;
+            namespace T;
+            [Experiment]
+            [RegimeAdaptation]
+            public partial record E([Values(1, 2)] int RegimeAdaptation);
+            """);
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics, d => d.GetMessage().Contains("RegimeAdaptation", StringComparison.Ordinal));
+        Assert.Contains("bool or Declarative.Adaptation", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("ScheduleKind.Step", true)]
     [InlineData("ScheduleKind.Cyclical", true)]
     [InlineData("ScheduleKind.Cosine", false)]

@@ -226,7 +226,12 @@ namespace Declarative.Generators.Experiments
                     Component(w, "Optimizer", $"new {Specs}.OptimizerSpec", model.Optimizer.Settings);
                     if (model.LearningRateSchedule is { } lr) Component(w, "LearningRateSchedule", $"new {Specs}.ScheduleSpec", lr.Settings);
                     if (model.BatchSizeSchedule is { } bs) Component(w, "BatchSizeSchedule", $"new {Specs}.ScheduleSpec", bs.Settings);
-                    if (model.RegimeBaseBatchSize is { } regime) w.Line($"RegimeBaseBatchSize = {regime},");
+                    if (model.Regime is { } regime)
+                    {
+                        w.Line($"RegimeBaseBatchSize = {regime.BaseBatchSize},");
+                        if (regime.KeepsLearningRate is { } keepsLearningRate) w.Line($"RegimeKeepsLearningRate = {keepsLearningRate},");
+                        if (regime.KeepsEpochs is { } keepsEpochs) w.Line($"RegimeKeepsEpochs = {keepsEpochs},");
+                    }
                     if (model.GradientPenalty is { } penalty) w.Line($"GradientPenalty = {penalty},");
                     w.Outdent();
                     w.Line("};");

@@ -89,11 +89,7 @@ namespace Declarative.Generators.Experiments
                     var optimizerModel = ParseOptimizer(optimizer);
                     var lrSchedule = Find(attributes, "LearningRateScheduleAttribute") is { } lrs ? ParseSchedule(lrs, "WarmupSteps", "Period", "Factor", "Minimum") : null;
                     var batchSchedule = Find(attributes, "BatchSizeScheduleAttribute") is { } bss ? ParseSchedule(bss, "Period", "Factor", "Minimum") : null;
-                    var regime = Find(attributes, "RegimeAdaptationAttribute") is { } ra
-                        ? Member("RegimeAdaptation", SpecialType.System_Boolean, null) is { } on
-                            ? $"{on} ? {Literal(Setting<int>(ra, "BaseBatchSize"))} : 0"
-                            : Literal(Setting<int>(ra, "BaseBatchSize"))
-                        : null;
+                    var regime = Find(attributes, "RegimeAdaptationAttribute") is { } ra ? ParseRegime(ra) : null;
                     var penalty = Find(attributes, "GradientPenaltyAttribute") is { } gp
                         ? Member("PenaltyCoefficient", SpecialType.System_Double, Literal(Named(gp, "Coefficient") as double? ?? 0.0))
                         : null;
@@ -431,6 +427,25 @@ namespace Declarative.Generators.Experiments
                         return fallback;
                     }
                     return "p." + member;
+                }
+
+                /// <summary>
+                /// Regime adaptation's spec settings (<c>RegimeBaseBatchSize = ..., RegimeKeepsLearningRate = ..., RegimeKeepsEpochs = ...</c>):
+                /// always on, switched by a <c>bool</c> member <c>RegimeAdaptation</c>, or split into its parts by a member of type <c>Adaptation</c>.
+                /// </summary>
+                private RegimeModel ParseRegime(AttributeData attribute)
+                {
+                    var b0 = Literal(Setting<int>(attribute, "BaseBatchSize"));
+                    var property = InstanceProperty("RegimeAdaptation");
+                    if (property is null) return new RegimeModel(b0, null, null);
+                    if (property.Type.SpecialType == SpecialType.System_Boolean) return new RegimeModel($"p.RegimeAdaptation ? {b0} : 0", null, null);
+                    const string adaptation = "global::" + Dsl + "Adaptation";
+                    if (property.Type.ToDisplayString() == Dsl + "Adaptation")
+                        return new RegimeModel($"p.RegimeAdaptation != {adaptation}.None ? {b0} : 0",
+                            $"p.RegimeAdaptation == {adaptation}.MoreUpdates", $"p.RegimeAdaptation == {adaptation}.ScaledLearningRate");
+                    Report(DiagnosticDescriptors.WrongMemberType, property.Locations.FirstOrDefault(), "RegimeAdaptation", _name, "regime adaptation switch",
+                        "bool or Declarative.Adaptation", property.Type.ToDisplayString());
+                    return new RegimeModel(b0, null, null);
                 }
 
                 private static string Describe(string member) => member switch

@@ -19,7 +19,7 @@ namespace Declarative.Generators.Model
         ComponentModel Optimizer,
         ComponentModel? LearningRateSchedule,
         ComponentModel? BatchSizeSchedule,
-        string? RegimeBaseBatchSize,
+        RegimeModel? Regime,
         string? GradientPenalty,
         EquatableArray<ParameterModel> Parameters,
         bool HasExclusion,

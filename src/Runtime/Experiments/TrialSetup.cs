@@ -101,7 +101,9 @@ public sealed class TrialSetup : IDisposable
         {
             BatchSize = BatchSizeSchedule(first.BatchSizeSchedule, o.BatchSize),
             GradientPenalty = first.GradientPenalty,
-            Regime = first.RegimeBaseBatchSize > 0 ? new RegimeAdaptation(first.RegimeBaseBatchSize) : null,
+            Regime = first.RegimeBaseBatchSize > 0
+                ? new RegimeAdaptation(first.RegimeBaseBatchSize, MoreUpdates: !first.RegimeKeepsEpochs, ScaledLearningRate: !first.RegimeKeepsLearningRate)
+                : null,
             TotalUpdates = length > 0 ? length : null,
         };
         // The declared learning rate is the spec's, and the schedule starts from that same value.

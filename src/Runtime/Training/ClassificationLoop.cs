@@ -172,7 +172,7 @@ public sealed class ClassificationLoop : IDisposable
     public static ulong EpochSeed(long seed, int epoch) => (ulong)(seed * 1_000_003 + epoch + 1);
 
     private static long? TargetUpdates(int trainCount, int batchSize, int epochs, TrainingOptions options) =>
-        options.TotalUpdates ?? options.Regime?.TotalUpdates(trainCount, epochs);
+        options.TotalUpdates ?? (options.Regime is { MoreUpdates: true } regime ? regime.TotalUpdates(trainCount, epochs) : null);
 
     /// <summary>The epochs the loop will run: their batch sizes, steps and cumulative end steps.</summary>
     private static List<EpochPlan> Plan(int trainCount, int batchSize, int epochs, TrainingOptions options)
@@ -180,7 +180,7 @@ public sealed class ClassificationLoop : IDisposable
         var target = TargetUpdates(trainCount, batchSize, epochs, options);
         if (target is < 0) throw new ArgumentOutOfRangeException(nameof(options), target, "The number of updates cannot be negative.");
         // Epochs a batch-size schedule is defined over: the declared ones, stretched by B / B₀ under regime adaptation.
-        var scheduleEpochs = options.Regime is { } regime
+        var scheduleEpochs = options.Regime is { MoreUpdates: true } regime
             ? Math.Max(1, (int)Math.Ceiling(epochs * (double)batchSize / regime.BaseBatchSize))
             : Math.Max(1, epochs);
         var plan = new List<EpochPlan>();

@@ -47,6 +47,28 @@ public sealed class LoopVariantsTests
         Assert.Equal(24 / (96 / batchSize), epochEnds); // whole epochs inside the fixed budget
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Each_part_of_regime_adaptation_applies_alone(bool moreUpdates, bool scaledLearningRate)
+    {
+        using var data = Mixture();
+        var (model, optimizer) = Build(data, lr: 0.1);
+        using var disposeModel = model;
+        using var disposeOptimizer = optimizer;
+        using var loop = new ClassificationLoop(model, optimizer, data, batchSize: 32, epochs: 2, seed: 3,
+            new TrainingOptions { Regime = new RegimeAdaptation(BaseBatchSize: 8, moreUpdates, scaledLearningRate) });
+
+        var steps = 0;
+        while (loop.Next())
+        {
+            steps++;
+            Assert.Equal(scaledLearningRate ? 0.1 * Math.Sqrt(32 / 8.0) : 0.1, loop.State.ScheduledLearningRate, 12);
+        }
+
+        Assert.Equal(moreUpdates ? 2 * (96 / 8) : 2 * (96 / 32), steps); // the base regime's updates, or the declared epochs' own
+    }
+
     [Fact]
     public void Learning_rate_schedule_is_set_on_the_optimizer_before_each_update()
     {

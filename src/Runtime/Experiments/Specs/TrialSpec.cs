@@ -18,8 +18,14 @@ public sealed record TrialSpec
     public ScheduleSpec? LearningRateSchedule { get; init; }
     public ScheduleSpec? BatchSizeSchedule { get; init; }
 
-    /// <summary>B0 of regime adaptation (lr scaled by sqrt(B / B0)); 0 when off.</summary>
+    /// <summary>B0 of regime adaptation (more updates, and lr scaled by sqrt(B / B0)); 0 when off.</summary>
     public int RegimeBaseBatchSize { get; init; }
+
+    /// <summary>Regime adaptation's "more updates" part alone: the learning rate is not scaled.</summary>
+    public bool RegimeKeepsLearningRate { get; init; }
+
+    /// <summary>Regime adaptation's "scaled learning rate" part alone: the declared epochs, not more updates.</summary>
+    public bool RegimeKeepsEpochs { get; init; }
 
     /// <summary>λ of the explicit gradient-norm penalty L + λ‖∇L‖²; 0 when off.</summary>
     public double GradientPenalty { get; init; }
