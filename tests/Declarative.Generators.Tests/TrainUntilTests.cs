@@ -25,7 +25,7 @@ public sealed class TrainUntilTests
         [Experiment(Epochs = {{Cap}}, Seeds = 1)]
         [FashionMnist]
         [Mlp(16)]
-        [Sgd(LearningRate = 0.05, BatchSize = 32)]
+        [Sgd(BatchSize = 32)]
         {{(target is null
             ? "[Track(Instruments.TrainLoss | Instruments.TrainAccuracy | Instruments.DistanceFromInit | Instruments.TestAccuracy, AtEpochEnd = true)]"
             : $"[TrainUntil({target})]\n[Track(Instruments.TrainLoss | Instruments.TrainAccuracy, AtEpochEnd = true)]\n[Track(Instruments.DistanceFromInit | Instruments.TestAccuracy, AtEnd = true)]")}}
