@@ -27,8 +27,8 @@ public sealed class TrainUntilTests
         [Mlp(16)]
         [Sgd(BatchSize = 32)]
         {{(target is null
-            ? "[Track(Instruments.TrainLoss | Instruments.TrainAccuracy | Instruments.DistanceFromInit | Instruments.TestAccuracy, AtEpochEnd = true)]"
-            : $"[TrainUntil({target})]\n[Track(Instruments.TrainLoss | Instruments.TrainAccuracy, AtEpochEnd = true)]\n[Track(Instruments.DistanceFromInit | Instruments.TestAccuracy, AtEnd = true)]")}}
+            ? "[Track(Instruments.TrainLoss | Instruments.TrainAccuracy | Instruments.DistanceFromInit | Instruments.TestAccuracy | Instruments.InterpolationHeight, AtEpochEnd = true)]"
+            : $"[TrainUntil({target})]\n[Track(Instruments.TrainLoss | Instruments.TrainAccuracy, AtEpochEnd = true)]\n[Track(Instruments.DistanceFromInit | Instruments.TestAccuracy | Instruments.InterpolationHeight, AtEnd = true)]")}}
         public partial record Until([Values(0.05)] double LearningRate);
         """;
 
@@ -97,8 +97,9 @@ public sealed class TrainUntilTests
         Assert.Equal(Enumerable.Range(1, expected).Select(e => (long)e * StepsPerEpoch), rows.Select(r => r.Step));
         // The same trajectory up to the stop: the target changes when the trial stops, not how it trains.
         Assert.Equal(curve.Take(expected), Column(until, rows, metric).Select(v => v!.Value), new ToleranceComparer(1e-9));
-        // The AtEnd instruments are measured once, at the stop, on the weights the trial stopped with.
-        foreach (var name in new[] { "DistanceFromInit", "TestAccuracy" })
+        // The AtEnd instruments are measured once, at the stop, on the weights the trial stopped with (InterpolationHeight
+        // also on θ_t before the stopping update, which it saved because every epoch end may be the last step).
+        foreach (var name in new[] { "DistanceFromInit", "TestAccuracy", "InterpolationHeight" })
         {
             var atEnd = Column(until, rows, name);
             Assert.All(atEnd.Take(expected - 1), v => Assert.Null(v));
