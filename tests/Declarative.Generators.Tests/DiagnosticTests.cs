@@ -89,6 +89,17 @@ public sealed class DiagnosticTests
         { "DCL034", Record("[Smoke(MaxSeeds = -1), Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2)]"),
                     Record("[Smoke(MaxSeeds = 4), Track(Instruments.TestAccuracy, AtEnd = true)]", body: "public static Declarative.Runtime.Claims.Claim C => Expect.Increasing(r => r.Final(m => m.TestAccuracy), by: p => p.LearningRate);", experiment: "[Experiment(Seeds = 2)]") },
         { "DCL035", Record(experiment: "[Experiment(Seeds = 2, MaxSeeds = 8)]"), Record(experiment: "[Experiment(Seeds = 2)]") },
+        { "DCL036", Record("[TrainUntil]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL036", Record("[TrainUntil(TrainLoss = 0.1, TrainAccuracy = 0.9)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainAccuracy = 0.9)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL036", Record("[TrainUntil(Examples = 1000)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainLoss = 0.1, Examples = 1000)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL037", Record("[TrainUntil(TrainLoss = 0)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainLoss = 0.05)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL037", Record("[TrainUntil(TrainAccuracy = 97)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainAccuracy = 0.97)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL037", Record("[TrainUntil(TrainAccuracy = 0.97, Examples = -1)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainAccuracy = 0.97, Examples = 10_000)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL038", Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Steps = 2_000)]"), Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL038", Record("[TrainUntil(TrainLoss = 0.1), Smoke(Updates = 200)]", experiment: "[Experiment(Epochs = 5)]"), Record("[TrainUntil(TrainLoss = 0.1), Smoke(Epochs = 1)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL039", Record("[TrainUntil(TrainLoss = 0.1)]"), Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Epochs = 5)]") },
+        { "DCL039", Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Seeds = 3)]"), Record("[TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Epochs = 20, Seeds = 3)]") },
+        { "DCL016", Record("[QuadraticTarget, TrainUntil(TrainAccuracy = 0.9)]", experiment: "[Experiment(Epochs = 5)]"), Record("[QuadraticTarget, TrainUntil(TrainLoss = 0.1)]", experiment: "[Experiment(Epochs = 5)]") },
     };
 
     [Theory]

@@ -154,6 +154,22 @@ namespace Declarative.Generators.Diagnostics
             "DCL035", "Seed range without a claim",
             "Experiment '{0}' declares MaxSeeds but no claim: seeds are added only to decide claims that are still inconclusive; declare a claim (a static Claim property) or remove MaxSeeds");
 
+        public static readonly DiagnosticDescriptor TargetNotChosen = Create(
+            "DCL036", "Target budget without exactly one target",
+            "[TrainUntil] of experiment '{0}' {1}: give exactly one of TrainLoss (stop once the training loss is at most it) and TrainAccuracy (stop once the training accuracy is at least it), e.g. [TrainUntil(TrainLoss = 0.15)]");
+
+        public static readonly DiagnosticDescriptor BadTarget = Create(
+            "DCL037", "Target out of range",
+            "[TrainUntil] {0} of experiment '{1}' is {2}: it must be {3}");
+
+        public static readonly DiagnosticDescriptor TargetNeedsEpochs = Create(
+            "DCL038", "Target budget not in epochs",
+            "[TrainUntil] checks its target at each epoch end and caps a trial in epochs, but {0} gives {1} = {2}: replace it with Epochs = N, the most epochs a trial may train");
+
+        public static readonly DiagnosticDescriptor TargetWithoutCap = Create(
+            "DCL039", "Target budget without a cap",
+            "Experiment '{0}' trains until a target ([TrainUntil]) but gives no cap: set [Experiment(Epochs = N)], the most epochs a trial may train before it is recorded as not reaching its target");
+
         public static IEnumerable<DiagnosticDescriptor> All => new[]
         {
             NotARecord, NotPartial, ValueOfWrongType, MissingValues, EmptyValues, DuplicateValue,
@@ -162,7 +178,7 @@ namespace Declarative.Generators.Diagnostics
             BadRange, TwoSweeps, NesterovWithoutMomentum, GhostBatchDoesNotDivide, BadHyperParameter,
             NotForThisOptimizer, ClaimNotStatic, BatchLargerThanData, SetTwice, CadenceNeverFires, UnknownSetting,
             UntrackedMetric, UnsupportedAxisType, UnknownAttribute, NotForThisModel, UnreadTrackOption,
-            BadSeedRange, SeedRangeWithoutClaims,
+            BadSeedRange, SeedRangeWithoutClaims, TargetNotChosen, BadTarget, TargetNeedsEpochs, TargetWithoutCap,
         };
 
         public static DiagnosticDescriptor ById(string id) => All.First(d => d.Id == id);

@@ -64,8 +64,8 @@ namespace Declarative.Generators.Experiments
                     /// <summary>The size of a run at each budget.</summary>
                     public static {{Experiments}}.ExperimentSettings SettingsFor({{Experiments}}.Budget budget) =>
                         budget == {{Experiments}}.Budget.Smoke
-                            ? {{Settings(model.Smoke)}}
-                            : {{Settings(model.Full)}};
+                            ? {{Settings(model.Smoke, model.Target)}}
+                            : {{Settings(model.Full, model.Target)}};
 
                     """);
             }
@@ -402,6 +402,10 @@ namespace Declarative.Generators.Experiments
             }
 
             // A seed range: Seeds is every seed a point may get (the maximum), MinSeeds the seeds every point starts with.
+            /// <summary>A budget's settings; a target budget adds its target (only then, so other experiments' code is unchanged).</summary>
+            private static string Settings(BudgetModel b, TargetModel? target) => target is null ? Settings(b)
+                : $"{Settings(b)} {{ Target = new {Experiments}.TrainingTarget({Experiments}.TargetMetric.{target.Metric}, {target.Value}, {target.Examples}) }}";
+
             private static string Settings(BudgetModel b) => b.MaxSeeds > b.Seeds
                 ? $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.MaxSeeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates}, MinSeeds: {b.Seeds})"
                 : $"new {Experiments}.ExperimentSettings(Epochs: {b.Epochs}, Seeds: {b.Seeds}, TrainSubset: {b.TrainSubset}, TestSubset: {b.TestSubset}, Steps: {b.Steps}, Updates: {b.Updates})";

@@ -95,6 +95,7 @@ namespace Declarative.Generators.Experiments
                         : null;
 
                     CheckSettings(data, model, optimizer, dataModel, networkModel, full, smokeBudget);
+                    var target = ParseTarget(Find(attributes, "TrainUntilAttribute"), smoke, dataModel);
 
                     var checkpoints = Find(attributes, "CheckpointsAttribute");
                     var checkpointEvery = Named(checkpoints, "Every") as int? ?? 0;
@@ -146,6 +147,7 @@ namespace Declarative.Generators.Experiments
                         Declaration(_node),
                         full,
                         smokeBudget,
+                        target,
                         Setting<string>(_experiment, "Device"),
                         dataModel,
                         networkModel,
@@ -208,6 +210,50 @@ namespace Declarative.Generators.Experiments
                         smokeTrain == 0 ? full.TrainSubset : smokeTrain,
                         smokeTest == 0 ? full.TestSubset : smokeTest,
                         rangeMax);
+                }
+
+                /// <summary>
+                /// A target budget: exactly one of TrainLoss and TrainAccuracy, in range, with a cap in epochs (the full budget's, and
+                /// the smoke budget's when it sets one); null without [TrainUntil] or when the declaration is at fault.
+                /// </summary>
+                private TargetModel? ParseTarget(AttributeData? attribute, AttributeData? smoke, DataSetModel? data)
+                {
+                    if (attribute is null) return null;
+                    var errors = _diagnostics.Count;
+                    var loss = NamedConstant(attribute, "TrainLoss");
+                    var accuracy = NamedConstant(attribute, "TrainAccuracy");
+                    if (loss is null == accuracy is null)
+                        Report(DiagnosticDescriptors.TargetNotChosen, loss is null ? Location(attribute) : ArgumentLocation(attribute, "TrainAccuracy"), _name,
+                            loss is null ? "gives no target" : "gives two targets, TrainLoss and TrainAccuracy");
+                    double ValueOf(TypedConstant? constant) => Convert.ToDouble(constant?.Value ?? 0.0, CultureInfo.InvariantCulture);
+                    if (loss is not null && !(ValueOf(loss) > 0 && !double.IsInfinity(ValueOf(loss))))
+                        Report(DiagnosticDescriptors.BadTarget, ArgumentLocation(attribute, "TrainLoss"), "TrainLoss", _name, Literal(ValueOf(loss)),
+                            "above 0 and finite (a mean cross-entropy of 0 is never reached)");
+                    if (accuracy is not null && !(ValueOf(accuracy) > 0 && ValueOf(accuracy) <= 1))
+                        Report(DiagnosticDescriptors.BadTarget, ArgumentLocation(attribute, "TrainAccuracy"), "TrainAccuracy", _name, Literal(ValueOf(accuracy)),
+                            "in (0, 1] (a fraction of the training examples)");
+                    var value = ValueOf(loss ?? accuracy);
+                    if (accuracy is not null && data?.Kind == DataSetKind.QuadraticTarget)
+                        Report(DiagnosticDescriptors.UnmetRequirement, ArgumentLocation(attribute, "TrainAccuracy"), "[TrainUntil(TrainAccuracy = ...)]",
+                            "[QuadraticTarget] is a regression task and has no accuracy; use [TrainUntil(TrainLoss = ...)]");
+                    var examples = Named(attribute, "Examples") as int? ?? 0;
+                    if (examples < 0)
+                        Report(DiagnosticDescriptors.BadTarget, ArgumentLocation(attribute, "Examples"), "Examples", _name, Literal(examples), "0 (the whole training set) or more");
+
+                    // The cap: epochs only. A length in steps or updates is refused where it is written; no length at all has no cap.
+                    var inSteps = false;
+                    foreach (var (budget, what) in new[] { (_experiment, "[Experiment]"), (smoke, "[Smoke]") })
+                        foreach (var property in new[] { "Steps", "Updates" })
+                            if (Named(budget, property) is int n && n != 0)
+                            {
+                                Report(DiagnosticDescriptors.TargetNeedsEpochs, ArgumentLocation(budget, property), what, property, Literal(n));
+                                inSteps = true;
+                            }
+                    if (!inSteps && Named(_experiment, "Epochs") is not int)
+                        Report(DiagnosticDescriptors.TargetWithoutCap, Location(_experiment), _name);
+
+                    if (_diagnostics.Count > errors) return null;
+                    return new TargetModel(loss is null ? "TrainAccuracy" : "TrainLoss", Literal(value), examples);
                 }
 
                 // ----- components ----------------------------------------------------------------

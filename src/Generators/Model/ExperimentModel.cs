@@ -13,6 +13,7 @@ namespace Declarative.Generators.Model
         string Declaration,
         BudgetModel Full,
         BudgetModel Smoke,
+        TargetModel? Target,
         string Device,
         DataSetModel Data,
         NetworkModel Network,

@@ -37,6 +37,26 @@ public sealed class TrialResult<TPoint, TMetrics>
     /// <summary>The sweep parameters by axis name, as stored: what strata are built from.</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
 
+    /// <summary>
+    /// The updates (optimizer steps) the trial trained: its budget's, or, under a target budget (<c>[TrainUntil]</c>), those it
+    /// needed to reach its target when <see cref="ReachedTarget"/> (updates-to-target: <c>r =&gt; r.StepsTrained</c>).
+    /// </summary>
+    public long StepsTrained { get; init; }
+
+    /// <summary>
+    /// The epochs the trial trained (begun: a budget in steps may end one part-way); under a target budget, the epoch at whose
+    /// end it reached its target, or the cap. 0 for trials stored before the store kept it (schema version 4).
+    /// </summary>
+    public int EpochsTrained { get; init; }
+
+    /// <summary>
+    /// Under a target budget (<c>[TrainUntil]</c>): true when the trial reached its target (it stopped at the end of epoch
+    /// <see cref="EpochsTrained"/>, after <see cref="StepsTrained"/> updates, and its final values are those at the stop);
+    /// false when it trained to the cap without reaching it, and for experiments without a target. Restrict a claim to the
+    /// trials that reached it with <c>when: r =&gt; r.ReachedTarget</c>.
+    /// </summary>
+    public bool ReachedTarget { get; init; }
+
     /// <summary>The trial's metric rows, in step order.</summary>
     public IReadOnlyList<TMetrics> Rows { get; }
 

@@ -39,6 +39,9 @@ internal sealed class TrialSet<TPoint, TMetrics>
                 PointKey = string.Join("\u001f", trial.Parameters.Select(p => p.Key + "=" + p.Value)),
                 Parameters = trial.Parameters,
                 Description = parameters.Length == 0 ? $"seed {trial.Seed}" : $"{parameters}, seed {trial.Seed}",
+                StepsTrained = trial.Steps,
+                EpochsTrained = trial.Epochs ?? 0,
+                ReachedTarget = trial.ReachedTarget == true,
             });
         }
         return new TrialSet<TPoint, TMetrics>(finished, excluded);

@@ -8,7 +8,9 @@ namespace Declarative.Runtime.Experiments;
 /// The per-trial routine, written once for one trial or a pack of K: builds the trials' <see cref="TrialSetup"/>
 /// (the engine <see cref="TrainingEngines"/> chooses), saves each member's initial weights, and after every update,
 /// for each member still training: measures its due instruments into its own sink, reports progress, saves declared
-/// checkpoints, and stops it as diverged at the step whose loss first went non-finite (the other members go on).
+/// checkpoints, and stops it as diverged at the step whose loss first went non-finite (the other members go on). Under a
+/// target budget (<see cref="ExperimentSettings.Target"/>) it checks the target at each epoch end before measuring, and a
+/// member that reached it stops there: that step is its last, so its <c>AtEnd</c> instruments are measured on those weights.
 /// Cancellation is checked once per step. The generated <c>Run</c> is a call to <see cref="Run(IReadOnlyList{TrialSpec}, IReadOnlyList{TrialContext}, Func{long, bool, bool, bool}, Func{int, InstrumentContext, IMetricCollector}?, int)"/>.
 /// </summary>
 public static class TrialDriver
@@ -48,33 +50,49 @@ public static class TrialDriver
     {
         var loop = setup.Loop;
         var outcomes = new TrialOutcome?[contexts.Count];
-        for (var m = 0; m < contexts.Count; m++) contexts[m].Weights?.Save(loop.Member(m).Model, "initial", 0);
+        var targets = setup.Targets;
+        for (var m = 0; m < contexts.Count; m++)
+        {
+            contexts[m].Weights?.Save(loop.Member(m).Model, "initial", 0);
+            loop.StateOf(m).StopsAtTarget = targets[m] is not null;
+        }
         while (loop.Next())
         {
             var first = loop.State;
             var step = first.Step;
-            var due = isDue(step, first.IsEpochEnd, first.IsLast);
+            var dueBeforeStop = isDue(step, first.IsEpochEnd, step == first.TotalSteps);
             for (var m = 0; m < outcomes.Length; m++)
             {
                 if (outcomes[m] is not null) continue;
                 var context = contexts[m];
+                var state = loop.StateOf(m);
+                // The target is checked first: a member that reaches it stops here, and this step is its last for its instruments.
+                if (targets[m] is { } target && state.IsEpochEnd && !state.IsLast)
+                    state.ReachedTarget = target.IsMetBy(target.Measure(setup.MemberInstruments[m], step));
+                var due = state.ReachedTarget ? isDue(step, state.IsEpochEnd, true) : dueBeforeStop;
                 if (due && collectors[m] is { } collector) context.Sink.Write(collector.Measure(loop.Member(m)));
                 context.OnStep?.Invoke(step, first.TotalSteps);
                 if (checkpointEvery > 0 && step % checkpointEvery == 0 && context.Weights is { } weights)
                     weights.Save(loop.Member(m).Model, Weights.TrialWeights.Checkpoint(step), step);
                 if (!loop.LossIsFinite(m, out var loss))
                 {
-                    outcomes[m] = TrialOutcome.Diverged(loop.DivergedAt(m) ?? step, loss);
+                    outcomes[m] = TrialOutcome.Diverged(loop.DivergedAt(m) ?? step, loss) with { Epochs = state.Epoch + 1, ReachedTarget = targets[m] is null ? null : false };
+                    context.Weights?.Save(loop.Member(m).Model, "final", step);
+                }
+                else if (state.IsLast)
+                {
+                    outcomes[m] = TrialOutcome.Done(step) with { Epochs = state.Epoch + 1, ReachedTarget = targets[m] is null ? null : state.ReachedTarget };
                     context.Weights?.Save(loop.Member(m).Model, "final", step);
                 }
             }
             if (outcomes.All(o => o is not null)) break;
             foreach (var c in contexts) c.Cancellation.ThrowIfCancellationRequested();
         }
+        // A budget of no steps (the loop made none).
         for (var m = 0; m < outcomes.Length; m++)
         {
             if (outcomes[m] is not null) continue;
-            outcomes[m] = TrialOutcome.Done(loop.State.Step);
+            outcomes[m] = TrialOutcome.Done(loop.State.Step) with { ReachedTarget = targets[m] is null ? null : false };
             contexts[m].Weights?.Save(loop.Member(m).Model, "final", loop.State.Step);
         }
         return outcomes.Select(o => o!).ToArray();

@@ -64,6 +64,8 @@ public static class TrialId
         // Appended only when used, so that ids of epoch-based trials stay what they were.
         if (settings.Steps > 0) text.Append("steps=").Append(settings.Steps.ToString(CultureInfo.InvariantCulture)).Append('\n');
         if (settings.Updates > 0) text.Append("updates=").Append(settings.Updates.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        if (settings.Target is { } target)
+            text.Append("target=").Append(target.Metric).Append(':').Append(Format(target.Value)).Append(':').Append(Format(target.Examples)).Append('\n');
         return text;
     }
 

@@ -50,6 +50,14 @@ public sealed class TrialSetup : IDisposable
     public ITrainingEngine Engine { get; }
     public ClassificationLoop Loop { get; }
 
+    /// <summary>Each member's target budget (<see cref="ExperimentSettings.Target"/>), null for a fixed length.</summary>
+    internal IReadOnlyList<TrainingTarget?> Targets => _targets ??= Specs.Select(s => s.Settings.Target).ToArray();
+
+    private TrainingTarget?[]? _targets;
+
+    /// <summary>The specs of the trials, in member order.</summary>
+    internal IReadOnlyList<TrialSpec> Specs { get; private init; } = [];
+
     /// <summary>The (first) trial's instrument context.</summary>
     public InstrumentContext Instruments => MemberInstruments[0];
 
@@ -69,6 +77,9 @@ public sealed class TrialSetup : IDisposable
         if (specs.Count == 0) throw new ArgumentException("A setup trains at least one trial.", nameof(specs));
         if (specs.Count > 1 && !TrainingEngines.CanPack(specs, out var reason)) throw new ArgumentException($"These trials cannot be packed: {reason}.", nameof(specs));
         var first = specs[0];
+        foreach (var s in specs)
+            if (s.Settings.Target is { } t && (s.Settings.Steps > 0 || s.Settings.Updates > 0))
+                throw new ArgumentException($"A target budget ({t.Describe()}) is checked at epoch ends and capped in epochs: give Epochs, not Steps or Updates.", nameof(specs));
         var chosen = TrainingEngines.For(first).Engine;
         if (engine == EngineKind.StackedMlp && chosen != EngineKind.StackedMlp) throw new ArgumentException($"The stacked MLP engine cannot train this trial: {TrainingEngines.For(first).Reason}.", nameof(engine));
         var kind = engine ?? chosen;
@@ -115,7 +126,7 @@ public sealed class TrialSetup : IDisposable
             context.Connect(loop, i);
             return context;
         }).ToArray();
-        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments);
+        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments) { Specs = specs.ToArray() };
     }
 
     private static optim.Optimizer CreateOptimizer(OptimizerSpec o, nn.Module<Tensor, Tensor> model) =>

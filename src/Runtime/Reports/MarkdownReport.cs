@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Declarative.Runtime.Claims;
 using Declarative.Runtime.Experiments;
+using Declarative.Runtime.Store;
 
 namespace Declarative.Runtime.Reports;
 
@@ -157,7 +158,11 @@ public static class MarkdownReport
     {
         md.Append("## Results\n\n");
         md.Append("Final value of each metric (its last sample in the trial), mean ± standard deviation over the seeds that finished. ")
-          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak; for a loss profile along a line, the α of its final minimum.\n\n");
+          .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak; for a loss profile along a line, the α of its final minimum.");
+        if (results.Settings.Target is { } goal)
+            md.Append(" Each trial trained until ").Append(goal.Describe()).Append(" at an epoch end, at most ").Append(results.Settings.Epochs).Append(" epoch(s): ")
+              .Append("its final values are those at its stop; *reached target* counts the finished seeds that reached it, and the updates and epochs to target are over those.");
+        md.Append("\n\n");
         var finals = results.FinalValues();
         var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
         var vectors = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => c.Column.IsVector && c.Column.Alphas is null).ToArray();
@@ -168,10 +173,12 @@ public static class MarkdownReport
         md.Append('|');
         foreach (var axis in results.Axes) md.Append(' ').Append(axis).Append(" |");
         md.Append(" seeds done |");
+        var target = results.Settings.Target;
+        if (target is not null) md.Append(" reached target | updates to target | epochs to target |");
         foreach (var c in columns) md.Append(' ').Append(c.Column.Name).Append(" |");
         foreach (var v in vectors) md.Append($" {v.Column.Name}[1] final | {v.Column.Name}[1] peak | step of {v.Column.Name}[1] peak |");
         foreach (var p in profiles) md.Append($" α at the minimum of the final {p.Column.Name} |");
-        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + columns.Length + 3 * vectors.Length + profiles.Length))).Append('\n');
+        md.Append('\n').Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 1 + (target is null ? 0 : 3) + columns.Length + 3 * vectors.Length + profiles.Length))).Append('\n');
 
         foreach (var point in results.Points())
         {
@@ -180,6 +187,13 @@ public static class MarkdownReport
             md.Append('|');
             foreach (var axis in results.Axes) md.Append(' ').Append(trials[0].Parameter(axis)).Append(" |");
             md.Append(' ').Append(done.Length).Append('/').Append(trials.Length).Append(" |");
+            if (target is not null)
+            {
+                var reached = done.Where(t => t.ReachedTarget == true).ToArray();
+                md.Append(' ').Append(reached.Length).Append('/').Append(done.Length).Append(" |")
+                  .Append(' ').Append(reached.Length == 0 ? "–" : MeanAndSpread(reached.Select(t => (double)t.Steps).ToArray())).Append(" |")
+                  .Append(' ').Append(reached.Length == 0 ? "–" : MeanAndSpread(reached.Select(t => (double)(t.Epochs ?? 0)).ToArray())).Append(" |");
+            }
             foreach (var (_, i) in columns)
             {
                 var values = done.Select(t => finals.TryGetValue(t.Id, out var f) ? f[i] : null)
@@ -254,19 +268,30 @@ public static class MarkdownReport
         md.Append("## Trials\n\n");
         md.Append("| trial |");
         foreach (var axis in results.Axes) md.Append(' ').Append(axis).Append(" |");
-        md.Append(" seed | status | steps | seconds | note |\n");
-        md.Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 6))).Append('\n');
+        var target = results.Settings.Target;
+        md.Append(" seed | status | steps |").Append(target is null ? "" : " target |").Append(" seconds | note |\n");
+        md.Append('|').Append(string.Concat(Enumerable.Repeat("---|", results.Axes.Count + 6 + (target is null ? 0 : 1)))).Append('\n');
         foreach (var t in results.Trials)
         {
             md.Append("| `").Append(t.Id).Append("` |");
             foreach (var axis in results.Axes) md.Append(' ').Append(t.Parameter(axis)).Append(" |");
             md.Append(' ').Append(t.Seed).Append(" | ").Append(t.Status.ToString().ToLowerInvariant())
-              .Append(" | ").Append(t.Steps.ToString(CultureInfo.InvariantCulture))
-              .Append(" | ").Append(t.Seconds.ToString("F1", CultureInfo.InvariantCulture))
+              .Append(" | ").Append(t.Steps.ToString(CultureInfo.InvariantCulture));
+            if (target is not null) md.Append(" | ").Append(TargetNote(t));
+            md.Append(" | ").Append(t.Seconds.ToString("F1", CultureInfo.InvariantCulture))
               .Append(" | ").Append(Escape(t.Error)).Append(" |\n");
         }
         md.Append('\n');
     }
+
+    /// <summary>Whether and when a trial of a target budget reached its target, in words.</summary>
+    private static string TargetNote(TrialRecord t) => t.ReachedTarget switch
+    {
+        true => $"reached at epoch {t.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "?"} (step {t.Steps.ToString(CultureInfo.InvariantCulture)})",
+        false when t.Status == TrialStatus.Done => $"not reached in {t.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "?"} epoch(s)",
+        false => "not reached",
+        null => "–",
+    };
 
     /// <summary>Per trial and vector column: the first entry's last sampled value, its largest value and the step of that peak.</summary>
     private static Dictionary<(string Trial, int Column), (double Final, double Peak, double Step)> FirstEntries(ExperimentResults results, int[] columns)

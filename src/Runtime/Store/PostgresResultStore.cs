@@ -159,11 +159,14 @@ public sealed class PostgresResultStore : SqlResultStore
             DELETE FROM declarative_schema;
             INSERT INTO declarative_schema(version) VALUES (2);
             """, transaction);
-        // Version 3: what produced each trial's results (Provenance, as JSON).
+        // Version 3: what produced each trial's results (Provenance, as JSON). Version 4: the epochs a trial trained and, under
+        // a target budget, whether it reached its target (NULL: no target).
         Execute("""
             ALTER TABLE trials ADD COLUMN IF NOT EXISTS provenance text;
+            ALTER TABLE trials ADD COLUMN IF NOT EXISTS epochs integer;
+            ALTER TABLE trials ADD COLUMN IF NOT EXISTS reached_target boolean;
             DELETE FROM declarative_schema;
-            INSERT INTO declarative_schema(version) VALUES (3);
+            INSERT INTO declarative_schema(version) VALUES (4);
             """, transaction);
         transaction.Commit();
     }

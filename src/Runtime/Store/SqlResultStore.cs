@@ -20,9 +20,9 @@ namespace Declarative.Runtime.Store;
 public abstract class SqlResultStore : IResultStore
 {
     /// <summary>The schema version this build writes (SQLite: <c>PRAGMA user_version</c>; PostgreSQL: <c>declarative_schema</c>).</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
-    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error, provenance";
+    private const string TrialColumns = "id, experiment, budget, seed, parameters, status, attempts, steps, seconds, host, error, provenance, epochs, reached_target";
 
     /// <summary>The open connection the dialect created.</summary>
     protected DbConnection Connection { get; private set; } = null!;
@@ -146,6 +146,8 @@ public abstract class SqlResultStore : IResultStore
                 reader.GetDouble(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10))
             {
                 Provenance = reader.IsDBNull(11) ? null : reader.GetString(11),
+                Epochs = reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                ReachedTarget = reader.IsDBNull(13) ? null : reader.GetBoolean(13),
             });
         return result;
     }
@@ -291,7 +293,7 @@ public abstract class SqlResultStore : IResultStore
         using var transaction = Connection.BeginTransaction();
         using (var update = Command($"""
             UPDATE trials SET status = @status, steps = @steps, seconds = @seconds, error = @error, progress_step = @steps, provenance = @provenance,
-                heartbeat = {Now}, finished_at = {Timestamp}
+                epochs = @epochs, reached_target = @reached, heartbeat = {Now}, finished_at = {Timestamp}
             WHERE id = @id {(lease is null ? "" : "AND lease = @lease AND status = 'running'")};
             """, transaction))
         {
@@ -302,6 +304,8 @@ public abstract class SqlResultStore : IResultStore
             Bind(update, "seconds", seconds, DbType.Double);
             Bind(update, "error", outcome.Message);
             Bind(update, "provenance", outcome.Provenance);
+            Bind(update, "epochs", outcome.Epochs > 0 ? outcome.Epochs : null, DbType.Int32);
+            Bind(update, "reached", outcome.ReachedTarget, DbType.Boolean);
             if (update.ExecuteNonQuery() != 1)
             {
                 transaction.Rollback();

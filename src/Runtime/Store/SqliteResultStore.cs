@@ -165,9 +165,13 @@ public sealed class SqliteResultStore : SqlResultStore
             CREATE INDEX IF NOT EXISTS trials_by_status ON trials(experiment, budget, status, ordinal);
             """, transaction);
         // Version 3: what produced each trial's results (Provenance, as JSON).
+        if (version < 3)
+            Execute("ALTER TABLE trials ADD COLUMN provenance TEXT;", transaction);
+        // Version 4: the epochs a trial trained and, under a target budget, whether it reached its target (NULL: no target).
         Execute("""
-            ALTER TABLE trials ADD COLUMN provenance TEXT;
-            PRAGMA user_version = 3;
+            ALTER TABLE trials ADD COLUMN epochs INTEGER;
+            ALTER TABLE trials ADD COLUMN reached_target INTEGER;
+            PRAGMA user_version = 4;
             """, transaction);
         transaction.Commit();
     }

@@ -20,4 +20,13 @@ public sealed record TrialRecord(
 
     /// <summary>What produced the trial's results (<see cref="Experiments.Provenance"/>, as JSON); null for trials not finished, or stored before provenance was kept.</summary>
     public string? Provenance { get; init; }
+
+    /// <summary>The epochs the trial trained (<see cref="TrialOutcome.Epochs"/>); null for trials not finished, or stored before schema version 4.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>
+    /// Under a target budget (<c>[TrainUntil]</c>): whether the trial reached its target (after <see cref="Steps"/> updates, at the end of
+    /// epoch <see cref="Epochs"/>) or trained to the cap without it; null without a target, or for trials not finished.
+    /// </summary>
+    public bool? ReachedTarget { get; init; }
 }

@@ -138,6 +138,9 @@ public sealed class ClassificationLoop : IDisposable
         return _states[member];
     }
 
+    /// <summary>Member k's state without bringing its model up to date (for the step counters and flags).</summary>
+    internal TrainingState StateOf(int member) => _states[member];
+
     /// <summary>
     /// Raised at every step (or, with <see cref="Observe"/>, at the steps a member's observers ask for), for each member, after
     /// the backward pass and before the member's update: the

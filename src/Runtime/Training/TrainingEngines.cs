@@ -15,6 +15,8 @@ namespace Declarative.Runtime.Training;
 /// fraction, the batch size and its schedule, the regime, the length) must be equal. Instruments never prevent packing:
 /// the update and gradient norms come from the engine with the step (<see cref="EngineStep"/>), and those that need θ_t
 /// itself (<c>[ObservesUpdate]</c>) get each member's θ_t and gradient from the engine before the updates they are due at.
+/// A trial with a target budget (<c>[TrainUntil]</c>) trains alone on its engine: members of a pack would stop at different
+/// epochs, and whether a target is met is a threshold that the rounding of a pack's stacked products could move.
 /// </para>
 /// </summary>
 public static class TrainingEngines
@@ -39,6 +41,10 @@ public static class TrainingEngines
         return null;
     }
 
+    /// <summary>Why a trial the stacked engine trains cannot share a pack, or null when it can.</summary>
+    private static string? PackObstacle(TrialSpec s) =>
+        s.Settings.Target is { } target ? $"a target budget ({target.Describe()}) stops each trial at its own epoch" : null;
+
     /// <summary>Each member's SGD settings on the stacked engine.</summary>
     internal static Optimizers.SgdMember Sgd(TrialSpec s) =>
         new(s.Optimizer.Momentum, s.Optimizer.WeightDecay, s.Optimizer.Kind == OptimizerKind.Nesterov);
@@ -51,6 +57,7 @@ public static class TrainingEngines
         foreach (var s in specs)
         {
             if (StackedObstacle(s) is { } why) { reason = why; return false; }
+            if (specs.Count > 1 && PackObstacle(s) is { } alone) { reason = alone; return false; }
         }
         var key = PackKey(specs[0]);
         for (var i = 1; i < specs.Count; i++)
@@ -76,7 +83,7 @@ public static class TrainingEngines
         var order = new List<PackSignature>();
         for (var i = 0; i < specs.Count; i++)
         {
-            if (StackedObstacle(specs[i]) is not null) { groups.Add([i]); continue; }
+            if (StackedObstacle(specs[i]) is not null || PackObstacle(specs[i]) is not null) { groups.Add([i]); continue; }
             var key = PackKey(specs[i]);
             if (!byKey.TryGetValue(key, out var list)) { byKey[key] = list = []; order.Add(key); }
             list.Add(i);
@@ -104,7 +111,7 @@ public static class TrainingEngines
         var specs = trials.Select(specFor).ToArray();
         var groups = Groups(specs);
         var sizes = new Dictionary<PackSignature, int>();
-        foreach (var s in specs.Where(s => StackedObstacle(s) is null)) sizes[PackKey(s)] = sizes.GetValueOrDefault(PackKey(s)) + 1;
+        foreach (var s in specs.Where(s => StackedObstacle(s) is null && PackObstacle(s) is null)) sizes[PackKey(s)] = sizes.GetValueOrDefault(PackKey(s)) + 1;
         return groups.Select(g =>
         {
             var first = specs[g[0]];
@@ -113,7 +120,8 @@ public static class TrainingEngines
             {
                 choice = g.Count > 1
                     ? choice with { Reason = $"stacked MLP, packed: {g.Count} trials differing only in seed and SGD hyper-parameters" }
-                    : choice with { Reason = sizes[PackKey(first)] > 1 ? "stacked MLP" : "stacked MLP, alone: no other trial shares its model shape, data and batch size" };
+                    : choice with { Reason = PackObstacle(first) is { } alone ? $"stacked MLP, alone: {alone}"
+                        : sizes[PackKey(first)] > 1 ? "stacked MLP" : "stacked MLP, alone: no other trial shares its model shape, data and batch size" };
             }
             return new TrialGroup(g.Select(i => trials[i]).ToArray(), choice);
         }).ToArray();

@@ -28,8 +28,21 @@ public sealed class TrainingState
     {
         var next = Step + 1;
         var epochEnd = _isEpochEnd?.Invoke(next) ?? (StepsPerEpoch > 0 && next % StepsPerEpoch == 0);
-        return next <= TotalSteps && cadence.IsDue(next, epochEnd, next == TotalSteps);
+        // With a target budget every epoch end may be the last step: whether it is, is known only once the step is made.
+        return next <= TotalSteps && cadence.IsDue(next, epochEnd, next == TotalSteps || (StopsAtTarget && epochEnd));
     }
+
+    /// <summary>
+    /// Whether the member trains under a target budget (<see cref="Experiments.ExperimentSettings.Target"/>): it may stop at any
+    /// epoch end, so <see cref="IsDueNext"/> counts every epoch end as a possible last step.
+    /// </summary>
+    public bool StopsAtTarget { get; internal set; }
+
+    /// <summary>
+    /// Whether the member reached its target at this step (an epoch end): it stops here, and this step is its last
+    /// (<see cref="IsLast"/>). Always false without a target budget.
+    /// </summary>
+    public bool ReachedTarget { get; internal set; }
 
     /// <summary>
     /// The member's declared learning rate (<see cref="LoopMember.DeclaredLearningRate"/>, the trial's
@@ -71,7 +84,8 @@ public sealed class TrainingState
     public int Epoch { get; internal set; }
 
     public bool IsEpochEnd { get; internal set; }
-    public bool IsLast => Step == TotalSteps;
+    /// <summary>Whether this is the member's last step: the budget's last, or the epoch end at which it reached its target.</summary>
+    public bool IsLast => Step == TotalSteps || ReachedTarget;
 
     /// <summary>The step's mini-batch data loss L (computed before the update, without the gradient-norm penalty), a scalar tensor.</summary>
     public Tensor BatchLoss { get; internal set; } = null!;

@@ -39,4 +39,31 @@ public sealed class SqliteMigrationTests : IDisposable
         Assert.Equal(TrialStatus.Done, store.Trial("x")!.Status);
         Assert.Null(store.Claim("Old", Budget.Smoke, "r", "h", TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public void A_version_3_store_gains_the_trained_epochs_and_target_columns_and_keeps_its_trials()
+    {
+        var path = Path.Combine(_folder, "v3.db");
+        using (var store = new SqliteResultStore(path)) { }
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // A version 3 file: the same tables without the columns version 4 added.
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                ALTER TABLE trials DROP COLUMN epochs;
+                ALTER TABLE trials DROP COLUMN reached_target;
+                INSERT INTO trials(id, experiment, budget, seed, parameters, ordinal, status, attempts, steps, provenance) VALUES ('x', 'Old', 'smoke', 0, '[]', 0, 'done', 1, 40, '{}');
+                PRAGMA user_version = 3;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var migrated = new SqliteResultStore(path);
+
+        var trial = migrated.Trial("x")!;
+        Assert.Equal((TrialStatus.Done, 40L, "{}"), (trial.Status, trial.Steps, trial.Provenance));
+        Assert.Null(trial.Epochs);
+        Assert.Null(trial.ReachedTarget);
+    }
 }
