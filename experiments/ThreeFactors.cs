@@ -7,46 +7,54 @@ namespace Declarative.Experiments;
 /// flatter minima and less memorisation of noisy labels. The invariance breaks for a very large
 /// learning rate: the grid includes that regime (lr 0.82 at B 512) and the claims say where they should hold.
 /// Memorisation is measured on the flipped labels only (the 20% of training examples whose label noise
-/// replaced the true class), over a budget long enough to reach the memorisation phase: 60 epochs of a
-/// 10,000-example training set, where the clean majority is fitted within the first few epochs.
+/// replaced the true class). Every trial trains until it fits 85% of its (noisy) training labels, at most 300 epochs
+/// of a 10,000-example training set, and is compared there: at a fixed number of epochs a higher lr/B simply trains
+/// faster and has memorised more by then (the full run at 60 epochs showed that), which says nothing about the minimum.
+/// At a matched fit, fewer flipped labels memorised means more clean ones fitted. Trials that do not reach the fit
+/// within the cap are outside the claims' regime and counted in the report.
 /// </summary>
-[Experiment(Epochs = 60, Seeds = 4, MaxSeeds = 8)]
+[Experiment(Epochs = 300, Seeds = 4, MaxSeeds = 8)]
 [Smoke(Epochs = 1, Seeds = 1, TrainSubset = 8_000, TestSubset = 2_000)]
 [FashionMnist(LabelNoise = 0.2, TrainSubset = 10_000)]
+[TrainUntil(TrainAccuracy = 0.85)]
 [Mlp(256, 256)]
 [Sgd]
 [Track(Instruments.HessianTopEigenvalues, AtEnd = true, Examples = 512)]
 [Track(Instruments.FlippedLabelAccuracy | Instruments.TestAccuracy | Instruments.TrainAccuracy, AtEpochEnd = true)]
 public partial record ThreeFactors(
     [Values(32, 128, 512)] int BatchSize,
-    [Values(1e-4, 4e-4, 1.6e-3)] double RatioLrToBatch)
+    [Values(2e-4, 4e-4, 8e-4, 1.6e-3)] double RatioLrToBatch)
 {
     /// <summary>Linked axis: the learning rate along lines of equal lr/B.</summary>
     public double LearningRate => RatioLrToBatch * BatchSize;
 
     /// <summary>
-    /// Where the learning rate is moderate (≤ 0.25), the final test accuracy depends on lr/B only: its variation along lines of
+    /// Where the learning rate is moderate (≤ 0.25), the test accuracy at the matched fit depends on lr/B only: its variation along lines of
     /// equal lr/B is small (a mean square under a quarter) compared with its variation across them.
     /// </summary>
     public static Claim EndpointDependsOnTheRatioOnly =>
-        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.RatioLrToBatch, maxRatio: 0.25, where: p => p.LearningRate <= 0.25);
+        Expect.Invariant(r => r.Final(m => m.TestAccuracy), along: p => p.RatioLrToBatch, maxRatio: 0.25, where: p => p.LearningRate <= 0.25,
+            when: r => r.ReachedTarget);
 
-    /// <summary>A higher lr/B ends in a flatter minimum (lower top Hessian eigenvalue) at each batch size, where the learning rate is moderate.</summary>
+    /// <summary>A higher lr/B reaches the matched fit in a flatter region (lower top Hessian eigenvalue) at each batch size, where the learning rate is moderate.</summary>
     public static Claim HigherRatioFindsFlatterMinima =>
-        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
+        Expect.Decreasing(r => r.Final(m => m.HessianTopEigenvalues?[0]), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25,
+            when: r => r.ReachedTarget);
 
     /// <summary>
-    /// A higher lr/B memorises fewer of the flipped labels (lower accuracy on the flipped training examples, measured against
-    /// their noisy labels) at each batch size, where the learning rate is moderate.
+    /// A higher lr/B memorises fewer of the flipped labels on its way to the matched fit (lower accuracy on the flipped training
+    /// examples, measured against their noisy labels) at each batch size, where the learning rate is moderate.
     /// </summary>
     public static Claim HigherRatioMemorisesLess =>
-        Expect.Decreasing(r => r.Final(m => m.FlippedLabelAccuracy), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25);
+        Expect.Decreasing(r => r.Final(m => m.FlippedLabelAccuracy), by: p => p.RatioLrToBatch, where: p => p.LearningRate <= 0.25,
+            when: r => r.ReachedTarget);
 
     /// <summary>
-    /// The invariance breaks at a very large learning rate: on the line lr/B = 1.6e-3, batch 512 at lr 0.82 ends with a lower
-    /// test accuracy than batch 128 at lr 0.20 (the regime the paper names, outside the other claims' lr ≤ 0.25).
+    /// The invariance breaks at a very large learning rate: on the line lr/B = 1.6e-3, batch 512 at lr 0.82 reaches the matched
+    /// fit with a lower test accuracy than batch 128 at lr 0.20 (the regime the paper names, outside the other claims' lr ≤ 0.25).
     /// </summary>
     public static Claim InvarianceBreaksAtVeryLargeLearningRate =>
         Expect.Less(r => r.Final(m => m.TestAccuracy),
-            where: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 512, than: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 128);
+            where: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 512, than: p => p.RatioLrToBatch == 1.6e-3 && p.BatchSize == 128,
+            when: r => r.ReachedTarget);
 }
