@@ -21,8 +21,8 @@ namespace Declarative.Runtime.Instruments.Numerics;
 /// Stopping: converged when the best loss rose by at most <c>tolerance</c> × (its rise above f(x)) over the last
 /// <see cref="Window"/> steps, or at once when the candidate equals y_b (the projected sign step cannot move: for a
 /// linear loss after the first step); otherwise at <c>maxSteps</c>, reported as not converged. On the 784-256-256-10 MLP
-/// on Fashion-MNIST (ε = 1e-3) this converges in about 10–25 steps; the measurements that chose it are in
-/// docs/benchmarks/instruments.md.
+/// on Fashion-MNIST (ε = 1e-3, 10,000 examples) it converged in 34, 24 and 16 steps after 10, 100 and 1000 training
+/// steps; the measurements that chose it are in docs/benchmarks/instruments.md.
 /// </para>
 /// <para>
 /// The loss and gradient over the examples are accumulated in chunks of <see cref="Chunk"/> examples (one chunk's graph
