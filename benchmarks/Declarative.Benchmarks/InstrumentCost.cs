@@ -114,7 +114,7 @@ public static class InstrumentCost
         var (plain, measured) = session.Alternate(chosen, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats);
         Console.WriteLine("| (b) configuration | plain ms/step | instrumented ms/step | slowdown | target |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.Examples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 3x |");
+        Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.FullBatchExamples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 3x |");
     }
 
     /// <summary>(c) Each instrument at default options against its pass-count floor.</summary>
@@ -126,7 +126,7 @@ public static class InstrumentCost
             var plain = session.PlainStepSeconds(32, 2 * repeats);
             Console.WriteLine($"Plain step: {plain * 1e3:F2} ms (median over {2 * repeats} blocks of 32 steps)");
         }
-        Console.WriteLine($"Default options: Examples {options.Examples}, Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps {options.AscentSteps}, Lanczos ≤ {Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}, warm start {options.LanczosWarmStart}");
+        Console.WriteLine($"Default options: Examples {options.FullBatchExamples} ({options.SharpnessExamples} for ε-sharpness), Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps ≤ {options.AscentSteps} to tolerance {options.AscentTolerance:G}, Lanczos ≤ {Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}, warm start {options.LanczosWarmStart}");
         Console.WriteLine();
         Console.WriteLine("| (c) instrument | ms per measurement | passes (F forward, FB forward-backward, G graph-building forward-backward, H Hessian-vector product; n examples) | floor ms | time / floor | plain steps per measurement |");
         Console.WriteLine("|---|---:|---|---:|---:|---:|");
@@ -171,7 +171,7 @@ public static class InstrumentCost
     /// <summary>The passes an instrument needs at least, from its options (and, for Lanczos, the products its run reported).</summary>
     private static List<Pass> Passes(string name, InstrumentOptions o, ClassificationData data, int products)
     {
-        long subset = Math.Min(o.Examples <= 0 ? data.TrainCount : o.Examples, data.TrainCount);
+        long subset = Math.Min(o.FullBatchExamples, data.TrainCount), sharpness = Math.Min(o.SharpnessExamples, data.TrainCount);
         long train = data.TrainCount, test = data.TestCount;
         return name switch
         {
@@ -185,7 +185,7 @@ public static class InstrumentCost
             "HessianTopEigenvalues" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products)],
             "LossAlongTopEigenvector" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products), new(PassKind.F, subset, o.AlphaPoints)],
             "InterpolationProfile" or "InterpolationMinimum" or "InterpolationHeight" => [new(PassKind.F, subset, o.AlphaPoints)],
-            "EpsilonSharpness" => [new(PassKind.FB, subset, o.AscentSteps + 1)],
+            "EpsilonSharpness" or "EpsilonSharpnessError" or "EpsilonSharpnessSteps" => [new(PassKind.FB, sharpness, products)], // passes of the run
             _ => [],
         };
     }
@@ -315,6 +315,8 @@ public static class InstrumentCost
                 }) - plain;
                 if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector))
                     products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
+                if (name is nameof(EpsilonSharpness) or nameof(EpsilonSharpnessError) or nameof(EpsilonSharpnessSteps))
+                    products = SharpnessMaximisation.For(_context, options).Measure(_loop.State).Passes; // the step's cached maximisation
                 if (c > 0) times.Add(t); // the first call also builds the fixed subset (and Lanczos starts cold)
             }
             return (Median(times), products);

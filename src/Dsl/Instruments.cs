@@ -90,7 +90,13 @@ namespace Declarative
         [ObservesUpdate]
         InterpolationHeight = 1L << 23,
 
-        /// <summary>ε-sharpness of Keskar et al. (percent): the largest relative loss increase in a box of relative size <c>Epsilon</c> around the weights, by <c>AscentSteps</c> projected ascent steps.</summary>
+        /// <summary>
+        /// ε-sharpness of Keskar et al. (2017, eq. 4), in percent: 100 (max f(θ + y) − f(θ)) / (1 + f(θ)) over the box
+        /// |y_i| ≤ <c>Epsilon</c> (|θ_i| + 1), f the mean cross-entropy on a fixed training subset of <c>Examples</c>
+        /// examples (default 10,000). The maximum is found by projected sign ascent run to convergence
+        /// (<c>AscentTolerance</c>, at most <c>AscentSteps</c> steps); see <see cref="EpsilonSharpnessError"/> for its
+        /// standard error and <see cref="EpsilonSharpnessSteps"/> for the steps it took.
+        /// </summary>
         EpsilonSharpness = 1L << 24,
 
         /// <summary>
@@ -101,5 +107,19 @@ namespace Declarative
 
         /// <summary>Mean cross-entropy on the training examples whose labels <c>LabelNoise</c> flipped, against their flipped labels. Needs label noise.</summary>
         FlippedLabelLoss = 1L << 26,
+
+        /// <summary>
+        /// Standard error of <see cref="EpsilonSharpness"/> over the examples, on the same scale (percent): 100 · sd(d_i) / √n /
+        /// (1 + f(θ)), d_i each example's loss increase at the maximiser found. It is the sampling error of the subset (the
+        /// weights' own sharpness on another subset of the same size differs by about this much), not the optimiser's.
+        /// Measured in the same pass as <see cref="EpsilonSharpness"/> (free alongside it).
+        /// </summary>
+        EpsilonSharpnessError = 1L << 27,
+
+        /// <summary>
+        /// Projected ascent steps ε-sharpness's maximisation took to converge; negative (−<c>AscentSteps</c>) when it
+        /// stopped at the <c>AscentSteps</c> cap without converging. Measured in the same pass as <see cref="EpsilonSharpness"/>.
+        /// </summary>
+        EpsilonSharpnessSteps = 1L << 28,
     }
 }

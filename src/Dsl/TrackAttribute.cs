@@ -41,7 +41,20 @@ namespace Declarative
         /// <summary>Number of top Hessian eigenvalues to compute (Lanczos). Default 1.</summary>
         public int TopK { get; set; }
 
-        /// <summary>Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness). Default 1024.</summary>
+        /// <summary>Examples of the fixed training subset of the full-batch instruments when <see cref="Examples"/> is not given.</summary>
+        public const int DefaultExamples = 1024;
+
+        /// <summary>
+        /// Examples of the fixed training subset ε-sharpness is measured on when <see cref="Examples"/> is not given: its
+        /// maximisation fits the box to the subset, so a small subset gives a noisy and upward-biased estimate.
+        /// </summary>
+        public const int DefaultSharpnessExamples = 10_000;
+
+        /// <summary>
+        /// Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness).
+        /// Default <see cref="DefaultExamples"/> (1024), for ε-sharpness <see cref="DefaultSharpnessExamples"/> (10,000);
+        /// 0 or more than the training set means all of it.
+        /// </summary>
         public int Examples { get; set; }
 
         /// <summary>Random probes (Hutchinson trace) or mini-batches (gradient noise). Default 10.</summary>
@@ -59,7 +72,23 @@ namespace Declarative
         /// <summary>Relative box size of ε-sharpness. Default 1e-3.</summary>
         public double Epsilon { get; set; } = double.NaN;
 
-        /// <summary>Projected ascent steps of ε-sharpness. Default 10.</summary>
+        /// <summary>Most projected ascent steps of ε-sharpness when <see cref="AscentSteps"/> is not given.</summary>
+        public const int DefaultAscentSteps = 100;
+
+        /// <summary>Relative tolerance of ε-sharpness's maximisation when <see cref="AscentTolerance"/> is not given.</summary>
+        public const double DefaultAscentTolerance = 1e-3;
+
+        /// <summary>
+        /// Most projected ascent steps of ε-sharpness: a safeguard, since the ascent stops when it has converged (see
+        /// <see cref="AscentTolerance"/>); a run stopped here is reported by <c>Instruments.EpsilonSharpnessSteps</c> as a
+        /// negative count. Default <see cref="DefaultAscentSteps"/> (100).
+        /// </summary>
         public int AscentSteps { get; set; }
+
+        /// <summary>
+        /// Convergence tolerance of ε-sharpness's maximisation: it stops when the largest loss found rose by less than this
+        /// fraction of its rise above the starting loss over the last 5 steps. Default <see cref="DefaultAscentTolerance"/> (1e-3).
+        /// </summary>
+        public double AscentTolerance { get; set; } = double.NaN;
     }
 }

@@ -886,11 +886,16 @@ namespace Declarative.Generators.Experiments
                             if (n < 0) Report(DiagnosticDescriptors.BadBudget, location, "[Track] " + option, _name, Literal(n), "positive");
                             options.Add($"{option} = {Literal(n)}");
                         }
-                    foreach (var option in new[] { "AlphaFrom", "AlphaTo", "Epsilon" })
+                    foreach (var option in new[] { "AlphaFrom", "AlphaTo", "Epsilon", "AscentTolerance" })
                         if (Named(attribute, option) is double d && !double.IsNaN(d))
+                        {
+                            if (option is "Epsilon" or "AscentTolerance" && !(d > 0)) Report(DiagnosticDescriptors.BadBudget, location, "[Track] " + option, _name, Literal(d).TrimEnd('d'), "positive");
                             options.Add($"{option} = {Literal(d)}");
+                        }
                     return new TrackModel(instruments.ToEquatableArray(), cadences[0].Expression, cadences[0].Text, options.ToEquatableArray());
                 }
+
+                private static readonly string[] EpsilonSharpnessInstruments = { "EpsilonSharpness", "EpsilonSharpnessError", "EpsilonSharpnessSteps" };
 
                 /// <summary>The instruments that read each [Track] option (src/Runtime/Instruments); Examples is read by most full-batch ones and not checked.</summary>
                 private static readonly KeyValuePair<string, string[]>[] OptionReaders =
@@ -900,8 +905,9 @@ namespace Declarative.Generators.Experiments
                     new("AlphaFrom", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
                     new("AlphaTo", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
                     new("AlphaPoints", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
-                    new("Epsilon", new[] { "EpsilonSharpness" }),
-                    new("AscentSteps", new[] { "EpsilonSharpness" }),
+                    new("Epsilon", EpsilonSharpnessInstruments),
+                    new("AscentSteps", EpsilonSharpnessInstruments),
+                    new("AscentTolerance", EpsilonSharpnessInstruments),
                 };
 
                 private static List<InstrumentModel> InstrumentNames(AttributeData attribute)

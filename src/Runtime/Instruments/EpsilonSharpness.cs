@@ -1,18 +1,11 @@
-using Declarative.Runtime.Instruments.Numerics;
 using Declarative.Runtime.Training;
 
 namespace Declarative.Runtime.Instruments;
 
-/// <summary>
-/// Keskar et al.'s ε-sharpness (percent) of the full-batch loss on the fixed subset, box of relative size
-/// <see cref="InstrumentOptions.Epsilon"/>, <see cref="InstrumentOptions.AscentSteps"/> projected ascent steps
-/// (see <see cref="SharpnessAscent"/>).
-/// </summary>
+/// <summary>Keskar et al.'s ε-sharpness (percent) of the loss on the fixed subset (see <see cref="SharpnessMaximisation"/>).</summary>
 public sealed class EpsilonSharpness(InstrumentContext context, InstrumentOptions options) : ScalarInstrument
 {
-    public override double Measure(TrainingState state)
-    {
-        using var eval = FullBatch.Eval(context);
-        return SharpnessAscent.Measure(FullBatch.Loss(context, options.Examples), context.Parameters, options.Epsilon, options.AscentSteps);
-    }
+    private readonly SharpnessMaximisation _maximisation = SharpnessMaximisation.For(context, options);
+
+    public override double Measure(TrainingState state) => _maximisation.Measure(state).Sharpness;
 }

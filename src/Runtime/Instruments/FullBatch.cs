@@ -18,6 +18,14 @@ internal static class FullBatch
         return () => nn.functional.cross_entropy(context.Model.forward(x), y);
     }
 
+    /// <summary>The per-example cross-entropies on the context's fixed training subset (by chunks), and the subset's size.</summary>
+    public static (ExampleLosses Losses, long Count) ExampleLosses(InstrumentContext context, int examples)
+    {
+        var (x, y) = context.FixedSubset(examples);
+        return ((start, count) => nn.functional.cross_entropy(context.Model.forward(x.narrow(0, start, count)), y.narrow(0, start, count), reduction: nn.Reduction.None),
+            x.shape[0]);
+    }
+
     public static LossFunction Loss(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y) =>
         () => nn.functional.cross_entropy(model.forward(x), y);
 

@@ -29,14 +29,14 @@ public sealed class HessianSpectrum : IDisposable
     }
 
     public static HessianSpectrum For(InstrumentContext context, InstrumentOptions options) =>
-        context.Shared(("hessian-spectrum", Math.Max(1, options.TopK), options.Examples, options.Seed, options.LanczosTolerance, options.LanczosIterations, options.LanczosWarmStart),
+        context.Shared(("hessian-spectrum", Math.Max(1, options.TopK), options.FullBatchExamples, options.Seed, options.LanczosTolerance, options.LanczosIterations, options.LanczosWarmStart),
             () => new HessianSpectrum(context, options));
 
     /// <summary>The eigenpairs at <paramref name="state"/>'s step (computed once per step); <see cref="LanczosResult.Products"/> is the run's cost.</summary>
     public LanczosResult Measure(TrainingState state) => _context.PerStep(this, state.Step, () =>
     {
         using var eval = FullBatch.Eval(_context);
-        using var hvp = new HessianVectorProduct(FullBatch.Loss(_context, _options.Examples), _context.Parameters);
+        using var hvp = new HessianVectorProduct(FullBatch.Loss(_context, _options.FullBatchExamples), _context.Parameters);
         var k = Math.Max(1, _options.TopK);
         var iterations = _options.LanczosIterations > 0 ? _options.LanczosIterations : Lanczos.DefaultIterations(k, hvp.Dimension);
         var result = _previous is null

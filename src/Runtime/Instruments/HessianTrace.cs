@@ -12,7 +12,7 @@ public sealed class HessianTrace(InstrumentContext context, InstrumentOptions op
     public override double Measure(TrainingState state)
     {
         using var eval = FullBatch.Eval(context);
-        using var hvp = new HessianVectorProduct(FullBatch.Loss(context, options.Examples), context.Parameters);
+        using var hvp = new HessianVectorProduct(FullBatch.Loss(context, options.FullBatchExamples), context.Parameters);
         return Hutchinson.Trace(hvp.Apply, hvp.Dimension, Math.Max(1, options.Samples), _generator);
     }
 

@@ -32,6 +32,8 @@ public static class InstrumentCatalog
             [nameof(InterpolationMinimum)] = (c, o) => new InterpolationMinimum(c, o),
             [nameof(InterpolationHeight)] = (c, o) => new InterpolationHeight(c, o),
             [nameof(EpsilonSharpness)] = (c, o) => new EpsilonSharpness(c, o),
+            [nameof(EpsilonSharpnessError)] = (c, o) => new EpsilonSharpnessError(c, o),
+            [nameof(EpsilonSharpnessSteps)] = (c, o) => new EpsilonSharpnessSteps(c, o),
             [nameof(FlippedLabelAccuracy)] = (c, _) => new FlippedLabelAccuracy(c),
             [nameof(FlippedLabelLoss)] = (c, _) => new FlippedLabelLoss(c),
         };

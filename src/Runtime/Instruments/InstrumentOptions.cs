@@ -12,8 +12,17 @@ public sealed record InstrumentOptions
     /// <summary>Number of top Hessian eigenvalues (Lanczos).</summary>
     public int TopK { get; init; } = 1;
 
-    /// <summary>Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness); 0 = 1024.</summary>
-    public int Examples { get; init; } = 1024;
+    /// <summary>
+    /// Examples of the fixed training subset used by full-batch instruments (gradient norm, Hessian, sharpness), as
+    /// declared; 0 (not declared) = the instrument's default: <see cref="FullBatchExamples"/>, <see cref="SharpnessExamples"/>.
+    /// </summary>
+    public int Examples { get; init; }
+
+    /// <summary>The subset size of the full-batch instruments: <see cref="Examples"/>, else <see cref="TrackAttribute.DefaultExamples"/>.</summary>
+    public int FullBatchExamples => Examples > 0 ? Examples : TrackAttribute.DefaultExamples;
+
+    /// <summary>The subset size of ε-sharpness: <see cref="Examples"/>, else <see cref="TrackAttribute.DefaultSharpnessExamples"/>.</summary>
+    public int SharpnessExamples => Examples > 0 ? Examples : TrackAttribute.DefaultSharpnessExamples;
 
     /// <summary>Random probe vectors (Hutchinson trace) or mini-batches (gradient noise).</summary>
     public int Samples { get; init; } = 10;
@@ -26,8 +35,11 @@ public sealed record InstrumentOptions
     /// <summary>Relative box size of ε-sharpness (Keskar et al.).</summary>
     public double Epsilon { get; init; } = 1e-3;
 
-    /// <summary>Projected ascent steps of ε-sharpness.</summary>
-    public int AscentSteps { get; init; } = 10;
+    /// <summary>Most projected ascent steps of ε-sharpness (a safeguard; the ascent stops at <see cref="AscentTolerance"/>).</summary>
+    public int AscentSteps { get; init; } = TrackAttribute.DefaultAscentSteps;
+
+    /// <summary>Relative convergence tolerance of ε-sharpness's maximisation (see <see cref="Numerics.SharpnessAscent"/>).</summary>
+    public double AscentTolerance { get; init; } = TrackAttribute.DefaultAscentTolerance;
 
     /// <summary>Lanczos stopping rule: every wanted Ritz pair has residual ‖Hy − θy‖ ≤ tolerance·|θ| (not in the DSL yet).</summary>
     public double LanczosTolerance { get; init; } = Numerics.Lanczos.DefaultTolerance;

@@ -29,7 +29,7 @@ public sealed class InterpolationSegment
     public double[] Alphas => _alphas;
 
     public static InterpolationSegment For(InstrumentContext context, InstrumentOptions options) =>
-        context.Shared(("interpolation", (object?)options.Cadence ?? "every step", options.AlphaFrom, options.AlphaTo, options.AlphaPoints, options.Examples),
+        context.Shared(("interpolation", (object?)options.Cadence ?? "every step", options.AlphaFrom, options.AlphaTo, options.AlphaPoints, options.FullBatchExamples),
             () => new InterpolationSegment(context, options));
 
     public LineProfileResult Measure(TrainingState state) => _context.PerStep(this, state.Step, () =>
@@ -38,6 +38,6 @@ public sealed class InterpolationSegment
         using var scope = NewDisposeScope();
         var before = ParameterVector.Flatten(Previous.ValuesBefore(state));
         var after = ParameterVector.Flatten(_context.Parameters);
-        return LineProfile.Measure(FullBatch.Loss(_context, _options.Examples), _context.Parameters, before, after - before, _alphas);
+        return LineProfile.Measure(FullBatch.Loss(_context, _options.FullBatchExamples), _context.Parameters, before, after - before, _alphas);
     });
 }

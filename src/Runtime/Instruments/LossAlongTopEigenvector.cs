@@ -35,6 +35,6 @@ public sealed class LossAlongTopEigenvector : VectorInstrument
         using var eval = FullBatch.Eval(_context);
         using var scope = NewDisposeScope();
         var origin = ParameterVector.Flatten(_context.Parameters);
-        return LineProfile.Measure(FullBatch.Loss(_context, _options.Examples), _context.Parameters, origin, spectrum.Vectors[0], _alphas).Losses;
+        return LineProfile.Measure(FullBatch.Loss(_context, _options.FullBatchExamples), _context.Parameters, origin, spectrum.Vectors[0], _alphas).Losses;
     }
 }

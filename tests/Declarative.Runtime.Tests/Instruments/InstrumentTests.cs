@@ -212,26 +212,34 @@ public sealed class InstrumentTests
     }
 
     [Fact]
-    public void Epsilon_sharpness_is_Keskars_ratio_after_sign_ascent_on_the_closed_form_loss()
+    public void Epsilon_sharpness_reaches_the_largest_vertex_of_the_convex_closed_form_loss_and_shares_one_maximisation()
     {
+        // Cross-entropy of softmax regression is convex in θ, so its maximum over the box is at one of the 2^15 vertices.
         using var s = new Setup(batchSize: 12);
         s.Steps(3);
-        var options = Options();
+        var options = Options() with { AscentTolerance = 1e-6, AscentSteps = 200 };
         using var sharpness = new EpsilonSharpness(s.Context, options);
+        using var error = new EpsilonSharpnessError(s.Context, options);
+        using var steps = new EpsilonSharpnessSteps(s.Context, options);
         var closed = s.Subset(40);
         var x = s.Theta;
         var bound = x.Select(v => options.Epsilon * (Math.Abs(v) + 1)).ToArray();
-        var y = new double[x.Length];
         var f0 = closed.Loss(x);
-        var best = f0;
-        for (var step = 0; step < options.AscentSteps; step++)
+        var (best, vertex) = (double.NegativeInfinity, 0);
+        for (var v = 0; v < 1 << x.Length; v++)
         {
-            var g = closed.Gradient(x.Zip(y, (a, b) => a + b).ToArray());
-            for (var i = 0; i < y.Length; i++) y[i] = Math.Clamp(y[i] + bound[i] * Math.Sign(g[i]), -bound[i], bound[i]);
-            best = Math.Max(best, closed.Loss(x.Zip(y, (a, b) => a + b).ToArray()));
+            var loss = closed.Loss(x.Select((xi, i) => xi + ((v >> i & 1) == 1 ? bound[i] : -bound[i])).ToArray());
+            if (loss > best) (best, vertex) = (loss, v);
         }
+        var worst = x.Select((xi, i) => xi + ((vertex >> i & 1) == 1 ? bound[i] : -bound[i])).ToArray();
+        var increases = Enumerable.Range(0, 40).Select(n => closed.Loss(worst, [n]) - closed.Loss(x, [n])).ToArray();
+        var mean = increases.Average();
+        var sd = Math.Sqrt(increases.Sum(d => (d - mean) * (d - mean)) / (increases.Length - 1));
 
-        Approx.Relative(100 * (best - f0) / (1 + f0), sharpness.Measure(s.State));
+        Approx.Relative(100 * (best - f0) / (1 + f0), sharpness.Measure(s.State), 1e-6);
+        Approx.Relative(100 * sd / Math.Sqrt(40) / (1 + f0), error.Measure(s.State), 1e-6);
+        var taken = steps.Measure(s.State);
+        Assert.InRange(taken, 1, options.AscentSteps);
         Assert.Equal(x, s.Theta);
     }
 

@@ -4,45 +4,151 @@ namespace Declarative.Runtime.Instruments.Numerics;
 
 /// <summary>
 /// ε-sharpness as defined by Keskar et al. (2017, eq. 4) in the full parameter space (A = I):
-/// φ(x, ε) = 100 · (max_{y ∈ C_ε} f(x + y) − f(x)) / (1 + f(x)),
-/// C_ε = { y : |y_i| ≤ ε (|x_i| + 1) }.
-/// Keskar solves the inner maximisation with L-BFGS-B; here it is projected sign-gradient ascent
-/// (y ← clip(y + b ⊙ sign ∇f(x + y), −b, b) with b the box half-widths), which lands on the box's vertices
-/// where a convex or nearly linear loss takes its maximum; the largest loss seen at any iterate is kept.
-/// Costs <c>steps + 1</c> forward-backward passes; parameters are restored by copy afterwards.
+/// φ(x, ε) = 100 · (max_{y ∈ C_ε} f(x + y) − f(x)) / (1 + f(x)), C_ε = { y : |y_i| ≤ ε (|x_i| + 1) },
+/// f the mean of per-example losses.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Keskar solve the inner maximisation with L-BFGS-B. Here it is projected sign ascent with step halving, run to
+/// convergence: from the best point y_b found so far (with gradient g_b) the candidate is
+/// y = clip(y_b + α b ⊙ sign g_b, −b, b), b the box half-widths. A candidate with a larger loss becomes the best point and
+/// α doubles (at most 1, a whole box width, so the first step lands on the vertex b ⊙ sign ∇f(x), the maximiser of the
+/// linearised loss); otherwise α halves and the next candidate starts again from y_b. The best loss thus rises
+/// monotonically, and a step that overshoots (a coordinate whose gradient changed sign) is retried shorter instead of
+/// oscillating between vertices, as a fixed full-box sign step does.
+/// </para>
+/// <para>
+/// Stopping: converged when the best loss rose by at most <c>tolerance</c> × (its rise above f(x)) over the last
+/// <see cref="Window"/> steps, or at once when the candidate equals y_b (the projected sign step cannot move: for a
+/// linear loss after the first step); otherwise at <c>maxSteps</c>, reported as not converged. On the 784-256-256-10 MLP
+/// on Fashion-MNIST (ε = 1e-3, 10,000 examples) it converged in 34, 24 and 16 steps after 10, 100 and 1000 training
+/// steps; the measurements that chose it are in docs/benchmarks/instruments.md.
+/// </para>
+/// <para>
+/// The loss and gradient over the examples are accumulated in chunks of <see cref="Chunk"/> examples (one chunk's graph
+/// alive at a time); the per-example losses at x and at the best point give the standard error of the mean increase
+/// at no extra cost. Parameters are restored bit-exactly (by copy) afterwards.
+/// </para>
+/// </remarks>
 public static class SharpnessAscent
 {
-    public static double Measure(LossFunction loss, IReadOnlyList<Tensor> parameters, double epsilon, int steps)
+    /// <summary>Steps over which the best loss's rise is compared with the tolerance.</summary>
+    public const int Window = 5;
+
+    /// <summary>Examples per forward-backward chunk.</summary>
+    public const int Chunk = 2_000;
+
+    public static SharpnessResult Measure(ExampleLosses losses, long examples, IReadOnlyList<Tensor> parameters, double epsilon, double tolerance, int maxSteps)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(examples, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSteps);
         var saved = ParameterVector.Snapshot(parameters);
+        Tensor? x = null, bound = null, bestY = null, bestGradient = null, baseLosses = null, bestLosses = null; // owned here, disposed in finally
         try
         {
-            using var scope = NewDisposeScope();
-            var x = ParameterVector.Flatten(saved);
-            var bound = (x.abs() + 1) * epsilon;
-            var y = zeros_like(x);
-            double f0 = double.NaN, best = double.NegativeInfinity;
-            for (var s = 0; s <= steps; s++)
+            x = ParameterVector.Flatten(saved).DetachFromDisposeScope();
+            using (no_grad()) bound = ((x.abs() + 1) * epsilon).DetachFromDisposeScope();
+            bestY = zeros_like(x).DetachFromDisposeScope();
+            (baseLosses, bestGradient) = Evaluate(losses, examples, parameters);
+            baseLosses.DetachFromDisposeScope();
+            bestGradient.DetachFromDisposeScope();
+            bestLosses = baseLosses;
+            var f0 = Mean(baseLosses);
+            var best = f0;
+            var history = new List<double> { best };
+            var alpha = 1.0;
+            var converged = false;
+            var steps = 0;
+            while (steps < maxSteps)
             {
-                using var inner = NewDisposeScope();
-                var g = ParameterVector.Gradient(loss, parameters, out var f);
-                if (s == 0) f0 = f;
-                best = Math.Max(best, f);
-                if (s == steps) break;
+                Tensor candidate;
+                using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    y.add_(bound * g.sign());
-                    y.copy_(minimum(maximum(y, -bound), bound));
+                    candidate = minimum(maximum(bestY! + bound! * bestGradient!.sign() * alpha, -bound), bound);
+                    if (candidate.eq(bestY!).all().item<bool>())
+                    {
+                        converged = true; // the projected sign step cannot move from y_b, whatever α
+                        break;
+                    }
+                    candidate = candidate.DetachFromDisposeScope();
+                    ParameterVector.Assign(parameters, x! + candidate);
                 }
-                ParameterVector.Assign(parameters, x + y);
+                var (values, gradient) = Evaluate(losses, examples, parameters);
+                values.DetachFromDisposeScope();
+                gradient.DetachFromDisposeScope();
+                steps++;
+                var f = Mean(values);
+                if (f > best)
+                {
+                    best = f;
+                    Swap(ref bestY, candidate);
+                    Swap(ref bestGradient, gradient);
+                    if (!ReferenceEquals(bestLosses, baseLosses)) bestLosses!.Dispose();
+                    bestLosses = values;
+                    alpha = Math.Min(1, 2 * alpha);
+                }
+                else
+                {
+                    candidate.Dispose();
+                    gradient.Dispose();
+                    values.Dispose();
+                    alpha /= 2;
+                }
+                history.Add(best);
+                if (steps >= Window && history[steps] - history[steps - Window] <= tolerance * (history[steps] - f0))
+                {
+                    converged = true;
+                    break;
+                }
             }
-            return 100 * (best - f0) / (1 + f0);
+            var sharpness = 100 * (best - f0) / (1 + f0);
+            double standardError;
+            using (NewDisposeScope())
+            {
+                var increase = bestLosses! - baseLosses!;
+                standardError = examples > 1 ? 100 * increase.std().item<double>() / Math.Sqrt(examples) / (1 + f0) : 0;
+            }
+            return new SharpnessResult(sharpness, standardError, steps, converged, f0, best);
         }
         finally
         {
             ParameterVector.Restore(parameters, saved);
             foreach (var t in saved) t.Dispose();
+            if (!ReferenceEquals(bestLosses, baseLosses)) bestLosses?.Dispose();
+            foreach (var t in new[] { x, bound, bestY, bestGradient, baseLosses }) t?.Dispose();
         }
+    }
+
+    /// <summary>The per-example losses (float64, detached) and the gradient of their mean (flat float64) at the current parameters.</summary>
+    public static (Tensor Losses, Tensor Gradient) Evaluate(ExampleLosses losses, long examples, IReadOnlyList<Tensor> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var values = new List<Tensor>();
+        Tensor? sum = null;
+        for (long start = 0; start < examples; start += Chunk)
+        {
+            using var chunk = NewDisposeScope();
+            using var enableGrad = enable_grad();
+            var l = losses(start, Math.Min(Chunk, examples - start));
+            var grads = autograd.grad([l.sum()], parameters.ToList(), retain_graph: false, create_graph: false);
+            var flat = ParameterVector.Flatten(grads);
+            sum = sum is null ? flat.MoveToOuterDisposeScope() : sum.add_(flat);
+            values.Add(l.detach().to_type(ScalarType.Float64).MoveToOuterDisposeScope());
+        }
+        var all = cat(values.ToArray());
+        return (all.MoveToOuterDisposeScope(), sum!.div_(examples).MoveToOuterDisposeScope());
+    }
+
+    private static double Mean(Tensor values)
+    {
+        using var mean = values.mean();
+        return mean.item<double>();
+    }
+
+    private static void Swap(ref Tensor? kept, Tensor replacement)
+    {
+        kept?.Dispose();
+        kept = replacement;
     }
 }
