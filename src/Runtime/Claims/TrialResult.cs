@@ -114,6 +114,32 @@ public sealed class TrialResult<TPoint, TMetrics>
         return values.Count == 0 ? double.NaN : (double)values.Count(v => condition(v.Value)) / values.Count;
     }
 
+    /// <summary>
+    /// The value of <paramref name="metric"/> at the point where <paramref name="reference"/> first reaches <paramref name="level"/>,
+    /// linearly interpolated between the two rows (sampling both) on either side of the crossing: compares trials at exactly the
+    /// same progress (e.g. flipped-label accuracy where the training accuracy crosses 0.85) rather than at the first sample past
+    /// it, whose overshoot differs between trials that move at different speeds. The crossing is upward when the reference starts
+    /// below the level, downward when it starts above; a first sample already at the level gives that sample's value. NaN when
+    /// the reference never reaches the level (the trial is then left out and counted).
+    /// </summary>
+    public double AtCrossing(Func<TMetrics, double?> metric, Func<TMetrics, double?> reference, double level)
+    {
+        var points = new List<(double Reference, double Value)>();
+        foreach (var row in Rows)
+            if (reference(row) is { } x && metric(row) is { } y && double.IsFinite(x) && double.IsFinite(y)) points.Add((x, y));
+        if (points.Count == 0) return double.NaN;
+        if (points[0].Reference == level) return points[0].Value;
+        var upward = points[0].Reference < level;
+        for (var i = 1; i < points.Count; i++)
+        {
+            var (x1, y1) = points[i];
+            if (upward ? x1 < level : x1 > level) continue;
+            var (x0, y0) = points[i - 1];
+            return x1 == x0 ? y1 : y0 + (level - x0) / (x1 - x0) * (y1 - y0);
+        }
+        return double.NaN;
+    }
+
     /// <summary>The sampled values of a metric with their steps, in step order.</summary>
     public IReadOnlyList<(long Step, double Value)> Series(Func<TMetrics, double?> metric)
     {
