@@ -30,7 +30,7 @@ public sealed class PostgresClaimTests : IDisposable
 
         var error = Assert.Throws<StoreException>(() => StoreFactory.Open(_database.ConnectionString));
 
-        Assert.Contains("schema version 99, newer than this build's 3", error.Message);
+        Assert.Contains($"schema version 99, newer than this build's {SqlResultStore.SchemaVersion}", error.Message);
         Assert.Equal([99], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
         Assert.Equal(["running"], _database.Query("SELECT status FROM trials").Select(r => (string)r[0]));
     }
@@ -52,7 +52,7 @@ public sealed class PostgresClaimTests : IDisposable
         foreach (var t in threads) t.Join();
 
         Assert.Empty(errors);
-        Assert.Equal([3], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+        Assert.Equal([SqlResultStore.SchemaVersion], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
     }
 
     [Fact]
