@@ -33,7 +33,7 @@ public static class TrialDriver
         try
         {
             for (var m = 0; m < members.Length && collectors is not null; m++) members[m] = collectors(m, setup.MemberInstruments[m]);
-            return Train(setup, contexts, isDue, members, checkpointEvery);
+            return Train(setup, specs.Select(s => s.Settings.Target).ToArray(), contexts, isDue, members, checkpointEvery);
         }
         finally
         {
@@ -45,12 +45,11 @@ public static class TrialDriver
     public static IReadOnlyList<TrialOutcome> Run(IReadOnlyList<TrialSpec> specs, TrialContext context) =>
         Run(specs, specs.Select(_ => context).ToArray(), static (_, _, _) => false, null);
 
-    private static IReadOnlyList<TrialOutcome> Train(TrialSetup setup, IReadOnlyList<TrialContext> contexts, Func<long, bool, bool, bool> isDue,
+    private static IReadOnlyList<TrialOutcome> Train(TrialSetup setup, IReadOnlyList<TrainingTarget?> targets, IReadOnlyList<TrialContext> contexts, Func<long, bool, bool, bool> isDue,
         IMetricCollector?[] collectors, int checkpointEvery)
     {
         var loop = setup.Loop;
         var outcomes = new TrialOutcome?[contexts.Count];
-        var targets = setup.Targets;
         for (var m = 0; m < contexts.Count; m++)
         {
             contexts[m].Weights?.Save(loop.Member(m).Model, "initial", 0);

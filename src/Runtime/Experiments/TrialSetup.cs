@@ -50,14 +50,6 @@ public sealed class TrialSetup : IDisposable
     public ITrainingEngine Engine { get; }
     public ClassificationLoop Loop { get; }
 
-    /// <summary>Each member's target budget (<see cref="ExperimentSettings.Target"/>), null for a fixed length.</summary>
-    internal IReadOnlyList<TrainingTarget?> Targets => _targets ??= Specs.Select(s => s.Settings.Target).ToArray();
-
-    private TrainingTarget?[]? _targets;
-
-    /// <summary>The specs of the trials, in member order.</summary>
-    internal IReadOnlyList<TrialSpec> Specs { get; private init; } = [];
-
     /// <summary>The (first) trial's instrument context.</summary>
     public InstrumentContext Instruments => MemberInstruments[0];
 
@@ -126,7 +118,7 @@ public sealed class TrialSetup : IDisposable
             context.Connect(loop, i);
             return context;
         }).ToArray();
-        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments) { Specs = specs.ToArray() };
+        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments);
     }
 
     private static optim.Optimizer CreateOptimizer(OptimizerSpec o, nn.Module<Tensor, Tensor> model) =>

@@ -45,6 +45,9 @@ public static class TrainingEngines
     private static string? PackObstacle(TrialSpec s) =>
         s.Settings.Target is { } target ? $"a target budget ({target.Describe()}) stops each trial at its own epoch" : null;
 
+    /// <summary>Whether the trial can share a pack on the stacked engine (neither obstacle applies).</summary>
+    private static bool Packable(TrialSpec s) => StackedObstacle(s) is null && PackObstacle(s) is null;
+
     /// <summary>Each member's SGD settings on the stacked engine.</summary>
     internal static Optimizers.SgdMember Sgd(TrialSpec s) =>
         new(s.Optimizer.Momentum, s.Optimizer.WeightDecay, s.Optimizer.Kind == OptimizerKind.Nesterov);
@@ -83,7 +86,7 @@ public static class TrainingEngines
         var order = new List<PackSignature>();
         for (var i = 0; i < specs.Count; i++)
         {
-            if (StackedObstacle(specs[i]) is not null || PackObstacle(specs[i]) is not null) { groups.Add([i]); continue; }
+            if (!Packable(specs[i])) { groups.Add([i]); continue; }
             var key = PackKey(specs[i]);
             if (!byKey.TryGetValue(key, out var list)) { byKey[key] = list = []; order.Add(key); }
             list.Add(i);
@@ -111,7 +114,7 @@ public static class TrainingEngines
         var specs = trials.Select(specFor).ToArray();
         var groups = Groups(specs);
         var sizes = new Dictionary<PackSignature, int>();
-        foreach (var s in specs.Where(s => StackedObstacle(s) is null && PackObstacle(s) is null)) sizes[PackKey(s)] = sizes.GetValueOrDefault(PackKey(s)) + 1;
+        foreach (var s in specs.Where(Packable)) sizes[PackKey(s)] = sizes.GetValueOrDefault(PackKey(s)) + 1;
         return groups.Select(g =>
         {
             var first = specs[g[0]];
