@@ -161,7 +161,8 @@ public static class MarkdownReport
           .Append("For a vector metric, its first entry: the final value, the peak over the trial and the step of that peak; for a loss profile along a line, the α of its final minimum.");
         if (results.Settings.Target is { } goal)
             md.Append(" Each trial trained until ").Append(goal.Describe()).Append(" at an epoch end, at most ").Append(results.Settings.Epochs).Append(" epoch(s): ")
-              .Append("its final values are those at its stop; *reached target* counts the finished seeds that reached it, and the updates and epochs to target are over those.");
+              .Append("*reached target* counts the finished seeds that reached it, and every other column is over those seeds only, at their stop ")
+              .Append("(a seed that missed the target stopped at a worse fit, so its values would not compare; it is listed under Trials).");
         md.Append("\n\n");
         var finals = results.FinalValues();
         var columns = results.Schema.Columns.Select((c, i) => (Column: c, Index: i)).Where(c => !c.Column.IsVector).ToArray();
@@ -193,6 +194,7 @@ public static class MarkdownReport
                 md.Append(' ').Append(reached.Length).Append('/').Append(done.Length).Append(" |")
                   .Append(' ').Append(reached.Length == 0 ? "–" : MeanAndSpread(reached.Select(t => (double)t.Steps).ToArray())).Append(" |")
                   .Append(' ').Append(reached.Length == 0 ? "–" : MeanAndSpread(reached.Select(t => (double)(t.Epochs ?? 0)).ToArray())).Append(" |");
+                done = reached;
             }
             foreach (var (_, i) in columns)
             {

@@ -31,7 +31,9 @@ public sealed class TargetBudgetResultTests
             Trial("a0", 32, 0, 90, 3, true), Trial("a1", 32, 1, 120, 4, true), Trial("a2", 32, 2, 90, 3, true),
             Trial("b0", 512, 0, 12, 6, true), Trial("b1", 512, 1, 14, 7, true), Trial("b2", 512, 2, 20, 10, false),
         };
-        var rows = trials.Select(t => new MetricSample(t.Id, t.Steps, t.Epochs!.Value - 1, [null, null, t.Parameter("BatchSize") == "32" ? 0.88 : 0.85, null], [null, null, null, null])).ToArray();
+        // b2 missed the target: its test accuracy (0.70, at a worse fit) must stay out of the results table's columns.
+        var rows = trials.Select(t => new MetricSample(t.Id, t.Steps, t.Epochs!.Value - 1,
+            [null, null, t.Id == "b2" ? 0.70 : t.Parameter("BatchSize") == "32" ? 0.88 : 0.85, null], [null, null, null, null])).ToArray();
         return new ExperimentResults("Grid", "Batch sizes at matched training loss.", "[Experiment(Epochs = 10)]\n[TrainUntil(TrainLoss = 0.15)]\npublic partial record Grid(...);",
             Budget.Smoke, new ExperimentSettings(10, 3, 0, 0) { Target = Target }, ["LearningRate", "BatchSize"], GridMetrics.Schema, trials, rows);
     }
