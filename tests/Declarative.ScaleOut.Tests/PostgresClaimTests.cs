@@ -35,6 +35,29 @@ public sealed class PostgresClaimTests : IDisposable
         Assert.Equal(["running"], _database.Query("SELECT status FROM trials").Select(r => (string)r[0]));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void An_older_schema_is_migrated_and_keeps_its_trials(int version)
+    {
+        using (var store = Open(1)) store.MarkRunning("a", "h");
+        // An older database: the same tables without the columns later versions added (3: provenance; 4: epochs, reached_target).
+        if (version < 3) _database.Execute("ALTER TABLE trials DROP COLUMN provenance;");
+        _database.Execute($"ALTER TABLE trials DROP COLUMN epochs; ALTER TABLE trials DROP COLUMN reached_target; UPDATE declarative_schema SET version = {version};");
+        _database.Execute("UPDATE trials SET status = 'done', steps = 40;");
+
+        using var migrated = StoreFactory.Open(_database.ConnectionString);
+
+        Assert.Equal([SqlResultStore.SchemaVersion], _database.Query("SELECT version FROM declarative_schema").Select(r => (int)r[0]));
+        var trial = migrated.Trial("a")!;
+        Assert.Equal((TrialStatus.Done, 40L), (trial.Status, trial.Steps));
+        Assert.Null(trial.Epochs);
+        Assert.Null(trial.ReachedTarget);
+        var experiment = new StoreContract.Experiment(1);
+        migrated.Complete(experiment.Name, experiment.Schema, "a", TrialOutcome.Done(90) with { Epochs = 3, ReachedTarget = true }, [], 1);
+        Assert.Equal((3, (bool?)true), (migrated.Trial("a")!.Epochs, migrated.Trial("a")!.ReachedTarget));
+    }
+
     [Fact]
     public void Runners_opening_a_new_database_at_once_create_the_schema_once()
     {
