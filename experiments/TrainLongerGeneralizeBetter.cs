@@ -5,7 +5,7 @@ namespace Declarative.Experiments;
 /// initialisation grows logarithmically in the number of updates; the large-batch generalization gap
 /// comes from too few updates, not from the batch size, and closes when the regime is adapted (as
 /// many updates as the small batch, learning rate scaled by √(B/B0)); Ghost Batch Normalization
-/// (statistics over small virtual batches) shrinks it further. Regime adaptation is split into its two
+/// (statistics over small virtual batches) shrinks it without more updates. Regime adaptation is split into its two
 /// parts, each applied alone, so that each one's share of the improvement is measured. Ten epochs of
 /// the base batch size 64 (9,370 updates; 160 epochs at batch 1024 when adapted).
 /// </summary>
@@ -24,10 +24,11 @@ public partial record TrainLongerGeneralizeBetter(
 {
     /// <summary>
     /// At the base batch size, regime adaptation changes nothing and ghost batches are the whole batch; ghost batch norm is
-    /// compared only on the fully adapted large batch.
+    /// compared on the large batch with the scaled learning rate alone (the paper's statement: it narrows the gap without more
+    /// updates) and on the fully adapted large batch.
     /// </summary>
     public bool Excluded => BatchSize == 64 ? RegimeAdaptation != Adaptation.None || Normalization == Normalization.GhostBatchNorm
-        : Normalization == Normalization.GhostBatchNorm && RegimeAdaptation != Adaptation.Full;
+        : Normalization == Normalization.GhostBatchNorm && RegimeAdaptation is not (Adaptation.ScaledLearningRate or Adaptation.Full);
 
     /// <summary>‖θ_t − θ_0‖ is linear in ln t within each trial (R² above 0.9 on average over the sweep points).</summary>
     public static Claim DistanceGrowsLogarithmically =>
@@ -65,7 +66,17 @@ public partial record TrainLongerGeneralizeBetter(
             where: p => p.BatchSize == 1024 && p.RegimeAdaptation == Adaptation.Full && p.Normalization == Normalization.BatchNorm,
             than: p => p.BatchSize == 64, margin: 0.01);
 
-    /// <summary>Ghost Batch Normalization improves the adapted large batch further.</summary>
+    /// <summary>
+    /// Ghost Batch Normalization narrows the gap without more updates: with the learning rate scaled but the large batch's own
+    /// number of updates, it improves the large batch's test accuracy (Hoffer et al.'s statement, and their MNIST setting: the
+    /// learning-rate fix and ghost batches, no regime adaptation).
+    /// </summary>
+    public static Claim GhostBatchNormHelpsWithoutMoreUpdates =>
+        Expect.Greater(r => r.Final(m => m.TestAccuracy),
+            where: p => p.BatchSize == 1024 && p.RegimeAdaptation == Adaptation.ScaledLearningRate && p.Normalization == Normalization.GhostBatchNorm,
+            than: p => p.BatchSize == 1024 && p.RegimeAdaptation == Adaptation.ScaledLearningRate && p.Normalization == Normalization.BatchNorm);
+
+    /// <summary>Ghost Batch Normalization improves the fully adapted large batch further (beyond the paper's statement, which is about no extra updates).</summary>
     public static Claim GhostBatchNormHelpsFurther =>
         Expect.Greater(r => r.Final(m => m.TestAccuracy),
             where: p => p.BatchSize == 1024 && p.RegimeAdaptation == Adaptation.Full && p.Normalization == Normalization.GhostBatchNorm,
