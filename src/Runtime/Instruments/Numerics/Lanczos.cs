@@ -58,77 +58,119 @@ public static class Lanczos
     /// <summary>From a given start vector (any non-zero norm; it is normalised).</summary>
     public static LanczosResult TopEigenpairs(Func<Tensor, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor start)
     {
-        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (start.numel() != n) throw new ArgumentException($"The start vector has {start.numel()} entries, the operator {n}.", nameof(start));
+        using var starts = start.reshape(1, n);
+        return TopEigenpairs((v, _) =>
+        {
+            using var row = v[0];
+            using var product = apply(row);
+            return product.reshape(1, n);
+        }, n, k, maxIterations, tolerance, starts)[0];
+    }
+
+    /// <summary>
+    /// K independent runs in lockstep, one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
+    /// operator: <paramref name="apply"/> maps a block vector [K, n] to [K, n], row k to H_k v_k, and is asked only for the rows
+    /// whose flag is set (the runs still going; the other rows of its result are ignored). Each run keeps its own tridiagonal
+    /// recurrence, re-orthogonalisation (batched over the runs: <c>bmm</c>) and stopping rule, and stops at its own convergence
+    /// or cap: its result is the one it gives alone (up to the rounding of the batched products).
+    /// </summary>
+    internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (starts.dim() != 2 || starts.shape[1] != n) throw new ArgumentException($"The start vectors are [{string.Join(", ", starts.shape)}], the operator needs [K, {n}].", nameof(starts));
+        var runs = (int)starts.shape[0];
         var m = (int)Math.Min(Math.Max(maxIterations, k), n);
         k = (int)Math.Min(k, n);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // The basis grows as the run needs it (a cap of hundreds of products must not allocate hundreds of vectors up front).
-        var basis = zeros([Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64);
-        var q = start.to_type(ScalarType.Float64).reshape(n);
-        basis[0].copy_(q / q.norm());
-        var alpha = new List<double>();
-        var beta = new List<double>();
-        double[] theta = [];
-        double[,] s = new double[0, 0];
-        var residuals = new double[k];
-        var iterations = 0;
-        for (var j = 0; j < m; j++)
+        // The basis grows as the runs need it (a cap of hundreds of products must not allocate hundreds of vectors up front).
+        var basis = zeros([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
+        for (var r = 0; r < runs; r++)
+        {
+            var q = starts[r].to_type(ScalarType.Float64);
+            basis[r, 0].copy_(q / q.norm());
+        }
+        var alpha = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
+        var beta = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
+        var theta = new double[runs][];
+        var s = new double[runs][,];
+        var residuals = Enumerable.Range(0, runs).Select(_ => new double[k]).ToArray();
+        var iterations = new int[runs];
+        var reached = new bool[runs];
+        var active = Enumerable.Repeat(true, runs).ToArray();
+        for (var j = 0; j < m && active.Any(x => x); j++)
         {
             using var inner = NewDisposeScope();
-            var qj = basis[j];
-            var w = apply(qj);
-            var a = ParameterVector.Dot(w, qj);
-            alpha.Add(a);
-            // Full re-orthogonalisation against q_0..q_j (twice: "twice is enough").
-            var span = basis.narrow(0, 0, j + 1);
+            var q = basis.select(1, j);
+            var w = apply(q, active);
+            var a = w.mul(q).sum(1).cpu().data<double>().ToArray();
+            // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough").
+            var span = basis.narrow(1, 0, j + 1);
             for (var pass = 0; pass < 2; pass++)
             {
-                var coefficients = span.matmul(w);
-                w.sub_(span.t().matmul(coefficients));
+                var coefficients = span.bmm(w.unsqueeze(2));
+                w.sub_(span.transpose(1, 2).bmm(coefficients).squeeze(2));
             }
-            var b = ParameterVector.Norm(w);
-            iterations = j + 1;
-            (theta, s) = TridiagonalEigen(alpha, beta);
-            var scale = theta.Select(Math.Abs).Max();
-            var converged = j + 1 >= k;
-            for (var i = 0; i < k && i < theta.Length; i++)
+            var b = w.mul(w).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
+            for (var r = 0; r < runs; r++)
             {
-                var idx = theta.Length - 1 - i;
-                residuals[i] = Math.Abs(b * s[j, idx]);
-                if (residuals[i] > tolerance * Math.Max(Math.Abs(theta[idx]), scale * 1e-12)) converged = false;
+                if (!active[r]) continue;
+                alpha[r].Add(a[r]);
+                iterations[r] = j + 1;
+                (theta[r], s[r]) = TridiagonalEigen(alpha[r], beta[r]);
+                var scale = theta[r].Select(Math.Abs).Max();
+                var converged = j + 1 >= k;
+                for (var i = 0; i < k && i < theta[r].Length; i++)
+                {
+                    var idx = theta[r].Length - 1 - i;
+                    residuals[r][i] = Math.Abs(b[r] * s[r][j, idx]);
+                    if (residuals[r][i] > tolerance * Math.Max(Math.Abs(theta[r][idx]), scale * 1e-12)) converged = false;
+                }
+                var invariant = b[r] <= 1e-13 * Math.Max(scale, 1e-300);
+                if (converged || invariant || j + 1 == m)
+                {
+                    active[r] = false;
+                    reached[r] = converged || invariant;
+                    continue;
+                }
+                beta[r].Add(b[r]);
             }
-            if (converged || b <= 1e-13 * Math.Max(scale, 1e-300) || j + 1 == m) break;
-            beta.Add(b);
-            if (j + 1 == basis.shape[0])
+            if (!active.Any(x => x)) break;
+            if (j + 1 == basis.shape[1])
             {
-                var grown = zeros([Math.Min(m + 1, 2 * basis.shape[0]), n], dtype: ScalarType.Float64).MoveToOuterDisposeScope();
-                grown.narrow(0, 0, basis.shape[0]).copy_(basis);
+                var grown = zeros([runs, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
+                grown.narrow(1, 0, basis.shape[1]).copy_(basis);
                 basis.Dispose();
                 basis = grown;
             }
-            basis[j + 1].copy_(w / b);
+            for (var r = 0; r < runs; r++)
+                if (active[r]) basis[r, j + 1].copy_(w[r] / b[r]);
         }
 
-        var values = new double[k];
-        var count = iterations;
-        var vectors = zeros([k, n], dtype: ScalarType.Float64);
-        var span2 = basis.narrow(0, 0, count);
-        for (var i = 0; i < k; i++)
+        var results = new LanczosResult[runs];
+        for (var r = 0; r < runs; r++)
         {
-            var idx = count - 1 - i;
-            if (idx < 0) { values[i] = double.NaN; continue; }
-            values[i] = theta[idx];
-            var coefficients = new double[count];
-            for (var r = 0; r < count; r++) coefficients[r] = s[r, idx];
-            var y = tensor(coefficients, dtype: ScalarType.Float64).matmul(span2);
-            y.div_(y.norm());
-            var largest = y.abs().argmax().item<long>();
-            if (y[largest].item<double>() < 0) y.neg_();
-            vectors[i].copy_(y);
+            var values = new double[k];
+            var count = iterations[r];
+            var vectors = zeros([k, n], dtype: ScalarType.Float64);
+            var span = basis[r].narrow(0, 0, count);
+            for (var i = 0; i < k; i++)
+            {
+                var idx = count - 1 - i;
+                if (idx < 0) { values[i] = double.NaN; continue; }
+                values[i] = theta[r][idx];
+                var coefficients = new double[count];
+                for (var row = 0; row < count; row++) coefficients[row] = s[r][row, idx];
+                var y = tensor(coefficients, dtype: ScalarType.Float64, device: span.device).matmul(span);
+                y.div_(y.norm());
+                var largest = y.abs().argmax().item<long>();
+                if (y[largest].item<double>() < 0) y.neg_();
+                vectors[i].copy_(y);
+            }
+            results[r] = new LanczosResult(values, residuals[r], vectors.DetachFromDisposeScope(), count) { ReachedTolerance = reached[r] };
         }
-        return new LanczosResult(values, residuals, vectors.DetachFromDisposeScope(), iterations);
+        return results;
     }
 
     /// <summary>Eigen-decomposition of the symmetric tridiagonal matrix (alpha on the diagonal, beta off it); values ascending, vectors in columns.</summary>
