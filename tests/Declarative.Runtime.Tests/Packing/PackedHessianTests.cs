@@ -152,6 +152,27 @@ public sealed class PackedHessianTests
     }
 
     [Fact]
+    public void A_Lanczos_run_stopped_at_its_cap_reports_negative_products()
+    {
+        using var catalog = new DataCatalog();
+        var context = new TrialContext(CPU, catalog, new BufferedMetricSink());
+        using var trial = TrialSetup.Create(Spec(4, 0.1, batchNorm: false), context);
+        var capped = Options() with { LanczosTolerance = 1e-12, LanczosIterations = 4 };
+        using var cappedProducts = (IInstrument)InstrumentCatalog.Scalar(nameof(HessianLanczosProducts), trial.Instruments, capped);
+        using var products = new HessianLanczosProducts(trial.Instruments, Options());
+        using var top = new HessianTopEigenvalues(trial.Instruments, Options());
+        Assert.True(trial.Loop.Next());
+        var state = trial.Loop.State;
+        Assert.Equal(-4, cappedProducts.Measure(state));
+        var reached = products.Measure(state);
+        Assert.True(reached > 4, $"{reached} products");
+        top.Measure(state);
+        // The products instrument reads the eigenvalues' run: no second run, no second graph.
+        Assert.Equal(1, trial.Instruments.Pack.GraphBuilds);
+        Assert.Equal(reached, products.Measure(state));
+    }
+
+    [Fact]
     public void One_lockstep_run_gives_the_previous_single_run_Lanczos_to_1e_10()
     {
         var spectrum = new[] { 50.0, 49.5, 30, 12 }.Concat(Enumerable.Range(0, 116).Select(i => Math.Sin(i) * 3)).ToArray();
