@@ -71,9 +71,10 @@ public static class Lanczos
     /// <summary>
     /// K independent runs in lockstep, one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
     /// operator: <paramref name="apply"/> maps a block vector [K, n] to [K, n], row k to H_k v_k, and is asked only for the rows
-    /// whose flag is set (the runs still going; the other rows of its result are ignored). Each run keeps its own tridiagonal
-    /// recurrence, re-orthogonalisation (batched over the runs: <c>bmm</c>) and stopping rule, and stops at its own convergence
-    /// or cap: its result is the one it gives alone (up to the rounding of the batched products).
+    /// whose flag is set (the runs still going; the other rows of its input are zero and of its result ignored). Each run keeps
+    /// its own tridiagonal recurrence, re-orthogonalisation (batched over the runs still going: <c>bmm</c>) and stopping rule,
+    /// and stops at its own convergence or cap: its Ritz pairs are then taken and its rows leave the basis, so the runs still
+    /// going do no work for it. Its result is the one it gives alone (up to the rounding of the batched products).
     /// </summary>
     internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts)
     {
@@ -84,93 +85,113 @@ public static class Lanczos
         k = (int)Math.Min(k, n);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // The basis grows as the runs need it (a cap of hundreds of products must not allocate hundreds of vectors up front).
+        // The basis holds the runs still going (row i is run going[i]), and grows as they need it (a cap of hundreds of
+        // products must not allocate hundreds of vectors up front).
         var basis = zeros([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
         for (var r = 0; r < runs; r++)
         {
             var q = starts[r].to_type(ScalarType.Float64);
             basis[r, 0].copy_(q / q.norm());
         }
+        var going = Enumerable.Range(0, runs).ToArray();
         var alpha = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
         var beta = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
-        var theta = new double[runs][];
-        var s = new double[runs][,];
         var residuals = Enumerable.Range(0, runs).Select(_ => new double[k]).ToArray();
-        var iterations = new int[runs];
-        var reached = new bool[runs];
+        var results = new LanczosResult[runs];
         var active = Enumerable.Repeat(true, runs).ToArray();
-        for (var j = 0; j < m && active.Any(x => x); j++)
+        for (var j = 0; j < m && going.Length > 0; j++)
         {
             using var inner = NewDisposeScope();
             var q = basis.select(1, j);
-            var w = apply(q, active);
+            Tensor w;
+            if (going.Length == runs) w = apply(q, active);
+            else
+            {
+                using var rows = tensor(going.Select(r => (long)r).ToArray(), device: q.device);
+                var block = zeros([runs, n], dtype: ScalarType.Float64, device: q.device).index_copy_(0, rows, q);
+                w = apply(block, active).index_select(0, rows);
+            }
             var a = w.mul(q).sum(1).cpu().data<double>().ToArray();
-            // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough").
+            // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough"), as row vectors
+            // ([R, 1, n] times [R, n, j + 1], then [R, 1, j + 1] times [R, j + 1, n]): on the CPU, a bmm whose second operand is
+            // the transposed basis runs about 6 times faster than one whose first operand is.
             var span = basis.narrow(1, 0, j + 1);
+            var spanT = span.transpose(1, 2);
             for (var pass = 0; pass < 2; pass++)
             {
-                var coefficients = span.bmm(w.unsqueeze(2));
-                w.sub_(span.transpose(1, 2).bmm(coefficients).squeeze(2));
+                var coefficients = w.unsqueeze(1).bmm(spanT);
+                w.sub_(coefficients.bmm(span).squeeze(1));
             }
             var b = w.mul(w).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
-            for (var r = 0; r < runs; r++)
+            var stays = new List<int>();
+            for (var i = 0; i < going.Length; i++)
             {
-                if (!active[r]) continue;
-                alpha[r].Add(a[r]);
-                iterations[r] = j + 1;
-                (theta[r], s[r]) = TridiagonalEigen(alpha[r], beta[r]);
-                var scale = theta[r].Select(Math.Abs).Max();
+                var r = going[i];
+                alpha[r].Add(a[i]);
+                var (theta, s) = TridiagonalEigen(alpha[r], beta[r]);
+                var scale = theta.Select(Math.Abs).Max();
                 var converged = j + 1 >= k;
-                for (var i = 0; i < k && i < theta[r].Length; i++)
+                for (var e = 0; e < k && e < theta.Length; e++)
                 {
-                    var idx = theta[r].Length - 1 - i;
-                    residuals[r][i] = Math.Abs(b[r] * s[r][j, idx]);
-                    if (residuals[r][i] > tolerance * Math.Max(Math.Abs(theta[r][idx]), scale * 1e-12)) converged = false;
+                    var idx = theta.Length - 1 - e;
+                    residuals[r][e] = Math.Abs(b[i] * s[j, idx]);
+                    if (residuals[r][e] > tolerance * Math.Max(Math.Abs(theta[idx]), scale * 1e-12)) converged = false;
                 }
-                var invariant = b[r] <= 1e-13 * Math.Max(scale, 1e-300);
+                var invariant = b[i] <= 1e-13 * Math.Max(scale, 1e-300);
                 if (converged || invariant || j + 1 == m)
                 {
                     active[r] = false;
-                    reached[r] = converged || invariant;
+                    results[r] = RitzPairs(basis[i], j + 1, k, n, theta, s, residuals[r], converged || invariant);
                     continue;
                 }
-                beta[r].Add(b[r]);
+                beta[r].Add(b[i]);
+                stays.Add(i);
             }
-            if (!active.Any(x => x)) break;
+            if (stays.Count == 0) break;
+            if (stays.Count < going.Length)
+            {
+                // The stopped runs leave the basis (one copy of the rest, at most once per run).
+                using var keep = tensor(stays.Select(i => (long)i).ToArray(), device: basis.device);
+                var kept = basis.index_select(0, keep).MoveToOuterDisposeScope();
+                basis.Dispose();
+                basis = kept;
+                w = w.index_select(0, keep);
+                b = stays.Select(i => b[i]).ToArray();
+                going = stays.Select(i => going[i]).ToArray();
+            }
             if (j + 1 == basis.shape[1])
             {
-                var grown = zeros([runs, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
+                var grown = zeros([going.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
                 grown.narrow(1, 0, basis.shape[1]).copy_(basis);
                 basis.Dispose();
                 basis = grown;
             }
-            for (var r = 0; r < runs; r++)
-                if (active[r]) basis[r, j + 1].copy_(w[r] / b[r]);
-        }
-
-        var results = new LanczosResult[runs];
-        for (var r = 0; r < runs; r++)
-        {
-            var values = new double[k];
-            var count = iterations[r];
-            var vectors = zeros([k, n], dtype: ScalarType.Float64);
-            var span = basis[r].narrow(0, 0, count);
-            for (var i = 0; i < k; i++)
-            {
-                var idx = count - 1 - i;
-                if (idx < 0) { values[i] = double.NaN; continue; }
-                values[i] = theta[r][idx];
-                var coefficients = new double[count];
-                for (var row = 0; row < count; row++) coefficients[row] = s[r][row, idx];
-                var y = tensor(coefficients, dtype: ScalarType.Float64, device: span.device).matmul(span);
-                y.div_(y.norm());
-                var largest = y.abs().argmax().item<long>();
-                if (y[largest].item<double>() < 0) y.neg_();
-                vectors[i].copy_(y);
-            }
-            results[r] = new LanczosResult(values, residuals[r], vectors.DetachFromDisposeScope(), count) { ReachedTolerance = reached[r] };
+            for (var i = 0; i < going.Length; i++) basis[i, j + 1].copy_(w[i] / b[i]);
         }
         return results;
+    }
+
+    /// <summary>A stopped run's result: its top k Ritz values and unit Ritz vectors (largest-magnitude entry positive) from its first <paramref name="count"/> Lanczos vectors.</summary>
+    private static LanczosResult RitzPairs(Tensor basis, int count, int k, long n, double[] theta, double[,] s, double[] residuals, bool reached)
+    {
+        using var scope = NewDisposeScope();
+        var values = new double[k];
+        var vectors = zeros([k, n], dtype: ScalarType.Float64);
+        var span = basis.narrow(0, 0, count);
+        for (var i = 0; i < k; i++)
+        {
+            var idx = count - 1 - i;
+            if (idx < 0) { values[i] = double.NaN; continue; }
+            values[i] = theta[idx];
+            var coefficients = new double[count];
+            for (var row = 0; row < count; row++) coefficients[row] = s[row, idx];
+            var y = tensor(coefficients, dtype: ScalarType.Float64, device: span.device).matmul(span);
+            y.div_(y.norm());
+            var largest = y.abs().argmax().item<long>();
+            if (y[largest].item<double>() < 0) y.neg_();
+            vectors[i].copy_(y);
+        }
+        return new LanczosResult(values, (double[])residuals.Clone(), vectors.DetachFromDisposeScope(), count) { ReachedTolerance = reached };
     }
 
     /// <summary>Eigen-decomposition of the symmetric tridiagonal matrix (alpha on the diagonal, beta off it); values ascending, vectors in columns.</summary>
