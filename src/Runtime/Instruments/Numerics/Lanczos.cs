@@ -69,17 +69,52 @@ public static class Lanczos
     }
 
     /// <summary>
-    /// K independent runs in lockstep, one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
+    /// K independent runs in lockstep (in groups of as many as fit <paramref name="basisBytes"/>), one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
     /// operator: <paramref name="apply"/> maps a block vector [K, n] to [K, n], row k to H_k v_k, and is asked only for the rows
     /// whose flag is set (the runs still going; the other rows of its input are zero and of its result ignored). Each run keeps
     /// its own tridiagonal recurrence, re-orthogonalisation (batched over the runs still going: <c>bmm</c>) and stopping rule,
     /// and stops at its own convergence or cap: its Ritz pairs are then taken and its rows leave the basis, so the runs still
     /// going do no work for it. Its result is the one it gives alone (up to the rounding of the batched products).
     /// </summary>
-    internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts)
+    internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts,
+        long basisBytes = LockstepBasisBytes)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (starts.dim() != 2 || starts.shape[1] != n) throw new ArgumentException($"The start vectors are [{string.Join(", ", starts.shape)}], the operator needs [K, {n}].", nameof(starts));
+        var runs = (int)starts.shape[0];
+        // The runs in lockstep hold their bases at once: as many runs together as fit basisBytes at the cap (at least one).
+        var cap = Math.Min(Math.Max(maxIterations, k), n) + 1;
+        var group = (int)Math.Clamp(basisBytes / Math.Max(1, cap * n * sizeof(double)), 1, runs);
+        if (group < runs)
+        {
+            var results = new List<LanczosResult>();
+            for (var first = 0; first < runs; first += group)
+            {
+                var count = Math.Min(group, runs - first);
+                var offset = first;
+                using var part = starts.narrow(0, offset, count);
+                results.AddRange(Lockstep((v, active) =>
+                {
+                    using var block = zeros([runs, n], dtype: v.dtype, device: v.device);
+                    block.narrow(0, offset, count).copy_(v);
+                    var flags = Enumerable.Range(0, runs).Select(r => r >= offset && r < offset + count && active[r - offset]).ToArray();
+                    using var product = apply(block, flags);
+                    return product.narrow(0, offset, count).clone();
+                }, n, k, maxIterations, tolerance, part));
+            }
+            return results.ToArray();
+        }
+        return Lockstep(apply, n, k, maxIterations, tolerance, starts);
+    }
+
+    /// <summary>
+    /// Bytes the bases of runs in lockstep may take at their cap (float64 [runs, cap + 1, n]); more runs go in groups, one group
+    /// after the other. A run alone may exceed it (as before lockstep runs existed).
+    /// </summary>
+    internal const long LockstepBasisBytes = 2L << 30;
+
+    private static LanczosResult[] Lockstep(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts)
+    {
         var runs = (int)starts.shape[0];
         var m = (int)Math.Min(Math.Max(maxIterations, k), n);
         k = (int)Math.Min(k, n);
