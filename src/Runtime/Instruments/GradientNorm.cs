@@ -9,10 +9,5 @@ namespace Declarative.Runtime.Instruments;
 /// </summary>
 public sealed class GradientNorm(InstrumentContext context, InstrumentOptions options) : ScalarInstrument
 {
-    public override double Measure(TrainingState state)
-    {
-        var graph = context.Pack.Graph(options.FullBatchExamples, state.Step, context.PackMember);
-        using var gradient = graph.Product.Gradients[graph.Row(context.PackMember)];
-        return Numerics.ParameterVector.Norm(gradient);
-    }
+    public override double Measure(TrainingState state) => context.Pack.GradientNorm(options.FullBatchExamples, state.Step, context.PackMember);
 }

@@ -83,6 +83,17 @@ internal sealed class InstrumentPack : IDisposable
         return graph;
     }
 
+    /// <summary>
+    /// ‖∇L_k‖ of member <paramref name="member"/>'s full-batch loss on its fixed subset at <paramref name="step"/>: read from the
+    /// step's graph, computed when it was built (so a graph that a parameter write made unusable for products since still gives
+    /// the norms of the parameters it was built at: in-place writers restore them bit for bit).
+    /// </summary>
+    public double GradientNorm(int examples, long step, int member)
+    {
+        var graph = _graphs.TryGetValue(examples, out var built) && built.Step == step && built.Row(member) >= 0 ? built : Graph(examples, step, member);
+        return graph.GradientNorms[graph.Row(member)];
+    }
+
     /// <summary>Frees the step's gradient graphs (the measurements of the step are done).</summary>
     public void EndStep()
     {
@@ -107,6 +118,16 @@ internal sealed class InstrumentPack : IDisposable
         public IReadOnlyList<int> Members { get; } = members;
 
         public HessianVectorProduct Product { get; } = product;
+
+        /// <summary>Each row's gradient norm.</summary>
+        public double[] GradientNorms { get; } = Norms(product.Gradients);
+
+        private static double[] Norms(Tensor rows)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return rows.mul(rows).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
+        }
 
         /// <summary>The operator's row of pack member <paramref name="member"/>; −1 when it is not in the graph.</summary>
         public int Row(int member) => Array.IndexOf(members, member);

@@ -109,6 +109,51 @@ public sealed class PackedHessianTests
         }
     }
 
+    /// <summary>
+    /// Every instrument for every member of a pack, in the generated collectors' order (the enum's), as the driver measures
+    /// them: one gradient graph per measured step for the whole pack, although the line searches and ε-sharpness write the
+    /// parameters in place between the members' turns (the members after the first read their results).
+    /// </summary>
+    [Fact]
+    public void Every_instrument_of_a_pack_in_collector_order_builds_one_graph_per_measured_step()
+    {
+        using var catalog = new DataCatalog();
+        var context = new TrialContext(CPU, catalog, new BufferedMetricSink());
+        var specs = Enumerable.Range(0, 3).Select(i => new TrialSpec
+        {
+            Seed = i,
+            Settings = new ExperimentSettings(Epochs: 20, Seeds: 3, TrainSubset: 0, TestSubset: 0),
+            Data = new DataSpec(DataSetKind.GaussianMixture) { Classes = 3, Dimensions = 8, Train = 512, Test = 64, Separation = 1.5, LabelNoise = 0.2 },
+            Model = new ModelSpec(ModelKind.Mlp) { Sizes = [16, 16] },
+            Optimizer = new OptimizerSpec { Kind = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 16 },
+        }).ToArray();
+        using var pack = TrialSetup.Create(specs, context);
+        var cadence = Cadence.Every(10);
+        var options = new InstrumentOptions { Cadence = cadence, TopK = 2, Samples = 3, AlphaPoints = 5, Examples = 256, AscentSteps = 5 };
+        var ordered = Enum.GetValues<Declarative.Instruments>().Where(v => v != Declarative.Instruments.None).OrderBy(v => (long)v).Select(v => v.ToString()).ToArray();
+        var created = pack.MemberInstruments.Select(c => ordered.Select(name => InstrumentCatalog.Create(name, c, options)).ToList()).ToArray();
+        try
+        {
+            while (pack.Loop.Next() && pack.Loop.State.Step <= 200)
+            {
+                var step = pack.Loop.State.Step;
+                if (!cadence.IsDue(step, pack.Loop.State.IsEpochEnd, pack.Loop.State.IsLast)) continue;
+                for (var m = 0; m < 3; m++)
+                {
+                    var state = pack.Loop.Member(m);
+                    foreach (var instrument in created[m]) InstrumentCatalog.Measure(instrument, state);
+                }
+                pack.Pack.EndStep();
+            }
+            Assert.Equal(20, pack.Pack.GraphBuilds);
+        }
+        finally
+        {
+            foreach (var list in created)
+                foreach (var instrument in list) instrument.Dispose();
+        }
+    }
+
     /// <summary>A member's weights and batch-norm statistics, copied into a model of the same shape.</summary>
     private static void CopyWeights(nn.Module<Tensor, Tensor> from, nn.Module<Tensor, Tensor> to)
     {
@@ -135,14 +180,16 @@ public sealed class PackedHessianTests
         member.Measure(state);
         Assert.Equal(1, instruments.Pack.GraphBuilds);
 
-        // The line along the top eigenvector writes the parameters in place (and restores them): the retained graph is then
-        // invalid for autograd, so the next product at this step builds a new one rather than failing.
-        var trace = member.Trace.Measure(state);
-        along.Measure(state);
-        Assert.Equal(1, instruments.Pack.GraphBuilds);
+        // The line along the top eigenvector writes the parameters in place (and restores them bit for bit): the gradient norm
+        // computed with the graph still holds, but the retained graph is invalid for autograd, so the next product at this step
+        // (another trace estimate) builds a new one rather than failing.
         var norm = member.Norm.Measure(state);
+        along.Measure(state);
+        Assert.Equal(norm, member.Norm.Measure(state));
+        Assert.Equal(1, instruments.Pack.GraphBuilds);
+        using var otherTrace = new HessianTrace(instruments, options with { Samples = 2 });
+        Assert.True(double.IsFinite(otherTrace.Measure(state)));
         Assert.Equal(2, instruments.Pack.GraphBuilds);
-        Assert.True(double.IsFinite(trace) && double.IsFinite(norm));
 
         // The step's end frees the graph; the next measured step builds one again.
         instruments.Pack.EndStep();
