@@ -220,6 +220,27 @@ public sealed class PackedHessianTests
     }
 
     [Fact]
+    public void A_member_with_non_finite_products_ends_with_NaN_and_the_others_go_on()
+    {
+        using var q = new Quadratic([9.0, 6.5, 4, 2.25, 1, 0.5, 0.3, 0.1, -0.4, -1.5, -3, 0.05], seed: 3);
+        using var scope = NewDisposeScope();
+        using var hvp = new HessianVectorProduct(q.Loss, q.Parameters);
+        using var generator = new Generator(11);
+        var starts = randn([2, hvp.Dimension], dtype: ScalarType.Float64, generator: generator);
+        var both = Lanczos.TopEigenpairs((v, active) =>
+        {
+            var healthy = hvp.Apply(v[0]);
+            return stack([healthy, full_like(healthy, double.NaN)]);
+        }, hvp.Dimension, 3, (int)hvp.Dimension, 1e-12, starts);
+        using var alone = Lanczos.TopEigenpairs(hvp.Apply, hvp.Dimension, 3, (int)hvp.Dimension, 1e-12, starts[0]);
+        Approx.Relative(alone.Values, both[0].Values, 1e-12);
+        Approx.Relative([9, 6.5, 4], both[0].Values);
+        Assert.All(both[1].Values, v => Assert.True(double.IsNaN(v)));
+        Assert.False(both[1].ReachedTolerance);
+        foreach (var r in both) r.Dispose();
+    }
+
+    [Fact]
     public void One_lockstep_run_gives_the_previous_single_run_Lanczos_to_1e_10()
     {
         var spectrum = new[] { 50.0, 49.5, 30, 12 }.Concat(Enumerable.Range(0, 116).Select(i => Math.Sin(i) * 3)).ToArray();

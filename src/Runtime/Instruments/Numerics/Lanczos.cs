@@ -162,6 +162,13 @@ public static class Lanczos
             for (var i = 0; i < going.Length; i++)
             {
                 var r = going[i];
+                if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
+                {
+                    // A diverged member (non-finite weights or loss): its run ends here with NaN, the others go on.
+                    active[r] = false;
+                    results[r] = NotFinite(j + 1, k, n);
+                    continue;
+                }
                 alpha[r].Add(a[i]);
                 var (theta, s) = TridiagonalEigen(alpha[r], beta[r]);
                 var scale = theta.Select(Math.Abs).Max();
@@ -204,6 +211,13 @@ public static class Lanczos
             for (var i = 0; i < going.Length; i++) basis[i, j + 1].copy_(w[i] / b[i]);
         }
         return results;
+    }
+
+    /// <summary>The result of a run whose operator gave a non-finite product: NaN values, residuals and vectors.</summary>
+    private static LanczosResult NotFinite(int products, int k, long n)
+    {
+        var nan = Enumerable.Repeat(double.NaN, k).ToArray();
+        return new LanczosResult(nan, (double[])nan.Clone(), full([k, n], double.NaN, dtype: ScalarType.Float64).DetachFromDisposeScope(), products) { ReachedTolerance = false };
     }
 
     /// <summary>A stopped run's result: its top k Ritz values and unit Ritz vectors (largest-magnitude entry positive) from its first <paramref name="count"/> Lanczos vectors.</summary>
