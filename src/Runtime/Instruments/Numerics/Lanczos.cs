@@ -72,9 +72,9 @@ public static class Lanczos
     /// K independent runs in lockstep (in groups of as many as fit <paramref name="basisBytes"/>), one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
     /// operator: <paramref name="apply"/> maps a block vector [K, n] to [K, n], row k to H_k v_k, and is asked only for the rows
     /// whose flag is set (the runs still going; the other rows of its input are zero and of its result ignored). Each run keeps
-    /// its own tridiagonal recurrence, re-orthogonalisation (batched over the runs still going: <c>bmm</c>) and stopping rule,
-    /// and stops at its own convergence or cap: its Ritz pairs are then taken and its rows leave the basis, so the runs still
-    /// going do no work for it. Its result is the one it gives alone (up to the rounding of the batched products).
+    /// its own tridiagonal recurrence, re-orthogonalisation (batched: <c>bmm</c>) and stopping rule, and stops at its own
+    /// convergence or cap: its Ritz pairs are then taken, the operator is no longer applied to it, and its rows leave the basis
+    /// once half the rows are stopped runs'. Its result is the one it gives alone (up to the rounding of the batched products).
     /// </summary>
     internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts,
         long basisBytes = LockstepBasisBytes)
@@ -120,7 +120,9 @@ public static class Lanczos
         k = (int)Math.Min(k, n);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // The basis holds the runs still going (row i is run going[i]), and grows as they need it (a cap of hundreds of
+        // Basis row i belongs to run rows[i]; a stopped run's rows stay (zero from then on, skipped) until at least as many rows
+        // are stopped as going, then the basis is compacted to the runs going: at most log2(K) + 1 copies, and at most as much
+        // re-orthogonalisation for stopped runs as for the runs going. The basis grows as the runs need it (a cap of hundreds of
         // products must not allocate hundreds of vectors up front).
         var basis = zeros([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
         for (var r = 0; r < runs; r++)
@@ -128,23 +130,24 @@ public static class Lanczos
             var q = starts[r].to_type(ScalarType.Float64);
             basis[r, 0].copy_(q / q.norm());
         }
-        var going = Enumerable.Range(0, runs).ToArray();
+        var rows = Enumerable.Range(0, runs).ToArray();
+        var live = Enumerable.Repeat(true, runs).ToArray();
         var alpha = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
         var beta = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
         var residuals = Enumerable.Range(0, runs).Select(_ => new double[k]).ToArray();
         var results = new LanczosResult[runs];
         var active = Enumerable.Repeat(true, runs).ToArray();
-        for (var j = 0; j < m && going.Length > 0; j++)
+        for (var j = 0; j < m; j++)
         {
             using var inner = NewDisposeScope();
             var q = basis.select(1, j);
             Tensor w;
-            if (going.Length == runs) w = apply(q, active);
+            if (rows.Length == runs) w = apply(q, active);
             else
             {
-                using var rows = tensor(going.Select(r => (long)r).ToArray(), device: q.device);
-                var block = zeros([runs, n], dtype: ScalarType.Float64, device: q.device).index_copy_(0, rows, q);
-                w = apply(block, active).index_select(0, rows);
+                using var index = tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
+                var block = zeros([runs, n], dtype: ScalarType.Float64, device: q.device).index_copy_(0, index, q);
+                w = apply(block, active).index_select(0, index);
             }
             var a = w.mul(q).sum(1).cpu().data<double>().ToArray();
             // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough"), as row vectors
@@ -158,14 +161,14 @@ public static class Lanczos
                 w.sub_(coefficients.bmm(span).squeeze(1));
             }
             var b = w.mul(w).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
-            var stays = new List<int>();
-            for (var i = 0; i < going.Length; i++)
+            for (var i = 0; i < rows.Length; i++)
             {
-                var r = going[i];
+                if (!live[i]) continue;
+                var r = rows[i];
                 if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
                 {
                     // A diverged member (non-finite weights or loss): its run ends here with NaN, the others go on.
-                    active[r] = false;
+                    live[i] = active[r] = false;
                     results[r] = NotFinite(j + 1, k, n);
                     continue;
                 }
@@ -182,33 +185,34 @@ public static class Lanczos
                 var invariant = b[i] <= 1e-13 * Math.Max(scale, 1e-300);
                 if (converged || invariant || j + 1 == m)
                 {
-                    active[r] = false;
+                    live[i] = active[r] = false;
                     results[r] = RitzPairs(basis[i], j + 1, k, n, theta, s, residuals[r], converged || invariant);
                     continue;
                 }
                 beta[r].Add(b[i]);
-                stays.Add(i);
             }
-            if (stays.Count == 0) break;
-            if (stays.Count < going.Length)
+            var going = Enumerable.Range(0, rows.Length).Where(i => live[i]).ToArray();
+            if (going.Length == 0) break;
+            if (rows.Length - going.Length >= going.Length)
             {
-                // The stopped runs leave the basis (one copy of the rest, at most once per run).
-                using var keep = tensor(stays.Select(i => (long)i).ToArray(), device: basis.device);
+                using var keep = tensor(going.Select(i => (long)i).ToArray(), device: basis.device);
                 var kept = basis.index_select(0, keep).MoveToOuterDisposeScope();
                 basis.Dispose();
                 basis = kept;
                 w = w.index_select(0, keep);
-                b = stays.Select(i => b[i]).ToArray();
-                going = stays.Select(i => going[i]).ToArray();
+                b = going.Select(i => b[i]).ToArray();
+                rows = going.Select(i => rows[i]).ToArray();
+                live = Enumerable.Repeat(true, rows.Length).ToArray();
+                going = Enumerable.Range(0, rows.Length).ToArray();
             }
             if (j + 1 == basis.shape[1])
             {
-                var grown = zeros([going.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
+                var grown = zeros([rows.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
                 grown.narrow(1, 0, basis.shape[1]).copy_(basis);
                 basis.Dispose();
                 basis = grown;
             }
-            for (var i = 0; i < going.Length; i++) basis[i, j + 1].copy_(w[i] / b[i]);
+            foreach (var i in going) basis[i, j + 1].copy_(w[i] / b[i]);
         }
         return results;
     }
