@@ -14,9 +14,9 @@ namespace Declarative.Runtime.Tests.Packing;
 /// The Hessian instruments of a pack on the stacked MLP engine serve all members at once (one gradient graph per step for the
 /// pack, lockstep Lanczos, batched Hutchinson): each member's λ1..λ3, trace estimate and gradient norm must equal what the
 /// member's own context alone (a pack of one) computes on the same weights and labels, with its own warm starts and probes.
-/// The graphs are the same arithmetic per member; only the batched products of the Lanczos re-orthogonalisation and the probes'
-/// inner products round differently, so the tolerance is 1e-6 relative (measured: about 1e-12). A member given another's
-/// start, probes or labels differs by far more.
+/// The graphs are the same arithmetic per member; at most the batched products of the Lanczos re-orthogonalisation and the
+/// probes' inner products could round differently (a pack of 8 larger MLPs gave bit-identical values), so the tolerance is 1e-6
+/// relative. A member given another's start, probes or labels differs by far more.
 /// </summary>
 [Collection(GlobalRandomStream.Name)]
 public sealed class PackedHessianTests
