@@ -182,7 +182,7 @@ public static class InstrumentCost
             "GradientNorm" => [new(PassKind.FB, subset, 1)],
             "GradientVariance" or "GradientNoiseScale" => [new(PassKind.FB, BatchSize, Math.Max(2, o.Samples))],
             "HessianTrace" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, Math.Max(1, o.Samples))],
-            "HessianTopEigenvalues" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products)],
+            "HessianTopEigenvalues" or "HessianLanczosProducts" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products)],
             "LossAlongTopEigenvector" => [new(PassKind.G, subset, 1), new(PassKind.H, subset, products), new(PassKind.F, subset, o.AlphaPoints)],
             "InterpolationProfile" or "InterpolationMinimum" or "InterpolationHeight" => [new(PassKind.F, subset, o.AlphaPoints)],
             "EpsilonSharpness" or "EpsilonSharpnessError" or "EpsilonSharpnessSteps" => [new(PassKind.FB, sharpness, products)], // passes of the run
@@ -313,7 +313,7 @@ public static class InstrumentCost
                     _loop.Next();
                     InstrumentCatalog.Measure(instrument, _loop.State);
                 }) - plain;
-                if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector))
+                if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector) or nameof(HessianLanczosProducts))
                     products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
                 if (name is nameof(EpsilonSharpness) or nameof(EpsilonSharpnessError) or nameof(EpsilonSharpnessSteps))
                     products = SharpnessMaximisation.For(_context, options).Measure(_loop.State).Passes; // the step's cached maximisation

@@ -121,5 +121,12 @@ namespace Declarative
         /// stopped at the <c>AscentSteps</c> cap without converging. Measured in the same pass as <see cref="EpsilonSharpness"/>.
         /// </summary>
         EpsilonSharpnessSteps = 1L << 28,
+
+        /// <summary>
+        /// Hessian-vector products the Lanczos run of <see cref="HessianTopEigenvalues"/> took to reach its tolerance; negative
+        /// (−products) when it stopped at its cap without reaching it (its eigenvalues are then less accurate than asked). Read from
+        /// the same run as <see cref="HessianTopEigenvalues"/> and <see cref="LossAlongTopEigenvector"/> (free alongside them).
+        /// </summary>
+        HessianLanczosProducts = 1L << 29,
     }
 }

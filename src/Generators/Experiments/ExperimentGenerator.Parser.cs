@@ -900,7 +900,7 @@ namespace Declarative.Generators.Experiments
                 /// <summary>The instruments that read each [Track] option (src/Runtime/Instruments); Examples is read by most full-batch ones and not checked.</summary>
                 private static readonly KeyValuePair<string, string[]>[] OptionReaders =
                 {
-                    new("TopK", new[] { "HessianTopEigenvalues", "LossAlongTopEigenvector" }),
+                    new("TopK", new[] { "HessianTopEigenvalues", "LossAlongTopEigenvector", "HessianLanczosProducts" }),
                     new("Samples", new[] { "HessianTrace", "GradientVariance", "GradientNoiseScale" }),
                     new("AlphaFrom", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),
                     new("AlphaTo", new[] { "LossAlongTopEigenvector", "InterpolationProfile", "InterpolationMinimum", "InterpolationHeight" }),

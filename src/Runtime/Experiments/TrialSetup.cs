@@ -24,8 +24,9 @@ public sealed class TrialSetup : IDisposable
     private readonly IReadOnlyList<optim.Optimizer> _optimizers;
 
     private TrialSetup(IReadOnlyList<ClassificationData> data, IReadOnlyList<ClassificationData> owned, IReadOnlyList<nn.Module<Tensor, Tensor>> models,
-        IReadOnlyList<optim.Optimizer> optimizers, ITrainingEngine engine, ClassificationLoop loop, IReadOnlyList<InstrumentContext> instruments)
+        IReadOnlyList<optim.Optimizer> optimizers, ITrainingEngine engine, ClassificationLoop loop, IReadOnlyList<InstrumentContext> instruments, InstrumentPack pack)
     {
+        Pack = pack;
         MemberData = data;
         _owned = owned;
         Models = models;
@@ -55,6 +56,9 @@ public sealed class TrialSetup : IDisposable
 
     /// <summary>Each member's instrument context, over its model (instruments are built on it as on a trial's own).</summary>
     public IReadOnlyList<InstrumentContext> MemberInstruments { get; }
+
+    /// <summary>The members' instrument contexts as one pack (the Hessian instruments serve all members at once).</summary>
+    internal InstrumentPack Pack { get; }
 
     /// <summary>One trial alone.</summary>
     public static TrialSetup Create(TrialSpec spec, TrialContext context) => Create([spec], context);
@@ -118,7 +122,10 @@ public sealed class TrialSetup : IDisposable
             context.Connect(loop, i);
             return context;
         }).ToArray();
-        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments);
+        // One pack over the members' contexts (one trial: a pack of one, the same code); the engine brings a member's model up to date.
+        var pack = new InstrumentPack(instruments, trainer.Model);
+        for (var i = 0; i < instruments.Length; i++) instruments[i].JoinPack(pack, i);
+        return new TrialSetup(data, owned, models, optimizers, trainer, loop, instruments, pack);
     }
 
     private static optim.Optimizer CreateOptimizer(OptimizerSpec o, nn.Module<Tensor, Tensor> model) =>
@@ -208,6 +215,7 @@ public sealed class TrialSetup : IDisposable
     public void Dispose()
     {
         foreach (var i in MemberInstruments) i.Dispose();
+        Pack.Dispose();
         Loop.Dispose();
         Engine.Dispose();
         foreach (var o in _optimizers) o.Dispose();

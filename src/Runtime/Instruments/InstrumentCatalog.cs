@@ -34,6 +34,7 @@ public static class InstrumentCatalog
             [nameof(EpsilonSharpness)] = (c, o) => new EpsilonSharpness(c, o),
             [nameof(EpsilonSharpnessError)] = (c, o) => new EpsilonSharpnessError(c, o),
             [nameof(EpsilonSharpnessSteps)] = (c, o) => new EpsilonSharpnessSteps(c, o),
+            [nameof(HessianLanczosProducts)] = (c, o) => new HessianLanczosProducts(c, o),
             [nameof(FlippedLabelAccuracy)] = (c, _) => new FlippedLabelAccuracy(c),
             [nameof(FlippedLabelLoss)] = (c, _) => new FlippedLabelLoss(c),
         };

@@ -128,6 +128,37 @@ public sealed class InstrumentContext : IDisposable
         if (_beforeUpdate is not null) loop.BeforeUpdate += OnLoopBeforeUpdate;
     }
 
+    private InstrumentPack? _pack;
+    private bool _ownsPack;
+
+    /// <summary>
+    /// The pack this context's member belongs to (<see cref="JoinPack"/>); a context that joined none is a pack of one of its
+    /// own. The full-batch Hessian instruments compute for all the pack's members at once.
+    /// </summary>
+    internal InstrumentPack Pack
+    {
+        get
+        {
+            if (_pack is null)
+            {
+                _pack = new InstrumentPack([this], null);
+                _ownsPack = true;
+            }
+            return _pack;
+        }
+    }
+
+    /// <summary>This context's member index in <see cref="Pack"/>.</summary>
+    internal int PackMember { get; private set; }
+
+    /// <summary>Makes this context member <paramref name="member"/> of <paramref name="pack"/> (owned by its creator); before any instrument used the pack.</summary>
+    internal void JoinPack(InstrumentPack pack, int member)
+    {
+        if (_pack is not null) throw new InvalidOperationException("The instrument context already belongs to a pack.");
+        _pack = pack;
+        PackMember = member;
+    }
+
     /// <summary>The model's trainable parameters, in a fixed order.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters ??= Model.parameters().Where(p => p.requires_grad).ToArray();
 
@@ -181,6 +212,7 @@ public sealed class InstrumentContext : IDisposable
         foreach (var value in _shared.Values) (value as IDisposable)?.Dispose();
         _perStep.Clear();
         _shared.Clear();
+        if (_ownsPack) _pack?.Dispose();
     }
 
     private sealed class TensorPair(Tensor first, Tensor second) : IDisposable

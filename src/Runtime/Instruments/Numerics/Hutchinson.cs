@@ -10,14 +10,30 @@ namespace Declarative.Runtime.Instruments.Numerics;
 public static class Hutchinson
 {
     /// <summary>The per-probe values v_sᵀ H v_s (their mean is the estimate).</summary>
-    public static double[] Probes(Func<Tensor, Tensor> apply, long n, int samples, Generator generator)
+    public static double[] Probes(Func<Tensor, Tensor> apply, long n, int samples, Generator generator) =>
+        Probes((v, _) =>
+        {
+            using var row = v[0];
+            using var product = apply(row);
+            return product.reshape(1, n);
+        }, n, samples, [generator])[0];
+
+    /// <summary>
+    /// The per-probe values of K members at once on a block-diagonal operator (<paramref name="apply"/> maps [K, n] to [K, n],
+    /// row k to H_k v_k): member k's probes come from <paramref name="generators"/>[k], in the order its run alone draws them,
+    /// and each sample is one application to the K probes stacked.
+    /// </summary>
+    internal static double[][] Probes(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int samples, IReadOnlyList<Generator> generators)
     {
-        var result = new double[samples];
+        var members = generators.Count;
+        var all = Enumerable.Repeat(true, members).ToArray();
+        var result = Enumerable.Range(0, members).Select(_ => new double[samples]).ToArray();
         for (var s = 0; s < samples; s++)
         {
             using var scope = NewDisposeScope();
-            var v = Rademacher(n, generator);
-            result[s] = ParameterVector.Dot(v, apply(v));
+            var v = stack(generators.Select(g => Rademacher(n, g)).ToArray());
+            var values = v.mul(apply(v, all)).sum(1).cpu().data<double>().ToArray();
+            for (var m = 0; m < members; m++) result[m][s] = values[m];
         }
         return result;
     }

@@ -58,77 +58,193 @@ public static class Lanczos
     /// <summary>From a given start vector (any non-zero norm; it is normalised).</summary>
     public static LanczosResult TopEigenpairs(Func<Tensor, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor start)
     {
-        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (start.numel() != n) throw new ArgumentException($"The start vector has {start.numel()} entries, the operator {n}.", nameof(start));
+        using var starts = start.reshape(1, n);
+        return TopEigenpairs((v, _) =>
+        {
+            using var row = v[0];
+            using var product = apply(row);
+            return product.reshape(1, n);
+        }, n, k, maxIterations, tolerance, starts)[0];
+    }
+
+    /// <summary>
+    /// K independent runs in lockstep (in groups of as many as fit <paramref name="basisBytes"/>), one per row of <paramref name="starts"/> ([K, n], any non-zero norms) on a block-diagonal
+    /// operator: <paramref name="apply"/> maps a block vector [K, n] to [K, n], row k to H_k v_k, and is asked only for the rows
+    /// whose flag is set (the runs still going; the other rows of its input are zero and of its result ignored). Each run keeps
+    /// its own tridiagonal recurrence, re-orthogonalisation (batched: <c>bmm</c>) and stopping rule, and stops at its own
+    /// convergence or cap: its Ritz pairs are then taken, the operator is no longer applied to it, and its rows leave the basis
+    /// once half the rows are stopped runs'. Its result is the one it gives alone (up to the rounding of the batched products).
+    /// </summary>
+    internal static LanczosResult[] TopEigenpairs(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts,
+        long basisBytes = LockstepBasisBytes)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (starts.dim() != 2 || starts.shape[1] != n) throw new ArgumentException($"The start vectors are [{string.Join(", ", starts.shape)}], the operator needs [K, {n}].", nameof(starts));
+        var runs = (int)starts.shape[0];
+        // The runs in lockstep hold their bases at once: as many runs together as fit basisBytes at the cap (at least one).
+        var cap = Math.Min(Math.Max(maxIterations, k), n) + 1;
+        var group = (int)Math.Clamp(basisBytes / Math.Max(1, cap * n * sizeof(double)), 1, runs);
+        if (group < runs)
+        {
+            var results = new List<LanczosResult>();
+            for (var first = 0; first < runs; first += group)
+            {
+                var count = Math.Min(group, runs - first);
+                var offset = first;
+                using var part = starts.narrow(0, offset, count);
+                results.AddRange(Lockstep((v, active) =>
+                {
+                    using var block = zeros([runs, n], dtype: v.dtype, device: v.device);
+                    block.narrow(0, offset, count).copy_(v);
+                    var flags = Enumerable.Range(0, runs).Select(r => r >= offset && r < offset + count && active[r - offset]).ToArray();
+                    using var product = apply(block, flags);
+                    return product.narrow(0, offset, count).clone();
+                }, n, k, maxIterations, tolerance, part));
+            }
+            return results.ToArray();
+        }
+        return Lockstep(apply, n, k, maxIterations, tolerance, starts);
+    }
+
+    /// <summary>
+    /// Bytes the bases of runs in lockstep may take at their cap (float64 [runs, cap + 1, n]); more runs go in groups, one group
+    /// after the other. A run alone may exceed it (as before lockstep runs existed).
+    /// </summary>
+    internal const long LockstepBasisBytes = 2L << 30;
+
+    private static LanczosResult[] Lockstep(Func<Tensor, IReadOnlyList<bool>, Tensor> apply, long n, int k, int maxIterations, double tolerance, Tensor starts)
+    {
+        var runs = (int)starts.shape[0];
         var m = (int)Math.Min(Math.Max(maxIterations, k), n);
         k = (int)Math.Min(k, n);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        // The basis grows as the run needs it (a cap of hundreds of products must not allocate hundreds of vectors up front).
-        var basis = zeros([Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64);
-        var q = start.to_type(ScalarType.Float64).reshape(n);
-        basis[0].copy_(q / q.norm());
-        var alpha = new List<double>();
-        var beta = new List<double>();
-        double[] theta = [];
-        double[,] s = new double[0, 0];
-        var residuals = new double[k];
-        var iterations = 0;
+        // Basis row i belongs to run rows[i]; a stopped run's rows stay (zero from then on, skipped) until at least as many rows
+        // are stopped as going, then the basis is compacted to the runs going: at most log2(K) + 1 copies, and at most as much
+        // re-orthogonalisation for stopped runs as for the runs going. The basis grows as the runs need it (a cap of hundreds of
+        // products must not allocate hundreds of vectors up front).
+        var basis = zeros([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
+        for (var r = 0; r < runs; r++)
+        {
+            var q = starts[r].to_type(ScalarType.Float64);
+            basis[r, 0].copy_(q / q.norm());
+        }
+        var rows = Enumerable.Range(0, runs).ToArray();
+        var live = Enumerable.Repeat(true, runs).ToArray();
+        var alpha = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
+        var beta = Enumerable.Range(0, runs).Select(_ => new List<double>()).ToArray();
+        var residuals = Enumerable.Range(0, runs).Select(_ => new double[k]).ToArray();
+        var results = new LanczosResult[runs];
+        var active = Enumerable.Repeat(true, runs).ToArray();
         for (var j = 0; j < m; j++)
         {
             using var inner = NewDisposeScope();
-            var qj = basis[j];
-            var w = apply(qj);
-            var a = ParameterVector.Dot(w, qj);
-            alpha.Add(a);
-            // Full re-orthogonalisation against q_0..q_j (twice: "twice is enough").
-            var span = basis.narrow(0, 0, j + 1);
+            var q = basis.select(1, j);
+            Tensor w;
+            if (rows.Length == runs) w = apply(q, active);
+            else
+            {
+                using var index = tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
+                var block = zeros([runs, n], dtype: ScalarType.Float64, device: q.device).index_copy_(0, index, q);
+                w = apply(block, active).index_select(0, index);
+            }
+            var a = w.mul(q).sum(1).cpu().data<double>().ToArray();
+            // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough"), as row vectors
+            // ([R, 1, n] times [R, n, j + 1], then [R, 1, j + 1] times [R, j + 1, n]): on the CPU, a bmm whose second operand is
+            // the transposed basis runs about 6 times faster than one whose first operand is.
+            var span = basis.narrow(1, 0, j + 1);
+            var spanT = span.transpose(1, 2);
             for (var pass = 0; pass < 2; pass++)
             {
-                var coefficients = span.matmul(w);
-                w.sub_(span.t().matmul(coefficients));
+                var coefficients = w.unsqueeze(1).bmm(spanT);
+                w.sub_(coefficients.bmm(span).squeeze(1));
             }
-            var b = ParameterVector.Norm(w);
-            iterations = j + 1;
-            (theta, s) = TridiagonalEigen(alpha, beta);
-            var scale = theta.Select(Math.Abs).Max();
-            var converged = j + 1 >= k;
-            for (var i = 0; i < k && i < theta.Length; i++)
+            var b = w.mul(w).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
+            for (var i = 0; i < rows.Length; i++)
             {
-                var idx = theta.Length - 1 - i;
-                residuals[i] = Math.Abs(b * s[j, idx]);
-                if (residuals[i] > tolerance * Math.Max(Math.Abs(theta[idx]), scale * 1e-12)) converged = false;
+                if (!live[i]) continue;
+                var r = rows[i];
+                if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
+                {
+                    // A diverged member (non-finite weights or loss): its run ends here with NaN, the others go on.
+                    live[i] = active[r] = false;
+                    results[r] = NotFinite(j + 1, k, n);
+                    continue;
+                }
+                alpha[r].Add(a[i]);
+                var (theta, s) = TridiagonalEigen(alpha[r], beta[r]);
+                var scale = theta.Select(Math.Abs).Max();
+                var converged = j + 1 >= k;
+                for (var e = 0; e < k && e < theta.Length; e++)
+                {
+                    var idx = theta.Length - 1 - e;
+                    residuals[r][e] = Math.Abs(b[i] * s[j, idx]);
+                    if (residuals[r][e] > tolerance * Math.Max(Math.Abs(theta[idx]), scale * 1e-12)) converged = false;
+                }
+                var invariant = b[i] <= 1e-13 * Math.Max(scale, 1e-300);
+                if (converged || invariant || j + 1 == m)
+                {
+                    live[i] = active[r] = false;
+                    results[r] = RitzPairs(basis[i], j + 1, k, n, theta, s, residuals[r], converged || invariant);
+                    continue;
+                }
+                beta[r].Add(b[i]);
             }
-            if (converged || b <= 1e-13 * Math.Max(scale, 1e-300) || j + 1 == m) break;
-            beta.Add(b);
-            if (j + 1 == basis.shape[0])
+            var going = Enumerable.Range(0, rows.Length).Where(i => live[i]).ToArray();
+            if (going.Length == 0) break;
+            if (rows.Length - going.Length >= going.Length)
             {
-                var grown = zeros([Math.Min(m + 1, 2 * basis.shape[0]), n], dtype: ScalarType.Float64).MoveToOuterDisposeScope();
-                grown.narrow(0, 0, basis.shape[0]).copy_(basis);
+                using var keep = tensor(going.Select(i => (long)i).ToArray(), device: basis.device);
+                var kept = basis.index_select(0, keep).MoveToOuterDisposeScope();
+                basis.Dispose();
+                basis = kept;
+                w = w.index_select(0, keep);
+                b = going.Select(i => b[i]).ToArray();
+                rows = going.Select(i => rows[i]).ToArray();
+                live = Enumerable.Repeat(true, rows.Length).ToArray();
+                going = Enumerable.Range(0, rows.Length).ToArray();
+            }
+            if (j + 1 == basis.shape[1])
+            {
+                var grown = zeros([rows.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
+                grown.narrow(1, 0, basis.shape[1]).copy_(basis);
                 basis.Dispose();
                 basis = grown;
             }
-            basis[j + 1].copy_(w / b);
+            foreach (var i in going) basis[i, j + 1].copy_(w[i] / b[i]);
         }
+        return results;
+    }
 
+    /// <summary>The result of a run whose operator gave a non-finite product: NaN values, residuals and vectors.</summary>
+    private static LanczosResult NotFinite(int products, int k, long n)
+    {
+        var nan = Enumerable.Repeat(double.NaN, k).ToArray();
+        return new LanczosResult(nan, (double[])nan.Clone(), full([k, n], double.NaN, dtype: ScalarType.Float64).DetachFromDisposeScope(), products) { ReachedTolerance = false };
+    }
+
+    /// <summary>A stopped run's result: its top k Ritz values and unit Ritz vectors (largest-magnitude entry positive) from its first <paramref name="count"/> Lanczos vectors.</summary>
+    private static LanczosResult RitzPairs(Tensor basis, int count, int k, long n, double[] theta, double[,] s, double[] residuals, bool reached)
+    {
+        using var scope = NewDisposeScope();
         var values = new double[k];
-        var count = iterations;
         var vectors = zeros([k, n], dtype: ScalarType.Float64);
-        var span2 = basis.narrow(0, 0, count);
+        var span = basis.narrow(0, 0, count);
         for (var i = 0; i < k; i++)
         {
             var idx = count - 1 - i;
             if (idx < 0) { values[i] = double.NaN; continue; }
             values[i] = theta[idx];
             var coefficients = new double[count];
-            for (var r = 0; r < count; r++) coefficients[r] = s[r, idx];
-            var y = tensor(coefficients, dtype: ScalarType.Float64).matmul(span2);
+            for (var row = 0; row < count; row++) coefficients[row] = s[row, idx];
+            var y = tensor(coefficients, dtype: ScalarType.Float64, device: span.device).matmul(span);
             y.div_(y.norm());
             var largest = y.abs().argmax().item<long>();
             if (y[largest].item<double>() < 0) y.neg_();
             vectors[i].copy_(y);
         }
-        return new LanczosResult(values, residuals, vectors.DetachFromDisposeScope(), iterations);
+        return new LanczosResult(values, (double[])residuals.Clone(), vectors.DetachFromDisposeScope(), count) { ReachedTolerance = reached };
     }
 
     /// <summary>Eigen-decomposition of the symmetric tridiagonal matrix (alpha on the diagonal, beta off it); values ascending, vectors in columns.</summary>

@@ -25,5 +25,11 @@ public sealed class LanczosResult : IDisposable
     /// <summary>The number of operator applications (Hessian-vector products) the run used: one per Lanczos step.</summary>
     public int Products { get; }
 
+    /// <summary>
+    /// Whether the run stopped at the tolerance (every wanted Ritz pair's residual within it, or an invariant Krylov space);
+    /// false when it stopped at its cap on products first (its values are then less accurate than asked).
+    /// </summary>
+    public bool ReachedTolerance { get; internal init; } = true;
+
     public void Dispose() => Vectors.Dispose();
 }

@@ -10,6 +10,14 @@ namespace Declarative.Runtime.Instruments.Numerics;
 /// </summary>
 public static class ParameterVector
 {
+    [ThreadStatic] private static long _writes;
+
+    /// <summary>
+    /// How many times <see cref="Assign"/> and <see cref="Restore"/> wrote parameters in place on this thread. A retained autograd
+    /// graph over parameters is invalid once they are written (autograd rejects saved tensors modified in place, even when the
+    /// values were restored bit for bit): a holder of such a graph compares this count with the one at its build.
+    /// </summary>
+    internal static long Writes => _writes;
     public static long Count(IReadOnlyList<Tensor> parameters) => parameters.Sum(p => p.numel());
 
     /// <summary>The concatenation of the tensors, flattened, as float64 (a new tensor, detached).</summary>
@@ -45,6 +53,7 @@ public static class ParameterVector
     /// <summary>Copies saved values back into the parameters (bit-exact: a copy, never a subtraction).</summary>
     public static void Restore(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> saved)
     {
+        _writes++;
         using var noGrad = no_grad();
         for (var i = 0; i < parameters.Count; i++) parameters[i].copy_(saved[i]);
     }
@@ -52,6 +61,7 @@ public static class ParameterVector
     /// <summary>Sets the parameters to the values of a flat float64 vector.</summary>
     public static void Assign(IReadOnlyList<Tensor> parameters, Tensor flat)
     {
+        _writes++;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var pieces = Split(flat, parameters);
