@@ -24,7 +24,9 @@ namespace Declarative.Benchmarks;
 /// floor: its forward, backward and Hessian-vector passes (counted from its options and, for Lanczos, from the products
 /// the run reports) times the cost of one such pass measured in the same run on the same model;</item>
 /// <item><c>lanczos</c> (d): warm- vs cold-started Lanczos (<see cref="InstrumentOptions.LanczosWarmStart"/>) at the same
-/// steps and a fixed tolerance: Hessian-vector products and the eigenvalues they give.</item>
+/// steps and a fixed tolerance: Hessian-vector products and the eigenvalues they give;</item>
+/// <item><c>pack</c> (e): the Hessian instruments of a pack of <c>--members</c> stacked members at once against the same
+/// trials each alone.</item>
 /// </list>
 /// Cost timing lives here, outside the instruments: what an instrument adds to a step is the step with it (its
 /// measurement, its hook, the engine's step norms) minus a plain step measured beside it. Plain and instrumented
@@ -32,7 +34,7 @@ namespace Declarative.Benchmarks;
 /// <code>
 /// dotnet run -c Release --project benchmarks/Declarative.Benchmarks -- instruments \
 ///     [--data &lt;fashion-mnist folder&gt;] [--modes cheap,cheap-parts,cockpit,floor,lanczos] [--threads 2] [--repeats 5] [--steps 64]
-///     [--calls 3] [--lanczos-calls 8] [--tolerance 1e-4] [--top-k 1] [--instruments Name,Name]
+///     [--calls 3] [--lanczos-calls 8] [--tolerance 1e-4] [--top-k 1] [--instruments Name,Name] [--members 8]
 /// </code>
 /// A quick correctness run: <c>-- instruments --repeats 1 --steps 16 --calls 1 --lanczos-calls 2</c>.
 /// </summary>
@@ -76,8 +78,9 @@ public static class InstrumentCost
                 case "cockpit": Cockpit(data, names, repeats, steps); break;
                 case "floor": Floor(data, names, repeats, calls); break;
                 case "lanczos": WarmAgainstCold(data, lanczosCalls, tolerance, topK); break;
+                case "pack": PackAgainstAlone(folder, Int(args, "--members", 8), calls, topK); break;
                 default:
-                    Console.Error.WriteLine($"Unknown mode '{mode}': cheap, cockpit, floor or lanczos.");
+                    Console.Error.WriteLine($"Unknown mode '{mode}': cheap, cheap-parts, cockpit, floor, lanczos or pack.");
                     return 2;
             }
         }
@@ -160,6 +163,74 @@ public static class InstrumentCost
         var later = rows.Skip(1).ToArray();
         if (later.Length > 0)
             Console.WriteLine($"| after the first | {later.Sum(r => r.Cold.Products)} | {later.Sum(r => r.Warm.Products)} | | | | warm/cold {(double)later.Sum(r => r.Warm.Products) / later.Sum(r => r.Cold.Products):F2} |");
+    }
+
+    /// <summary>
+    /// (e) The Hessian instruments of a pack (<c>HessianTopEigenvalues</c> with <paramref name="topK"/>, <c>HessianTrace</c>,
+    /// <c>GradientNorm</c>, default options: 1,024 examples, Lanczos to 1e-4 warm-started) measured for K stacked members at
+    /// once (one gradient graph for the pack, lockstep Lanczos, batched Hutchinson) against the same K trials each alone (a
+    /// pack of one each), at the same steps of the same trajectories (the members train as they would alone). Per measured
+    /// step: seconds for all K members each way, and the largest relative difference of their values.
+    /// </summary>
+    private static void PackAgainstAlone(string folder, int members, int calls, int topK)
+    {
+        using var catalog = new DataCatalog(folder);
+        var context = new TrialContext(CPU, catalog, new BufferedMetricSink());
+        var specs = Enumerable.Range(0, members).Select(seed => new Runtime.Experiments.Specs.TrialSpec
+        {
+            Seed = seed,
+            Settings = new ExperimentSettings(Epochs: 1, Seeds: members, TrainSubset: 0, TestSubset: 0),
+            Data = new Runtime.Experiments.Specs.DataSpec(Runtime.Experiments.Specs.DataSetKind.FashionMnist),
+            Model = new Runtime.Experiments.Specs.ModelSpec(Runtime.Experiments.Specs.ModelKind.Mlp) { Sizes = [256, 256] },
+            Optimizer = new Runtime.Experiments.Specs.OptimizerSpec { Kind = Declarative.OptimizerKind.Sgd, LearningRate = LearningRate, BatchSize = BatchSize },
+        }).ToArray();
+        var options = new InstrumentOptions { TopK = topK };
+        using var pack = TrialSetup.Create(specs, context);
+        var alone = specs.Select(s => TrialSetup.Create(s, context)).ToArray();
+        var packed = pack.MemberInstruments.Select(c => Hessian(c, options)).ToArray();
+        var single = alone.Select(a => Hessian(a.MemberInstruments[0], options)).ToArray();
+        Console.WriteLine($"| (e) step | {members} members packed, s | {members} trials alone, s | alone/packed | largest relative difference |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|");
+        var ratios = new List<double>();
+        try
+        {
+            for (var call = 0; call < calls; call++)
+            {
+                for (var step = 0; step < 16; step++)
+                {
+                    pack.Loop.Next();
+                    foreach (var a in alone) a.Loop.Next();
+                }
+                var fromPack = new double[members][];
+                var fromAlone = new double[members][];
+                var packSeconds = Time(() => { for (var m = 0; m < members; m++) fromPack[m] = Measure(packed[m], pack.Loop.Member(m)); });
+                var aloneSeconds = Time(() => { for (var m = 0; m < members; m++) fromAlone[m] = Measure(single[m], alone[m].Loop.Member(0)); });
+                var difference = fromPack.Zip(fromAlone, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(Math.Abs(y), 1e-300)).Max()).Max();
+                if (call > 0) ratios.Add(aloneSeconds / packSeconds);
+                Console.WriteLine($"| {pack.Loop.State.Step} | {packSeconds:F2} | {aloneSeconds:F2} | {aloneSeconds / packSeconds:F2} | {difference:E1} |");
+            }
+            if (ratios.Count > 0) Console.WriteLine($"| median after the first (cold) call | | | {Median(ratios):F2} | |");
+        }
+        finally
+        {
+            foreach (var set in packed.Concat(single)) foreach (var i in set) i.Dispose();
+            foreach (var a in alone) a.Dispose();
+        }
+
+        static IInstrument[] Hessian(InstrumentContext c, InstrumentOptions o) =>
+            [new VectorAsScalar(new HessianTopEigenvalues(c, o)), new HessianTrace(c, o), new GradientNorm(c, o)];
+
+        static double[] Measure(IInstrument[] instruments, TrainingState state) => instruments.Select(i => i.Measure(state)).ToArray();
+    }
+
+    /// <summary>A vector instrument's first entry as a scalar (for the pack benchmark's comparison).</summary>
+    private sealed class VectorAsScalar(IVectorInstrument inner) : IInstrument
+    {
+        public string Name => inner.Name;
+
+        public double Measure(TrainingState state) => inner.Measure(state)[0];
+
+        public void Dispose() => inner.Dispose();
     }
 
     private static string Format(double[] values) => string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
