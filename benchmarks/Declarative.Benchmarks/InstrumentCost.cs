@@ -169,8 +169,8 @@ public static class InstrumentCost
     /// (e) The Hessian instruments of a pack (<c>HessianTopEigenvalues</c> with <paramref name="topK"/>, <c>HessianTrace</c>,
     /// <c>GradientNorm</c>, default options: 1,024 examples, Lanczos to 1e-4 warm-started) measured for K stacked members at
     /// once (one gradient graph for the pack, lockstep Lanczos, batched Hutchinson) against the same K trials each alone (a
-    /// pack of one each), at the same steps of the same trajectories (the members train as they would alone). Per measured
-    /// step: seconds for all K members each way, and the largest relative difference of their values.
+    /// pack of one each), at the same steps, each trial alone given its member's weights first. Per measured step: seconds for
+    /// all K members each way, and the largest relative difference of their values.
     /// </summary>
     private static void PackAgainstAlone(string folder, int members, int calls, int topK)
     {
@@ -201,10 +201,16 @@ public static class InstrumentCost
                     pack.Loop.Next();
                     foreach (var a in alone) a.Loop.Next();
                 }
+                // The trials alone follow the members' trajectories only up to float rounding (batched against single products),
+                // which SGD amplifies: each starts the measured step from its member's weights, so the values compare.
+                for (var m = 0; m < members; m++) CopyWeights(pack.Loop.Member(m).Model, alone[m].Loop.Member(0).Model);
                 var fromPack = new double[members][];
                 var fromAlone = new double[members][];
-                var packSeconds = Time(() => { for (var m = 0; m < members; m++) fromPack[m] = Measure(packed[m], pack.Loop.Member(m)); });
-                var aloneSeconds = Time(() => { for (var m = 0; m < members; m++) fromAlone[m] = Measure(single[m], alone[m].Loop.Member(0)); });
+                // Alternating which goes first, so that neither always runs on the caches the other left.
+                double packSeconds = 0, aloneSeconds = 0;
+                void Packed() => packSeconds = Time(() => { for (var m = 0; m < members; m++) fromPack[m] = Measure(packed[m], pack.Loop.Member(m)); });
+                void Alone() => aloneSeconds = Time(() => { for (var m = 0; m < members; m++) fromAlone[m] = Measure(single[m], alone[m].Loop.Member(0)); });
+                if (call % 2 == 0) { Packed(); Alone(); } else { Alone(); Packed(); }
                 var difference = fromPack.Zip(fromAlone, (a, b) => a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(Math.Abs(y), 1e-300)).Max()).Max();
                 if (call > 0) ratios.Add(aloneSeconds / packSeconds);
                 Console.WriteLine($"| {pack.Loop.State.Step} | {packSeconds:F2} | {aloneSeconds:F2} | {aloneSeconds / packSeconds:F2} | {difference:E1} |");
@@ -215,6 +221,13 @@ public static class InstrumentCost
         {
             foreach (var set in packed.Concat(single)) foreach (var i in set) i.Dispose();
             foreach (var a in alone) a.Dispose();
+        }
+
+        static void CopyWeights(nn.Module<Tensor, Tensor> from, nn.Module<Tensor, Tensor> to)
+        {
+            using var noGrad = no_grad();
+            foreach (var (source, target) in from.parameters().Zip(to.parameters())) target.copy_(source);
+            foreach (var (source, target) in from.buffers().Zip(to.buffers())) target.copy_(source);
         }
 
         static IInstrument[] Hessian(InstrumentContext c, InstrumentOptions o) =>

@@ -83,7 +83,6 @@ public static class TrialDriver
                     outcomes[m] = TrialOutcome.Done(step) with { Epochs = state.Epoch + 1, ReachedTarget = targets[m] is null ? null : state.ReachedTarget };
                     context.Weights?.Save(loop.Member(m).Model, "final", step);
                 }
-                if (outcomes[m] is not null) setup.Pack.Retire(m);
             }
             // The step's measurements are done: free the gradient graphs the full-batch instruments shared.
             setup.Pack.EndStep();

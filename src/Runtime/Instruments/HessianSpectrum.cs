@@ -14,10 +14,10 @@ namespace Declarative.Runtime.Instruments;
 /// previous run's Ritz vectors (<see cref="Lanczos.WarmStart"/>), since the Hessian changes little between measured
 /// steps. One run per step, shared by <see cref="HessianTopEigenvalues"/> and <see cref="LossAlongTopEigenvector"/>.
 /// <para>
-/// In a pack (<see cref="InstrumentContext"/>'s pack), the first member that asks at a step runs Lanczos for every member at
-/// once, in lockstep on the pack's shared gradient graph (one batched Hessian-vector product per iteration): each member from
-/// its own start (its own previous Ritz vectors and generator) with its own recurrence and stopping rule, so each gets what its
-/// run alone gives. A member that does not read its run at that step has its generator rolled back, as if it never ran.
+/// The run is made on the step's gradient graph of the member's pack (<see cref="InstrumentPack.Graph"/>), for the members in
+/// that graph at once, in lockstep (one batched Hessian-vector product per iteration), each from its own start (its own
+/// previous Ritz vectors and generator) with its own recurrence and stopping rule, so each gets what its run alone gives; the
+/// pack builds one member's graph at a time. A member whose run was made but not read has its generator rolled back.
 /// </para>
 /// </summary>
 public sealed class HessianSpectrum : IDisposable

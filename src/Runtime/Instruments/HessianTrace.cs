@@ -7,9 +7,9 @@ namespace Declarative.Runtime.Instruments;
 
 /// <summary>
 /// tr(H) of the full-batch loss on the fixed subset by Hutchinson's estimator with <see cref="InstrumentOptions.Samples"/> Rademacher probes from its own generator.
-/// In a pack, the first member that asks at a step estimates every member's trace at once on the pack's shared gradient graph
-/// (each member's probes from its own generator, one batched product per sample); a member that does not read its estimate at
-/// that step has its generator rolled back.
+/// The estimate is made on the step's gradient graph of the member's pack (<see cref="InstrumentPack.Graph"/>), for the members
+/// in that graph at once (each member's probes from its own generator, one batched product per sample; the pack builds one
+/// member's graph at a time); a member whose estimate was made but not read has its generator rolled back.
 /// </summary>
 public sealed class HessianTrace : ScalarInstrument
 {

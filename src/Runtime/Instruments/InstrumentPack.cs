@@ -5,18 +5,16 @@ using static TorchSharp.torch;
 namespace Declarative.Runtime.Instruments;
 
 /// <summary>
-/// The instrument contexts of the members of one pack (or of one trial: a pack of one), for the full-batch instruments that
-/// serve every member at once. The first member that asks at a step for the gradient graph on the fixed subset gets it built
-/// for all the pack's active members (one forward per member, their losses summed, one create_graph backward: the Hessian of
-/// the sum is block-diagonal, so one double backward of a block vector gives every member's product); the others, and the other
-/// instruments due at the step, use the same graph (<see cref="Graph"/>). <see cref="EndStep"/> frees it once the step's
-/// measurements are done.
+/// The instrument contexts of the members of one pack (or of one trial: a pack of one), for the full-batch instruments: the
+/// gradient graph on the fixed subset (one forward and one create_graph backward) is built once per member, step and subset
+/// size, and every Hessian instrument and the gradient norm due then use it (<see cref="Graph"/>); <see cref="EndStep"/> frees
+/// it once the step's measurements are done. The operator and Lanczos serve K members at once (a block-diagonal Hessian, runs
+/// in lockstep), but the pack builds one member's graph at a time, which measured faster on the CPU (see <see cref="Graph"/>).
 /// </summary>
 internal sealed class InstrumentPack : IDisposable
 {
     private readonly InstrumentContext[] _members;
     private readonly Func<int, nn.Module<Tensor, Tensor>>? _refresh;
-    private readonly bool[] _retired;
     private readonly Dictionary<object, object> _shared = [];
     private readonly Dictionary<int, StepGraph> _graphs = [];
 
@@ -26,7 +24,6 @@ internal sealed class InstrumentPack : IDisposable
     {
         _members = members.ToArray();
         _refresh = refresh;
-        _retired = new bool[_members.Length];
     }
 
     /// <summary>The number of members K.</summary>
@@ -38,9 +35,6 @@ internal sealed class InstrumentPack : IDisposable
     /// <summary>How many gradient graphs the pack has built (a test hook: one per step and subset size when shared).</summary>
     public int GraphBuilds { get; private set; }
 
-    /// <summary>Member <paramref name="member"/> will not be measured again (it finished or diverged): later graphs leave it out.</summary>
-    public void Retire(int member) => _retired[member] = true;
-
     /// <summary>An object created once per pack and key, disposed with the pack.</summary>
     public T Shared<T>(object key, Func<T> create) where T : class
     {
@@ -51,10 +45,9 @@ internal sealed class InstrumentPack : IDisposable
     }
 
     /// <summary>
-    /// The gradient graph of the members' full-batch losses on their fixed subsets of <paramref name="examples"/> examples at
-    /// <paramref name="step"/> (each member with its own labels), in evaluation mode, for every active member and
-    /// <paramref name="asker"/>: built once per step and subset size, again only if a parameter was written in place since
-    /// (<see cref="ParameterVector.Writes"/>) or <paramref name="asker"/> is not in it.
+    /// The gradient graph of member <paramref name="asker"/>'s full-batch loss on its fixed subset of <paramref name="examples"/>
+    /// examples at <paramref name="step"/> (with its own labels), in evaluation mode: built once per member, step and subset size,
+    /// again only if a parameter was written in place since (<see cref="ParameterVector.Writes"/>).
     /// </summary>
     public StepGraph Graph(int examples, long step, int asker)
     {
@@ -64,7 +57,10 @@ internal sealed class InstrumentPack : IDisposable
             graph.Dispose();
             _graphs.Remove(examples);
         }
-        var members = Enumerable.Range(0, Count).Where(m => !_retired[m] || m == asker).ToArray();
+        // One member per graph: a graph of all the pack's members (their losses summed, the Hessian block-diagonal, Lanczos in
+        // lockstep over the blocks) gives the same values but measured 0.83 times the speed of one member at a time for 8 members
+        // of the 784-256-256-10 MLP on this 2-core CPU (docs/benchmarks.md, instruments, mode pack); per member it is 0.96.
+        int[] members = [asker];
         foreach (var m in members) _refresh?.Invoke(m);
         var modes = members.Select(m => FullBatch.Eval(_members[m])).ToArray();
         try
