@@ -230,20 +230,10 @@ public static class InstrumentCost
             foreach (var (source, target) in from.buffers().Zip(to.buffers())) target.copy_(source);
         }
 
-        static IInstrument[] Hessian(InstrumentContext c, InstrumentOptions o) =>
-            [new VectorAsScalar(new HessianTopEigenvalues(c, o)), new HessianTrace(c, o), new GradientNorm(c, o)];
+        static IDisposable[] Hessian(InstrumentContext c, InstrumentOptions o) =>
+            [.. new[] { nameof(HessianTopEigenvalues), nameof(HessianTrace), nameof(GradientNorm) }.Select(name => InstrumentCatalog.Create(name, c, o))];
 
-        static double[] Measure(IInstrument[] instruments, TrainingState state) => instruments.Select(i => i.Measure(state)).ToArray();
-    }
-
-    /// <summary>A vector instrument's first entry as a scalar (for the pack benchmark's comparison).</summary>
-    private sealed class VectorAsScalar(IVectorInstrument inner) : IInstrument
-    {
-        public string Name => inner.Name;
-
-        public double Measure(TrainingState state) => inner.Measure(state)[0];
-
-        public void Dispose() => inner.Dispose();
+        static double[] Measure(IDisposable[] instruments, TrainingState state) => [.. instruments.SelectMany(i => InstrumentCatalog.Measure(i, state))];
     }
 
     private static string Format(double[] values) => string.Join(", ", values.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
