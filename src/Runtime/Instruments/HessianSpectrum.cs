@@ -14,10 +14,8 @@ namespace Declarative.Runtime.Instruments;
 /// previous run's Ritz vectors (<see cref="Lanczos.WarmStart"/>), since the Hessian changes little between measured
 /// steps. One run per step, shared by <see cref="HessianTopEigenvalues"/> and <see cref="LossAlongTopEigenvector"/>.
 /// <para>
-/// The run is made on the step's gradient graph of the member's pack (<see cref="InstrumentPack.Graph"/>), for the members in
-/// that graph at once, in lockstep (one batched Hessian-vector product per iteration), each from its own start (its own
-/// previous Ritz vectors and generator) with its own recurrence and stopping rule, so each gets what its run alone gives; the
-/// pack builds one member's graph at a time. A member whose run was made but not read has its generator rolled back.
+/// The run is made on the member's gradient graph of the step (<see cref="InstrumentPack.Graph"/>, shared with the other
+/// Hessian instruments and the gradient norm due then), as a block of one for the block operator and lockstep Lanczos.
 /// </para>
 /// </summary>
 public sealed class HessianSpectrum : IDisposable
@@ -28,8 +26,6 @@ public sealed class HessianSpectrum : IDisposable
     private Tensor? _previous;
     private LanczosResult? _result;
     private long _resultStep = long.MinValue;
-    private bool _read;
-    private Tensor? _generatorState;
 
     private HessianSpectrum(InstrumentContext context, InstrumentOptions options)
     {
@@ -47,79 +43,31 @@ public sealed class HessianSpectrum : IDisposable
     /// <summary>The eigenpairs at <paramref name="state"/>'s step (computed once per step); <see cref="LanczosResult.Products"/> is the run's cost.</summary>
     public LanczosResult Measure(TrainingState state)
     {
-        if (_result is null || _resultStep != state.Step)
-        {
-            var pack = _context.Pack;
-            pack.Shared(("pack", Key(_options)), () => new PackRuns(pack, _options)).Run(state.Step, _context.PackMember);
-        }
-        var result = _result!;
-        if (!_read)
-        {
-            _read = true;
-            _generatorState?.Dispose();
-            _generatorState = null;
-            if (_options.LanczosWarmStart && result.Values.All(double.IsFinite))
-            {
-                _previous?.Dispose();
-                using var noGrad = no_grad();
-                _previous = result.Vectors.clone().DetachFromDisposeScope();
-            }
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Before a run: forgets the previous step's run (rolling the generator back if nobody read it) and returns this run's start,
-    /// drawn as the member's run alone draws it.
-    /// </summary>
-    private Tensor Start(long n)
-    {
-        Forget();
-        _generatorState = _generator.get_state().DetachFromDisposeScope();
-        return _previous is null ? randn([n], dtype: ScalarType.Float64, generator: _generator) : Lanczos.WarmStart(_previous, _generator);
-    }
-
-    private void Forget()
-    {
-        if (_result is not null && !_read && _generatorState is not null) _generator.set_state(_generatorState);
-        _generatorState?.Dispose();
-        _generatorState = null;
+        if (_result is not null && _resultStep == state.Step) return _result;
+        var hvp = _context.Pack.Graph(_options.FullBatchExamples, state.Step, _context.PackMember).Product;
+        var k = Math.Max(1, _options.TopK);
+        var iterations = _options.LanczosIterations > 0 ? _options.LanczosIterations : Lanczos.DefaultIterations(k, hvp.Dimension);
         _result?.Dispose();
         _result = null;
-    }
-
-    private void Receive(long step, LanczosResult result)
-    {
-        _result = result;
-        _resultStep = step;
-        _read = false;
+        using (var scope = NewDisposeScope())
+        {
+            var start = _previous is null ? randn([hvp.Dimension], dtype: ScalarType.Float64, generator: _generator) : Lanczos.WarmStart(_previous, _generator);
+            _result = Lanczos.TopEigenpairs(hvp.ApplyBlocks, hvp.Dimension, k, iterations, _options.LanczosTolerance, start.unsqueeze(0))[0];
+        }
+        _resultStep = state.Step;
+        if (_options.LanczosWarmStart && _result.Values.All(double.IsFinite))
+        {
+            _previous?.Dispose();
+            using var noGrad = no_grad();
+            _previous = _result.Vectors.clone().DetachFromDisposeScope();
+        }
+        return _result;
     }
 
     public void Dispose()
     {
         _result?.Dispose();
-        _generatorState?.Dispose();
         _previous?.Dispose();
         _generator.Dispose();
-    }
-
-    /// <summary>The pack's runs for one set of options: at a step, one lockstep Lanczos over the members in the step's graph.</summary>
-    private sealed class PackRuns(InstrumentPack pack, InstrumentOptions options)
-    {
-        public void Run(long step, int asker)
-        {
-            var graph = pack.Graph(options.FullBatchExamples, step, asker);
-            var hvp = graph.Product;
-            var spectra = graph.Members.Select(m => For(pack[m], options)).ToArray();
-            var k = Math.Max(1, options.TopK);
-            var iterations = options.LanczosIterations > 0 ? options.LanczosIterations : Lanczos.DefaultIterations(k, hvp.Dimension);
-            LanczosResult[] results;
-            using (var scope = NewDisposeScope())
-            {
-                var starts = stack(spectra.Select(s => s.Start(hvp.Dimension)).ToArray());
-                results = Lanczos.TopEigenpairs(hvp.ApplyBlocks, hvp.Dimension, k, iterations, options.LanczosTolerance, starts);
-            }
-            for (var i = 0; i < spectra.Length; i++) spectra[i].Receive(step, results[i]);
-        }
     }
 }

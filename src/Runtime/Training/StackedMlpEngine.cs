@@ -19,10 +19,11 @@ namespace Declarative.Runtime.Training;
 /// <c>G = (softmax(Z) − onehot(y)) / B</c>, then per layer <c>∇W_l = G_lᵀ H_{l−1}</c>, <c>∇b_l = G_lᵀ 1</c>,
 /// <c>D = (G_l W_l) ⊙ 1[H_{l−1} &gt; 0]</c> and <c>G_{l−1} = D</c>, or through batch norm <c>∇γ = Σ D x̂</c>, <c>∇β = Σ D</c>,
 /// <c>G_{l−1} = (γD − mean(γD) − x̂ mean(γD x̂)) / √(σ² + ε)</c>; then <see cref="SgdUpdate"/>. Each product runs on one of two kernels:
-/// with one member, <c>addmm_</c>/<c>addmv_</c> into buffers allocated once per batch size, and when the member is plain
-/// SGD that nobody observes before its update, the update fused into the weight-gradient products
-/// (<c>W.addmm_(Gᵀ, H, β = 1, α = −η)</c>: no gradient is written; not with batch norm); with K &gt; 1, batched products (<c>bmm</c>), one
-/// call for all members. Members never interact: the gradient for member k's slice is the gradient of its own loss.
+/// with one member, <c>addmm_</c>/<c>addmv_</c> into buffers allocated once per batch size; with K &gt; 1, batched products
+/// (<c>bmm</c>), one call for all members. When every member is plain SGD that nobody observes before its update and whose
+/// norms nobody asked for, each member's weight update is fused into its weight-gradient product
+/// (<c>W_k.addmm_(G_kᵀ, H_k, β = 1, α = −η_k)</c>, one call per member into its slice: no gradient is written, the member's
+/// weights get the arithmetic of its trial alone; not with batch norm). Members never interact: the gradient for member k's slice is the gradient of its own loss.
 /// </para>
 /// <para>
 /// With one member, the stacked tensors are views of the member's own parameters and of their <c>.grad</c> (so the
@@ -171,10 +172,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         using var noGrad = no_grad();
         var b = batchSize;
         var depth = _weights.Length;
-        // Plain SGD that nobody observes before the update and whose norms nobody asked for: the update is fused into the
-        // backward pass (float32: addmm's α is single precision).
-        var fuse = k == 1 && beforeUpdate is null && !norms && _settings[0].IsPlain && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
-        var lr = learningRates[0];
+        // Plain SGD for every member, which nobody observes before the update and whose norms nobody asked for: each member's
+        // weight update is fused into its weight-gradient product (float32: addmm's α is single precision).
+        var fuse = beforeUpdate is null && !norms && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32 && _settings.All(s => s.IsPlain);
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
@@ -208,7 +208,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         {
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
-            if (fuse) FusedUpdate(g, input, l, lr, buffers!);
+            if (fuse) FusedUpdate(g, input, l, learningRates, buffers, gradients);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
             upstream.mul_(activations[l - 1].sign_());                                       // after ReLU, sign(H) is the ReLU's derivative
@@ -216,6 +216,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         }
 
         Tensor? gradientNorms = null, updateNorms = null;
+        if (fuse && k > 1) _update.Step(gradients, learningRates); // the biases; the weights' slots are null (updated above)
         if (!fuse)
         {
             for (var m = 0; m < k && beforeUpdate is not null; m++)
@@ -276,12 +277,30 @@ public sealed class StackedMlpEngine : ITrainingEngine
         gradients[2 * l + 1] = g.sum(1);
     }
 
-    /// <summary>θ ← θ − η ∇θ for one plain-SGD member, fused into the weight-gradient products.</summary>
-    private void FusedUpdate(Tensor g, Tensor input, int l, double lr, Buffers buffers)
+    /// <summary>
+    /// θ ← θ − η ∇θ for plain-SGD members, fused into the weight-gradient products: W_k ← W_k − η_k G_kᵀ H_k by one
+    /// <c>addmm_</c> per member into its slice of the stacked weights (the kernel a member alone uses; no gradient is written).
+    /// One member's bias is updated here too (<c>addmv_</c>); K members' bias gradients go to <paramref name="gradients"/>
+    /// for <see cref="SgdUpdate"/>, with the weights' slots left null.
+    /// </summary>
+    private void FusedUpdate(Tensor g, Tensor input, int l, IReadOnlyList<double> learningRates, Buffers? buffers, Tensor[] gradients)
     {
-        var gt = g.t();
-        _one!.Weights[l].addmm_(gt, input, beta: 1, alpha: (float)-lr);
-        _one.Biases[l].addmv_(gt, buffers.Ones, beta: 1, alpha: (float)-lr);
+        if (buffers is not null)
+        {
+            var gt = g.t();
+            _one!.Weights[l].addmm_(gt, input, beta: 1, alpha: (float)-learningRates[0]);
+            _one.Biases[l].addmv_(gt, buffers.Ones, beta: 1, alpha: (float)-learningRates[0]);
+            return;
+        }
+        for (var m = 0; m < _members.Length; m++)
+        {
+            using var weights = _weights[l][m];
+            using var gm = g[m];
+            using var gmt = gm.t();
+            using var inputs = input[m];
+            weights.addmm_(gmt, inputs, beta: 1, alpha: (float)-learningRates[m]);
+        }
+        gradients[2 * l + 1] = g.sum(1); // the weights' slot stays null: SgdUpdate skips it
     }
 
     private Buffers BuffersFor(int batch)

@@ -17,8 +17,9 @@ namespace Declarative.Runtime.Tests.Training;
 /// operation can round differently in the last bit (float32 ε ≈ 1.2e-7), and SGD carries those differences forward.
 /// Over the 64 steps tested, weights stay within 2e-5 absolute and losses within 2e-5 relative (measured: about 1e-6); a
 /// logic error (another member's data order, initialisation, schedule or hyper-parameters) moves them by 1e-2 or more.
-/// The one-member stacked step (bias copy + <c>addmm_</c> into preallocated buffers, the plain-SGD update fused into the
-/// weight-gradient products) is tested against autograd in <see cref="OneMemberStepTests"/>.
+/// When every member is plain SGD, each member's weight update is fused into its gradient product (one <c>addmm_</c> per member,
+/// as a member alone does it). The one-member stacked step (bias copy + <c>addmm_</c> into preallocated buffers, the plain-SGD
+/// update fused into the weight-gradient products) is tested against autograd in <see cref="OneMemberStepTests"/>.
 /// </summary>
 [Collection(GlobalRandomStream.Name)]
 public sealed class StackedEngineTests
@@ -109,6 +110,57 @@ public sealed class StackedEngineTests
 
     [Fact]
     public void Each_member_of_a_pack_trains_as_its_trial_alone_on_the_autograd_engine() => MembersEqualTheirTrialsAlone(Mixed(), 64);
+
+    /// <summary>Every member plain SGD and nobody observing: each member's weight update is fused into its gradient product.</summary>
+    [Fact]
+    public void Plain_sgd_members_with_their_own_learning_rates_train_as_their_trials_alone_with_the_fused_update() =>
+        MembersEqualTheirTrialsAlone([Spec(0), Spec(1, lr: 0.05), Spec(2, lr: 0.2), Spec(3, lr: 0.1)], 64);
+
+    /// <summary>
+    /// The fused pack (one <c>addmm_</c> per member accumulating into its weights) against the same pack with an observer
+    /// before the update, which turns the fusion off (gradient, then <see cref="SgdUpdate"/>): one rounding where the
+    /// other has two, about 1e-7 relative a step; and the fused path must be the one taken, so the two differ.
+    /// </summary>
+    [Fact]
+    public void A_packs_fused_update_equals_gradient_then_sgd()
+    {
+        Mlp Model(long seed)
+        {
+            var generator = new Generator((ulong)seed);
+            var model = new Mlp(7, [10, 9], 4);
+            using var noGrad = no_grad();
+            foreach (var q in model.parameters()) q.copy_(randn(q.shape, generator: generator) * 0.4f);
+            return model;
+        }
+        var members = new SgdMember[] { new(), new() };
+        double[] rates = [0.3, 0.1];
+        using var a0 = Model(1);
+        using var a1 = Model(2);
+        using var b0 = Model(1);
+        using var b1 = Model(2);
+        using var separate = StackedMlpEngine.Create([a0, a1], members);
+        using var fused = StackedMlpEngine.Create([b0, b1], members);
+        var generator = new Generator(5);
+        using var x = randn([2 * 24, 7], generator: generator);
+        using var y = randint(4, [2 * 24], generator: generator);
+        for (var t = 0; t < 3; t++)
+        {
+            using var scope = NewDisposeScope();
+            separate.Step(x, y, 24, rates, _ => { }, [true, true]);
+            fused.Step(x, y, 24, rates, null, [false, false]);
+        }
+        var largest = 0.0;
+        for (var l = 0; l < separate.Weights.Count; l++)
+        {
+            foreach (var (p, q) in new[] { (separate.Weights[l], fused.Weights[l]), (separate.Biases[l], fused.Biases[l]) })
+            {
+                var relative = ((p - q).abs() / (q.abs() + 1e-6f)).max().item<float>();
+                Assert.True(relative <= 1e-5, $"layer {l}: max relative {relative}");
+                largest = Math.Max(largest, (p - q).abs().max().item<float>());
+            }
+        }
+        Assert.True(largest > 0, "the fused and unfused packs agree to the bit: the fused path was not taken");
+    }
 
     [Fact]
     public void Members_with_their_own_learning_rate_schedules_and_a_batch_size_schedule_train_as_their_trials_alone() =>
