@@ -133,8 +133,8 @@ public static class TrainingEngines
     /// <summary>What must be equal across a pack's members.</summary>
     private static PackSignature PackKey(TrialSpec s) => new(
         s.Settings with { Seeds = 0 }, s.Device, s.Data, s.Model.Kind, string.Join(",", s.Model.Sizes), s.Model.Width, s.Model.InitScale,
-        s.Optimizer.BatchSize, s.BatchSizeSchedule, s.RegimeBaseBatchSize, s.RegimeKeepsLearningRate, s.RegimeKeepsEpochs);
+        s.Model.Normalization, s.Optimizer.BatchSize, s.BatchSizeSchedule, s.RegimeBaseBatchSize, s.RegimeKeepsLearningRate, s.RegimeKeepsEpochs);
 
     private sealed record PackSignature(ExperimentSettings Settings, string Device, DataSpec Data, ModelKind Model, string Sizes, double Width, double InitScale,
-        int BatchSize, ScheduleSpec? BatchSizeSchedule, int RegimeBaseBatchSize, bool RegimeKeepsLearningRate, bool RegimeKeepsEpochs);
+        Normalization Normalization, int BatchSize, ScheduleSpec? BatchSizeSchedule, int RegimeBaseBatchSize, bool RegimeKeepsLearningRate, bool RegimeKeepsEpochs);
 }

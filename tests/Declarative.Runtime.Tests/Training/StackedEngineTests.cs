@@ -338,6 +338,11 @@ public sealed class StackedEngineTests
         TrialSpec Noisy(int seed, double fraction) => Spec(seed) with { Data = Spec(seed).Data with { LabelNoise = fraction } };
         Assert.True(TrainingEngines.CanPack([Noisy(0, 0.2), Noisy(1, 0.2)]));   // each member draws its own flips from its seed
         Assert.False(TrainingEngines.CanPack([Noisy(0, 0.2), Noisy(1, 0.4)]));  // but the fraction is part of the data set
+        TrialSpec Normalized(int seed, Normalization normalization) => Spec(seed) with { Model = Spec(seed).Model with { Normalization = normalization } };
+        Assert.True(TrainingEngines.CanPack([Normalized(0, Normalization.BatchNorm), Normalized(1, Normalization.BatchNorm)]));
+        Assert.False(TrainingEngines.CanPack([Normalized(0, Normalization.None), Normalized(1, Normalization.BatchNorm)])); // the engine stacks one or the other
+        Assert.Equal([[0, 2], [1, 3]], TrainingEngines.Groups([Normalized(0, Normalization.None), Normalized(0, Normalization.BatchNorm), Normalized(1, Normalization.None), Normalized(1, Normalization.BatchNorm)], maxMembers: 16)
+            .Select(g => g.ToArray()).ToArray());
 
         Assert.Equal(EngineKind.StackedMlp, TrainingEngines.For(Spec(0, OptimizerKind.Nesterov, momentum: 0.9)).Engine);
         var adam = TrainingEngines.For(Spec(0, OptimizerKind.Adam));
