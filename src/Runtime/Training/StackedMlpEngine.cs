@@ -386,16 +386,14 @@ public sealed class StackedMlpEngine : ITrainingEngine
         {
             var dim = k == 1 ? 0 : 1;
             var batch = a.shape[dim];
-            var mean = a.mean([dim], keepdim: true);
-            var centered = a - mean;
-            var variance = centered.square().mean([dim], keepdim: true);
+            var (variance, mean) = a.var_mean(dim, unbiased: false, keepdim: true);
             var inverse = variance.add(_eps).rsqrt_();
-            normalized = centered.mul_(inverse);
+            normalized = (a - mean).mul_(inverse);
             // The running statistics, as BatchNorm1d keeps them: (1 − m)·r + m·batch value, the variance unbiased.
             RunningMean.mul_(1 - _momentum).add_(mean.view(RunningMean.shape), alpha: _momentum);
             RunningVar.mul_(1 - _momentum).add_(variance.view(RunningVar.shape), alpha: _momentum * batch / Math.Max(1, batch - 1));
             _inverse = inverse;
-            return normalized * Broadcast(Gamma, k) + Broadcast(Beta, k);
+            return addcmul(Broadcast(Beta, k), normalized, Broadcast(Gamma, k), 1);
         }
 
         private Tensor? _inverse;
@@ -420,9 +418,11 @@ public sealed class StackedMlpEngine : ITrainingEngine
                 gradients[slot] = gamma;
                 gradients[slot + 1] = beta;
             }
-            var dx = d.mul_(Broadcast(Gamma, k));
-            var projection = dx.mul(normalized).mean([dim], keepdim: true);
-            return dx.sub_(dx.mean([dim], keepdim: true)).sub_(normalized.mul_(projection)).mul_(_inverse!);
+            // mean(γD) = γ∇β/B and mean(γD x̂) = γ∇γ/B, so the input's gradient is γ/√(σ² + ε) (D − ∇β/B − x̂ ∇γ/B): three passes over D.
+            var batch = d.shape[dim];
+            var meanD = (k == 1 ? beta : beta.unsqueeze(1)).div(batch);
+            var projection = (k == 1 ? gamma : gamma.unsqueeze(1)).div(batch);
+            return d.addcmul_(normalized, projection, value: -1).sub_(meanD).mul_(Broadcast(Gamma, k) * _inverse!);
         }
 
         private static Tensor Broadcast(Tensor t, int k) => k == 1 ? t[0] : t.unsqueeze(1);
