@@ -386,9 +386,11 @@ public sealed class StackedMlpEngine : ITrainingEngine
         {
             var dim = k == 1 ? 0 : 1;
             var batch = a.shape[dim];
-            var (variance, mean) = a.var_mean(dim, unbiased: false, keepdim: true);
+            var mean = a.mean([dim], keepdim: true);
+            var centered = a - mean;
+            var variance = centered.square().mean([dim], keepdim: true); // not var_mean or var: in TorchSharp 0.107 they leak native memory every call
             var inverse = variance.add(_eps).rsqrt_();
-            normalized = (a - mean).mul_(inverse);
+            normalized = centered.mul_(inverse);
             // The running statistics, as BatchNorm1d keeps them: (1 − m)·r + m·batch value, the variance unbiased.
             RunningMean.mul_(1 - _momentum).add_(mean.view(RunningMean.shape), alpha: _momentum);
             RunningVar.mul_(1 - _momentum).add_(variance.view(RunningVar.shape), alpha: _momentum * batch / Math.Max(1, batch - 1));
