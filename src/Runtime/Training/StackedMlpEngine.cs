@@ -38,7 +38,6 @@ public sealed class StackedMlpEngine : ITrainingEngine
     public const int VerifyEvery = 64;
 
     private readonly Mlp[] _members;
-    private readonly SgdMember[] _settings;
     private readonly Tensor[] _weights;
     private readonly Tensor[] _biases;
     private readonly Tensor[] _parameters;
@@ -49,12 +48,12 @@ public sealed class StackedMlpEngine : ITrainingEngine
     private readonly SgdUpdate _update;
     private readonly Dictionary<int, Buffers> _buffers = [];
     private readonly long[] _copied;
+    private readonly bool _fusible;
     private long _steps;
 
     private StackedMlpEngine(Mlp[] members, SgdMember[] settings)
     {
         _members = members;
-        _settings = settings;
         var depth = members[0].Layers.Count;
         _weights = new Tensor[depth];
         _biases = new Tensor[depth];
@@ -82,6 +81,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
         if (members.Length == 1) _one = new One(members[0]);
         _update = new SgdUpdate(_flat ?? _parameters, settings);
         _copied = new long[members.Length];
+        // Every member plain SGD, no batch norm, float32 (addmm's α is single precision): the update can be fused (Step).
+        _fusible = settings.All(s => s.IsPlain) && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
     }
 
     /// <summary>Re-points the model's trainable parameters and their <c>.grad</c> at slices of two flat buffers; returns them as [1, N].</summary>
@@ -174,7 +175,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var depth = _weights.Length;
         // Plain SGD for every member, which nobody observes before the update and whose norms nobody asked for: each member's
         // weight update is fused into its weight-gradient product (float32: addmm's α is single precision).
-        var fuse = beforeUpdate is null && !norms && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32 && _settings.All(s => s.IsPlain);
+        var fuse = _fusible && beforeUpdate is null && !norms;
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
