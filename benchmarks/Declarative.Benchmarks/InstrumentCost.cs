@@ -138,11 +138,17 @@ public static class InstrumentCost
             using var session = new Session(data);
             var plain = session.PlainStepSeconds(16, repeats);
             var cheap = InstrumentCatalog.Cheap.Contains(name);
-            var (seconds, products) = cheap ? (session.EveryStep(name, options, 64), 0) : session.MeasureCalls(name, options, calls);
-            var passes = Passes(name, options, data, products);
-            var floor = passes.Sum(p => p.Count * session.PassSeconds(p.Kind, p.Examples));
-            var described = passes.Count == 0 ? "none (reads the step's own results or the weights)" : string.Join(" + ", passes.Select(p => $"{p.Count}×{p.Kind}({p.Examples})"));
-            var ratio = floor > 0 ? $"{seconds / floor:F2}" : "—";
+            // Each call against its own floor, measured right after it: Lanczos and the ε-sharpness ascent take a different number of
+            // products per call, and this virtual machine's speed drifts within a run by more than the differences measured here.
+            double FloorOf(int products) => Passes(name, options, data, products).Sum(p => p.Count * session.PassSeconds(p.Kind, p.Examples, fresh: true));
+            var measured = cheap ? [(session.EveryStep(name, options, 64), 0, 0.0)] : session.MeasureCalls(name, options, calls, FloorOf);
+            var floors = measured.Select(m => m.Floor).ToArray();
+            var seconds = Median(measured.Select(m => m.Seconds));
+            var floor = Median(floors);
+            var passes = Passes(name, options, data, measured[^1].Products);
+            var counts = measured.Select(m => m.Products).Distinct().Count() > 1 ? $" (products per call: {string.Join(", ", measured.Select(m => m.Products))})" : "";
+            var described = passes.Count == 0 ? "none (reads the step's own results or the weights)" : string.Join(" + ", passes.Select(p => $"{p.Count}×{p.Kind}({p.Examples})")) + counts;
+            var ratio = floors.All(f => f > 0) ? $"{Median(measured.Select(m => m.Seconds / m.Floor)):F2}" : "—";
             Console.WriteLine($"| {name} | {seconds * 1e3:F3} | {described} | {floor * 1e3:F3} | {ratio} | {seconds / plain:F3} |");
         }
     }
@@ -370,16 +376,15 @@ public static class InstrumentCost
         }
 
         /// <summary>
-        /// Median seconds one measurement adds to its step (the step with the instrument due, minus a plain step measured just
-        /// before), and the Lanczos products of the last one (0 for instruments without Lanczos).
+        /// Seconds each measurement after the first adds to its step (the step with the instrument due, minus a plain step
+        /// measured just before), each with the Lanczos products or ascent passes of that call (0 for other instruments).
         /// </summary>
-        public (double Seconds, int Products) MeasureCalls(string name, InstrumentOptions options, int calls)
+        public (double Seconds, int Products, double Floor)[] MeasureCalls(string name, InstrumentOptions options, int calls, Func<int, double> floorOf)
         {
             options = options with { Cadence = Cadence.Every(1) };
             var plain = PlainStepSeconds(16, 1);
             using var instrument = InstrumentCatalog.Create(name, _context, options);
-            var times = new List<double>();
-            var products = 0;
+            var measured = new List<(double, int, double)>();
             for (var c = 0; c < calls + 1; c++)
             {
                 var t = Time(() =>
@@ -387,19 +392,20 @@ public static class InstrumentCost
                     _loop.Next();
                     InstrumentCatalog.Measure(instrument, _loop.State);
                 }) - plain;
+                var products = 0;
                 if (name is nameof(HessianTopEigenvalues) or nameof(LossAlongTopEigenvector) or nameof(HessianLanczosProducts))
                     products = HessianSpectrum.For(_context, options).Measure(_loop.State).Products; // the step's cached run
                 if (name is nameof(EpsilonSharpness) or nameof(EpsilonSharpnessError) or nameof(EpsilonSharpnessSteps))
                     products = SharpnessMaximisation.For(_context, options).Measure(_loop.State).Passes; // the step's cached maximisation
-                if (c > 0) times.Add(t); // the first call also builds the fixed subset (and Lanczos starts cold)
+                if (c > 0) measured.Add((t, products, floorOf(products))); // the first call also builds the fixed subset (and Lanczos starts cold)
             }
-            return (Median(times), products);
+            return [.. measured];
         }
 
-        /// <summary>Median seconds of one pass of a kind over the first <paramref name="examples"/> examples of the fixed subset, at the current weights.</summary>
-        public double PassSeconds(PassKind kind, long examples)
+        /// <summary>Median seconds of one pass of a kind over the first <paramref name="examples"/> examples of the fixed subset, at the current weights (measured once per kind and size, or again when <paramref name="fresh"/>).</summary>
+        public double PassSeconds(PassKind kind, long examples, bool fresh = false)
         {
-            if (_passes.TryGetValue((kind, examples), out var cached)) return cached;
+            if (!fresh && _passes.TryGetValue((kind, examples), out var cached)) return cached;
             var wasTraining = _model.training;
             _model.eval();
             try

@@ -7,21 +7,23 @@ namespace Declarative.Runtime.Instruments;
 
 /// <summary>
 /// Draws <see cref="InstrumentOptions.Samples"/> mini-batches of the trial's batch size from the training
-/// examples (each without replacement, from its own generator) and estimates the gradient noise; one
-/// result per step, shared by <see cref="GradientVariance"/> and <see cref="GradientNoiseScale"/>.
-/// Evaluation mode, like the other full-batch instruments.
+/// examples (each without replacement, independently of the others, from the instrument's own random stream seeded by
+/// <see cref="InstrumentOptions.Seed"/>) and estimates the gradient noise; one result per step, shared by
+/// <see cref="GradientVariance"/> and <see cref="GradientNoiseScale"/>. Evaluation mode, like the other full-batch
+/// instruments. A batch is drawn by Floyd's algorithm (B draws, not a permutation of the whole training set, which cost
+/// more than the batch's forward and backward pass).
 /// </summary>
-public sealed class GradientNoiseSampler : IDisposable
+public sealed class GradientNoiseSampler
 {
     private readonly InstrumentContext _context;
     private readonly int _samples;
-    private readonly Generator _generator;
+    private ulong _state;
 
     private GradientNoiseSampler(InstrumentContext context, InstrumentOptions options)
     {
         _context = context;
         _samples = Math.Max(2, options.Samples);
-        _generator = new Generator((ulong)options.Seed);
+        _state = (ulong)options.Seed;
     }
 
     public static GradientNoiseSampler For(InstrumentContext context, InstrumentOptions options) =>
@@ -36,7 +38,7 @@ public sealed class GradientNoiseSampler : IDisposable
         var losses = new List<LossFunction>();
         for (var s = 0; s < _samples; s++)
         {
-            var index = randperm(n, generator: _generator).narrow(0, 0, batch).to(_context.Data.TrainInputs.device);
+            using var index = tensor(Draw(ref _state, n, batch)).to(_context.Data.TrainInputs.device);
             var x = _context.Data.TrainInputs.index_select(0, index);
             var y = _context.Data.TrainLabels.index_select(0, index);
             losses.Add(FullBatch.Loss(_context.Model, x, y));
@@ -44,5 +46,41 @@ public sealed class GradientNoiseSampler : IDisposable
         return GradientNoise.Estimate(losses, _context.Parameters, batch);
     });
 
-    public void Dispose() => _generator.Dispose();
+    /// <summary>
+    /// <paramref name="count"/> distinct indices in [0, <paramref name="n"/>), uniformly among all such sets (Floyd's algorithm),
+    /// in the order drawn, from the SplitMix64 stream whose state is <paramref name="state"/> (advanced).
+    /// </summary>
+    internal static long[] Draw(ref ulong state, long n, int count)
+    {
+        if (count < 0 || count > n) throw new ArgumentOutOfRangeException(nameof(count), count, $"Cannot draw {count} distinct indices from {n}.");
+        var chosen = new HashSet<long>(count);
+        var order = new long[count];
+        var i = 0;
+        for (var j = n - count; j < n; j++)
+        {
+            var t = Below(ref state, (ulong)j + 1);
+            var pick = chosen.Add(t) ? t : j; // j is not yet chosen: every earlier pick is below j
+            if (pick == j) chosen.Add(j);
+            order[i++] = pick;
+        }
+        return order;
+    }
+
+    /// <summary>A uniform integer in [0, bound) by rejection (no modulo bias).</summary>
+    private static long Below(ref ulong state, ulong bound)
+    {
+        var limit = ulong.MaxValue - ulong.MaxValue % bound;
+        ulong x;
+        do x = Next(ref state); while (x >= limit);
+        return (long)(x % bound);
+    }
+
+    /// <summary>SplitMix64 (Steele, Lea and Flood 2014): a fixed algorithm, so a seed gives the same batches on every platform and .NET version.</summary>
+    private static ulong Next(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
 }

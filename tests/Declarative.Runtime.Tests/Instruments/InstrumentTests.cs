@@ -244,6 +244,34 @@ public sealed class InstrumentTests
     }
 
     [Fact]
+    public void The_noise_batches_are_distinct_indices_drawn_uniformly_and_reproducibly()
+    {
+        ulong state = 7, again = 7;
+        var counts = new int[20];
+        const int draws = 20_000;
+        for (var d = 0; d < draws; d++)
+        {
+            var batch = GradientNoiseSampler.Draw(ref state, 20, 5);
+            Assert.Equal(batch, GradientNoiseSampler.Draw(ref again, 20, 5));
+            Assert.Equal(5, batch.Distinct().Count());
+            Assert.All(batch, i => Assert.InRange(i, 0, 19));
+            foreach (var i in batch) counts[i]++;
+        }
+        // Each index is in a batch with probability 5/20: its count is Binomial(20000, 0.25), sd 61; 5 sd is far outside chance.
+        Assert.All(counts, c => Assert.InRange(c, draws / 4 - 5 * 61, draws / 4 + 5 * 61));
+        // Pairs too (Floyd's algorithm gives every 5-subset the same probability, so every pair (5·4)/(20·19) of the time; sd 32).
+        ulong pairs = 11;
+        var together = 0;
+        for (var d = 0; d < draws; d++)
+        {
+            var batch = GradientNoiseSampler.Draw(ref pairs, 20, 5);
+            if (batch.Contains(0) && batch.Contains(19)) together++;
+        }
+        Assert.InRange(together, draws * 20 / 380 - 5 * 32, draws * 20 / 380 + 5 * 32);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i).Order(), GradientNoiseSampler.Draw(ref state, 20, 20).Order());
+    }
+
+    [Fact]
     public void Gradient_variance_and_noise_scale_use_their_own_batches_and_match_the_closed_form()
     {
         const int batch = 16;
@@ -253,12 +281,9 @@ public sealed class InstrumentTests
         var variance = new GradientVariance(s.Context, options);
         var noise = new GradientNoiseScale(s.Context, options);
         var closed = new SoftmaxRegression(s.Data.TrainInputs, s.Data.TrainLabels, Classes);
-        using var replay = new Generator((ulong)options.Seed);
-        var grads = Enumerable.Range(0, options.Samples).Select(_ =>
-        {
-            using var index = randperm(Train, generator: replay).narrow(0, 0, batch);
-            return closed.Gradient(index.data<long>().Select(i => (int)i).ToArray(), s.Theta);
-        }).ToArray();
+        var replay = (ulong)options.Seed;
+        var grads = Enumerable.Range(0, options.Samples)
+            .Select(_ => closed.Gradient(GradientNoiseSampler.Draw(ref replay, Train, batch).Select(i => (int)i).ToArray(), s.Theta)).ToArray();
         var d = grads[0].Length;
         var mean = Enumerable.Range(0, d).Select(j => grads.Average(g => g[j])).ToArray();
         var expectedVariance = grads.Sum(g => g.Select((v, j) => (v - mean[j]) * (v - mean[j])).Sum()) / (options.Samples - 1);

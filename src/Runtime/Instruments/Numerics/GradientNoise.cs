@@ -19,9 +19,10 @@ public static class GradientNoise
             using var inner = NewDisposeScope();
             var g = ParameterVector.Gradient(loss, parameters, out _);
             k++;
-            var before = g - mean;
-            mean.add_(before / k);
-            deviations += ParameterVector.Dot(before, g - mean);
+            // (g − m_{k−1})·(g − m_k) with m_k = m_{k−1} + (g − m_{k−1})/k is (1 − 1/k)‖g − m_{k−1}‖²: two passes, no temporaries.
+            var before = g.sub_(mean);
+            deviations += (k - 1.0) / k * ParameterVector.Dot(before, before);
+            mean.add_(before, alpha: 1.0 / k);
         }
         var meanSquared = ParameterVector.Dot(mean, mean);
         var variance = deviations / (samples - 1);

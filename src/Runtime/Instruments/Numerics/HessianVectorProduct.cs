@@ -112,7 +112,7 @@ public sealed class HessianVectorProduct : IDisposable
             }
             else rows[m] = zeros([Dimension], dtype: ScalarType.Float64, device: v.device);
         }
-        return stack(rows).MoveToOuterDisposeScope();
+        return (Members == 1 ? rows[0].unsqueeze(0) : stack(rows)).MoveToOuterDisposeScope(); // one member: no copy
     }
 
     public void Dispose()

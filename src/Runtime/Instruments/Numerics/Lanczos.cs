@@ -124,7 +124,9 @@ public static class Lanczos
         // are stopped as going, then the basis is compacted to the runs going: at most log2(K) + 1 copies, and at most as much
         // re-orthogonalisation for stopped runs as for the runs going. The basis grows as the runs need it (a cap of hundreds of
         // products must not allocate hundreds of vectors up front).
-        var basis = zeros([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
+        // Not zeros: filling 32 rows of 270,000 float64 cost about 30 ms, more than a Hessian-vector product. Row j of every run is
+        // written before it is read (a stopped run's rows with zeros).
+        var basis = empty([runs, Math.Min(m + 1, InitialBasisRows), n], dtype: ScalarType.Float64, device: starts.device);
         for (var r = 0; r < runs; r++)
         {
             var q = starts[r].to_type(ScalarType.Float64);
@@ -149,18 +151,35 @@ public static class Lanczos
                 var block = zeros([runs, n], dtype: ScalarType.Float64, device: q.device).index_copy_(0, index, q);
                 w = apply(block, active).index_select(0, index);
             }
-            var a = w.mul(q).sum(1).cpu().data<double>().ToArray();
-            // Full re-orthogonalisation of each run against its q_0..q_j (twice: "twice is enough"), as row vectors
-            // ([R, 1, n] times [R, n, j + 1], then [R, 1, j + 1] times [R, j + 1, n]): on the CPU, a bmm whose second operand is
-            // the transposed basis runs about 6 times faster than one whose first operand is.
+            var a = RowDots(w, q);
+            // The three-term recurrence first, w − α_j q_j − β_{j−1} q_{j−1} (stopped runs' rows: zero coefficients), so that
+            // the full re-orthogonalisation below removes only the drift rounding left.
+            var previous = rows.Select((r, i) => live[i] && j > 0 ? beta[r][j - 1] : 0.0).ToArray();
+            using (var alphas = tensor(a.Select((v, i) => live[i] ? v : 0.0).ToArray(), [rows.Length, 1], dtype: ScalarType.Float64, device: w.device))
+                w.addcmul_(q, alphas, value: -1);
+            if (j > 0)
+            {
+                using var betas = tensor(previous, [rows.Length, 1], dtype: ScalarType.Float64, device: w.device);
+                w.addcmul_(basis.select(1, j - 1), betas, value: -1);
+            }
+            // Full re-orthogonalisation of each run against its q_0..q_j by classical Gram–Schmidt, as row vectors
+            // ([R, 1, n] times [R, n, j + 1], then [R, 1, j + 1] times [R, j + 1, n]: on the CPU, a bmm whose second operand is
+            // the transposed basis runs about 6 times faster than one whose first operand is). A second pass only when the
+            // first removed more than 1 − 1/√2 of w's norm for some run (Daniel, Gragg, Kaufman and Stewart 1976: "twice is
+            // enough", and once is when the norm hardly fell): each pass reads the whole basis twice, which costs more than the
+            // rest of an iteration but the Hessian-vector product.
             var span = basis.narrow(1, 0, j + 1);
             var spanT = span.transpose(1, 2);
+            var before = RowNorms(w);
+            double[] b = [];
             for (var pass = 0; pass < 2; pass++)
             {
                 var coefficients = w.unsqueeze(1).bmm(spanT);
                 w.sub_(coefficients.bmm(span).squeeze(1));
+                b = RowNorms(w);
+                if (!Enumerable.Range(0, rows.Length).Any(i => live[i] && b[i] < before[i] / Math.Sqrt(2))) break;
+                before = b;
             }
-            var b = w.mul(w).sum(1).cpu().data<double>().Select(Math.Sqrt).ToArray();
             for (var i = 0; i < rows.Length; i++)
             {
                 if (!live[i]) continue;
@@ -203,18 +222,40 @@ public static class Lanczos
                 b = going.Select(i => b[i]).ToArray();
                 rows = going.Select(i => rows[i]).ToArray();
                 live = Enumerable.Repeat(true, rows.Length).ToArray();
-                going = Enumerable.Range(0, rows.Length).ToArray();
             }
             if (j + 1 == basis.shape[1])
             {
-                var grown = zeros([rows.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
+                var grown = empty([rows.Length, Math.Min(m + 1, 2 * basis.shape[1]), n], dtype: ScalarType.Float64, device: basis.device).MoveToOuterDisposeScope();
                 grown.narrow(1, 0, basis.shape[1]).copy_(basis);
                 basis.Dispose();
                 basis = grown;
             }
-            foreach (var i in going) basis[i, j + 1].copy_(w[i] / b[i]);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                using var next = basis[i, j + 1];
+                if (live[i])
+                {
+                    using var row = w[i];
+                    next.copy_(row).div_(b[i]);
+                }
+                else next.zero_();
+            }
         }
         return results;
+    }
+
+    /// <summary>Each row's Euclidean norm, read back.</summary>
+    private static double[] RowNorms(Tensor w)
+    {
+        using var norms = linalg.vector_norm(w, 2, [1]); // no temporary the size of w
+        return norms.cpu().data<double>().ToArray();
+    }
+
+    /// <summary>Each row's inner product u_r·v_r, read back (a batched product: no temporary the size of the rows).</summary>
+    private static double[] RowDots(Tensor u, Tensor v)
+    {
+        using var dots = u.unsqueeze(1).bmm(v.unsqueeze(2));
+        return dots.cpu().data<double>().ToArray();
     }
 
     /// <summary>The result of a run whose operator gave a non-finite product: NaN values, residuals and vectors.</summary>
