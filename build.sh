@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./build.sh <Target> [--option value ...]   Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate.
+# ./build.sh <Target> [--option value ...]   Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate, Benchmark.
 # Sets up what the build needs on a fresh Debian 12 machine with the .NET 10 SDK: the Cake tool
 # (dotnet tool restore) and, for RunExperiments, the Fashion-MNIST data set (apt package).
 set -euo pipefail

@@ -1,4 +1,4 @@
-// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate.
+// The build: ./build.sh <Target> [options]. Targets: Compile, Test, RunExperiments, Report, Export, Pack, TestTemplate, Benchmark.
 // RunExperiments: --budget, --filter, --parallel N, --threads N, --trial-timeout S, --stale-after S, --retry-failed,
 // --keep-weights [--weights folder], --progress auto|live|plain, --device, --data, --store, --reports,
 // --executor local|slurm with --array-tasks N, --partition P, --time-limit T, --cpus-per-task C,
@@ -187,6 +187,33 @@ Task("TestTemplate")
         WorkingDirectory = root,
     });
     if (exit != 0) throw new CakeException(exit, $"The template test failed with exit code {exit} (its message is above).");
+});
+
+Task("Benchmark")
+    .Description("The training-speed and instrument-cost benchmarks in one run, one after the other (about 25 min; run it on an otherwise idle machine): writes each one's table of targets into docs/benchmarks.md, the training page into docs/benchmarks/training.md and the instruments' output into artifacts/benchmarks/instruments.md.")
+    .Does(() =>
+{
+    var load = System.IO.File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    Information($"Load average before the benchmarks: {load} (figures are comparable only on an idle machine: below 1.5).");
+    foreach (var project in new[] { "benchmarks/Declarative.Benchmarks.Training", "benchmarks/Declarative.Benchmarks" })
+        DotNetBuild(root.Combine(project).FullPath, new DotNetBuildSettings { Configuration = "Release", MSBuildSettings = MsBuild() });
+    void Bench(string dll, string arguments, string output = null)
+    {
+        var settings = new ProcessSettings { Arguments = $"{dll} {arguments}", WorkingDirectory = root, RedirectStandardOutput = output is not null };
+        IEnumerable<string> lines = Array.Empty<string>();
+        var exit = output is null ? StartProcess("dotnet", settings) : StartProcess("dotnet", settings, out lines);
+        if (output is not null)
+        {
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(output));
+            System.IO.File.WriteAllLines(output, lines);
+        }
+        if (exit != 0) throw new CakeException(exit, $"The benchmark `{dll} {arguments}` failed with exit code {exit}.");
+    }
+    Bench("benchmarks/Declarative.Benchmarks.Training/bin/Release/net10.0/Declarative.Benchmarks.Training.dll", "--repeats 2 --epochs 3");
+    Bench("benchmarks/Declarative.Benchmarks/bin/Release/net10.0/Declarative.Benchmarks.dll",
+        "instruments --threads 2 --modes cheap,cheap-parts,cockpit,floor,lanczos --repeats 9 --steps 128 --calls 5 --summary-into docs/benchmarks.md",
+        FromRoot("artifacts/benchmarks/instruments.md"));
+    Information("Tables written into docs/benchmarks.md; the instruments' full output is in artifacts/benchmarks/instruments.md.");
 });
 
 bool OriginIsGitHub()
