@@ -158,7 +158,14 @@ public static class InstrumentCost
         Console.WriteLine("| (b) configuration | plain ms/step | instrumented ms/step | slowdown | target |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.FullBatchExamples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 3x |");
-        Targets.Add(($"the full set at 1 in 16 on Cockpit's terms ({chosen.Length} instruments; Cockpit's own figure 9.7x)", $"{measured * 1e3:F2} / {plain * 1e3:F2} ms a step = {measured / plain:F2}x", "≤ 3x", measured / plain <= 3));
+        // Cockpit has no ε-sharpness, whose ascent runs to its tolerance (up to AscentSteps forward-backward passes): the same set
+        // without it compares like with like with Cockpit's 9.7x (a second figure beside the target's, not instead of it).
+        var likeCockpit = chosen.Where(n => !n.StartsWith("EpsilonSharpness", StringComparison.Ordinal)).ToArray();
+        var (plain2, measured2) = session.Alternate(likeCockpit, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats);
+        Console.WriteLine($"| the same without the {chosen.Length - likeCockpit.Length} ε-sharpness instruments (Cockpit has none): {likeCockpit.Length} instruments | {plain2 * 1e3:F2} | {measured2 * 1e3:F2} | {measured2 / plain2:F3}x | |");
+        Targets.Add(($"the full set at 1 in 16 on Cockpit's terms ({chosen.Length} instruments; Cockpit's own figure 9.7x)",
+            $"{measured * 1e3:F2} / {plain * 1e3:F2} ms a step = {measured / plain:F2}x; without the ε-sharpness instruments, which Cockpit does not have, {measured2 / plain2:F2}x",
+            "≤ 3x", measured / plain <= 3));
     }
 
     /// <summary>(c) Each instrument at default options against its pass-count floor.</summary>
