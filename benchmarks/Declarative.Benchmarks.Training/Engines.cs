@@ -31,6 +31,8 @@ internal static class Engines
             case "before": Before(catalog, batch, epochs, threads); break;
             case "loop-torchsgd": LoopWithTorchSgd(catalog, batch, epochs, threads); break;
             case "gemm": Gemm(batch, epochs, threads); break;
+            case "paired": Paired(catalog, Spec(batch, epochs, seed: 0), "paired", threads); break;
+            case "paired-bn": Paired(catalog, BatchNormMomentumSpec(batch, epochs), "paired-bn", threads); break;
             case "startup": Startup(data); break;
             case "packed-gemm": PackedGemm(batch, epochs, threads, seeds); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
@@ -39,7 +41,7 @@ internal static class Engines
             case "step-profile": StepProfile.Run(catalog, batch, threads); break;
             case "runner-packed": RunnerEngine.Run(pack: true, data); break;
             case "runner-unpacked": RunnerEngine.Run(pack: false, data); break;
-            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, before, handwritten, gemm, unpacked, packed, runner-packed, runner-unpacked, profile or step-profile."); return 2;
+            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, generated-bn, paired, paired-bn, before, handwritten, gemm, unpacked, packed, runner-packed, runner-unpacked, profile or step-profile."); return 2;
         }
         return 0;
     }
@@ -189,6 +191,73 @@ internal static class Engines
             last = lastLoss!.item<float>();
             lastLoss.Dispose();
             Emit("handwritten", batch, threads, epoch, watch.Elapsed.TotalSeconds, steps, last);
+        }
+    }
+
+    /// <summary>
+    /// The generated step against its floor in one process, alternating: one epoch of the trial (the path of <see cref="Generated"/>),
+    /// then one epoch's steps of the floor's products (<see cref="Gemm"/>'s), round after round; one JSON line per round with both
+    /// times and their ratio. The two runs of a round are seconds apart, so the ratio is not moved by this virtual machine's drift
+    /// between processes minutes apart (which moved the floor alone by 35% between two runs of the full benchmark).
+    /// </summary>
+    private static void Paired(DataCatalog catalog, TrialSpec spec, string name, int threads)
+    {
+        var context = Context(catalog);
+        context.Data.FashionMnist(0, 0, CPU);
+        var batch = spec.Optimizer.BatchSize;
+        using var setup = TrialSetup.Create(spec, context);
+        if (setup.Loop.Engine.Kind != EngineKind.StackedMlp) throw new InvalidOperationException($"{name}: the trial trains on {setup.Loop.Engine.Kind}, not the stacked engine");
+        using var floor = new GemmFloor(batch);
+        var loop = setup.Loop;
+        for (var round = 0; round < spec.Settings.Epochs; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            while (loop.Next())
+            {
+                var state = loop.State;
+                context.OnStep?.Invoke(state.Step, state.TotalSteps);
+                if (!loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
+                if (state.IsEpochEnd) break;
+            }
+            var generated = watch.Elapsed.TotalSeconds;
+            var products = floor.Epoch(loop.State.StepsPerEpoch);
+            Console.WriteLine(JsonSerializer.Serialize(new { engine = name, batch, threads, round, generated_seconds = generated, floor_seconds = products, ratio = generated / products }));
+        }
+    }
+
+    /// <summary>The floor's operands and outputs (<see cref="Gemm"/>), and one epoch's steps of its eight products.</summary>
+    private sealed class GemmFloor : IDisposable
+    {
+        private static readonly int[] Sizes = [784, 256, 256, 10];
+        private readonly Tensor[] _acts, _outs, _weights, _wgrads;
+
+        public GemmFloor(int batch)
+        {
+            _acts = Sizes.Select(s => randn(batch, s).DetachFromDisposeScope()).ToArray();
+            _outs = Sizes.Select(s => empty(batch, s).DetachFromDisposeScope()).ToArray();
+            _weights = Enumerable.Range(0, 3).Select(l => randn(Sizes[l + 1], Sizes[l]).DetachFromDisposeScope()).ToArray();
+            _wgrads = Enumerable.Range(0, 3).Select(l => empty(Sizes[l + 1], Sizes[l]).DetachFromDisposeScope()).ToArray();
+        }
+
+        public double Epoch(int steps)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                for (var l = 0; l < 3; l++) _outs[l + 1].addmm_(_acts[l], _weights[l].t(), beta: 0);
+                for (var l = 2; l >= 0; l--)
+                {
+                    _wgrads[l].addmm_(_acts[l + 1].t(), _acts[l], beta: 0);
+                    if (l > 0) _outs[l].addmm_(_acts[l + 1], _weights[l], beta: 0);
+                }
+            }
+            return watch.Elapsed.TotalSeconds;
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _acts.Concat(_outs).Concat(_weights).Concat(_wgrads)) t.Dispose();
         }
     }
 
