@@ -40,6 +40,9 @@ internal static class Program
             : Compare(options, args);
     }
 
+    /// <summary>Rounds of each paired step/floor process (the first is not counted).</summary>
+    private const int PairedRounds = 9;
+
     private static int Compare(Options o, string[] args)
     {
         if (o.FromLog is { } log) return Render(o, args, log);
@@ -71,6 +74,12 @@ internal static class Program
                 results.AddRange(RunSelf(["engine", "--engine", engine, "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--data", o.Data]));
             results.AddRange(RunSelf(["engine", "--engine", "packed-gemm", "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--epochs", I(o.Epochs), "--data", o.Data]));
         }
+        // Issue 16's step/floor targets, paired in one process (an epoch of the trial, then an epoch of the floor's products, 9
+        // rounds, the first not counted): the engines above run minutes apart, and this machine's speed drifts by more than the
+        // distance between these ratios and their targets.
+        foreach (var batch in o.Batches)
+            results.AddRange(RunSelf(["engine", "--engine", "paired", "--batch", I(batch), "--threads", I(o.Threads), "--epochs", I(PairedRounds), "--data", o.Data]));
+        results.AddRange(RunSelf(["engine", "--engine", "paired-bn", "--batch", "128", "--threads", I(o.Threads), "--epochs", I(PairedRounds), "--data", o.Data]));
         var profile = new List<JsonElement>();
         foreach (var batch in o.Batches)
             profile.AddRange(RunSelf(["engine", "--engine", "step-profile", "--batch", I(batch), "--threads", I(o.Threads), "--data", o.Data]));
