@@ -225,7 +225,7 @@ internal static class Engines
         }
     }
 
-    /// <summary>The floor's operands and outputs (<see cref="Gemm"/>), and one epoch's steps of its eight products.</summary>
+    /// <summary>The floor's operands and outputs, and one epoch's steps of its eight products (<see cref="Gemm"/>, <see cref="Paired"/>).</summary>
     private sealed class GemmFloor : IDisposable
     {
         private static readonly int[] Sizes = [784, 256, 256, 10];
@@ -239,17 +239,20 @@ internal static class Engines
             _wgrads = Enumerable.Range(0, 3).Select(l => empty(Sizes[l + 1], Sizes[l]).DetachFromDisposeScope()).ToArray();
         }
 
+        /// <summary>Floating-point operations of one step's products: forward 3, backward 5 (no input gradient for the first layer).</summary>
+        public static double Flops(int batch) => Enumerable.Range(0, 3).Sum(l => 2.0 * batch * Sizes[l] * Sizes[l + 1] * (l == 0 ? 2 : 3));
+
         public double Epoch(int steps)
         {
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < steps; i++)
             {
                 using var step = NewDisposeScope();
-                for (var l = 0; l < 3; l++) _outs[l + 1].addmm_(_acts[l], _weights[l].t(), beta: 0);
+                for (var l = 0; l < 3; l++) _outs[l + 1].addmm_(_acts[l], _weights[l].t(), beta: 0);     // forward: [B,in]·[in,out]
                 for (var l = 2; l >= 0; l--)
                 {
-                    _wgrads[l].addmm_(_acts[l + 1].t(), _acts[l], beta: 0);
-                    if (l > 0) _outs[l].addmm_(_acts[l + 1], _weights[l], beta: 0);
+                    _wgrads[l].addmm_(_acts[l + 1].t(), _acts[l], beta: 0);                               // weight grad: [out,B]·[B,in]
+                    if (l > 0) _outs[l].addmm_(_acts[l + 1], _weights[l], beta: 0);                       // input grad: [B,out]·[out,in]
                 }
             }
             return watch.Elapsed.TotalSeconds;
@@ -267,28 +270,12 @@ internal static class Engines
     /// </summary>
     private static void Gemm(int batch, int epochs, int threads)
     {
-        var sizes = new[] { 784, 256, 256, 10 };
-        using var scope = NewDisposeScope();
-        var acts = sizes.Select(s => randn(batch, s)).ToArray();
-        var outs = sizes.Select(s => empty(batch, s)).ToArray();
-        var weights = Enumerable.Range(0, 3).Select(l => randn(sizes[l + 1], sizes[l])).ToArray();
-        var wgrads = Enumerable.Range(0, 3).Select(l => empty(sizes[l + 1], sizes[l])).ToArray();
-        double flops = 0;
-        for (var l = 0; l < 3; l++) flops += 2.0 * batch * sizes[l] * sizes[l + 1] * (l == 0 ? 2 : 3);
+        using var floor = new GemmFloor(batch);
+        var flops = GemmFloor.Flops(batch);
         var steps = 60_000 / batch;
         for (var epoch = 0; epoch < epochs; epoch++)
         {
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < steps; i++)
-            {
-                for (var l = 0; l < 3; l++) outs[l + 1].addmm_(acts[l], weights[l].t(), beta: 0);               // forward: [B,in]·[in,out]
-                for (var l = 2; l >= 0; l--)
-                {
-                    wgrads[l].addmm_(acts[l + 1].t(), acts[l], beta: 0);                                             // weight grad: [out,B]·[B,in]
-                    if (l > 0) outs[l].addmm_(acts[l + 1], weights[l], beta: 0);                                     // input grad: [B,out]·[out,in]
-                }
-            }
-            var seconds = watch.Elapsed.TotalSeconds;
+            var seconds = floor.Epoch(steps);
             Console.WriteLine(JsonSerializer.Serialize(new { engine = "gemm", batch, threads, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
         }
     }

@@ -2,7 +2,8 @@ namespace Declarative.Generators.Helpers
 {
     /// <summary>
     /// A tiny, fully specified random generator (SplitMix64), so that [RandomSample] values are the
-    /// same on every machine and compiler version forever.
+    /// same on every machine and compiler version forever. The runtime compiles this same file (linked) for the
+    /// gradient-noise instruments' batches.
     /// </summary>
     internal static class SplitMix64
     {

@@ -1,3 +1,4 @@
+using Declarative.Generators.Helpers;
 using Declarative.Runtime.Instruments.Numerics;
 using Declarative.Runtime.Training;
 using TorchSharp;
@@ -48,7 +49,8 @@ public sealed class GradientNoiseSampler
 
     /// <summary>
     /// <paramref name="count"/> distinct indices in [0, <paramref name="n"/>), uniformly among all such sets (Floyd's algorithm),
-    /// in the order drawn, from the SplitMix64 stream whose state is <paramref name="state"/> (advanced).
+    /// in the order drawn, from the SplitMix64 stream whose state is <paramref name="state"/> (advanced): a fixed algorithm, so a
+    /// seed gives the same batches on every platform and .NET version.
     /// </summary>
     internal static long[] Draw(ref ulong state, long n, int count)
     {
@@ -59,8 +61,8 @@ public sealed class GradientNoiseSampler
         for (var j = n - count; j < n; j++)
         {
             var t = Below(ref state, (ulong)j + 1);
-            var pick = chosen.Add(t) ? t : j; // j is not yet chosen: every earlier pick is below j
-            if (pick == j) chosen.Add(j);
+            var pick = chosen.Contains(t) ? j : t; // j is not yet chosen: every earlier pick is below j
+            chosen.Add(pick);
             order[i++] = pick;
         }
         return order;
@@ -71,16 +73,7 @@ public sealed class GradientNoiseSampler
     {
         var limit = ulong.MaxValue - ulong.MaxValue % bound;
         ulong x;
-        do x = Next(ref state); while (x >= limit);
+        do x = SplitMix64.Next(ref state); while (x >= limit);
         return (long)(x % bound);
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea and Flood 2014): a fixed algorithm, so a seed gives the same batches on every platform and .NET version.</summary>
-    private static ulong Next(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

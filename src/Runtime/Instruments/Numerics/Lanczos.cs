@@ -178,7 +178,6 @@ public static class Lanczos
                 w.sub_(coefficients.bmm(span).squeeze(1));
                 b = RowNorms(w);
                 if (!Enumerable.Range(0, rows.Length).Any(i => live[i] && b[i] < before[i] / Math.Sqrt(2))) break;
-                before = b;
             }
             for (var i = 0; i < rows.Length; i++)
             {
