@@ -22,7 +22,7 @@ public sealed class InitialWeights : IDisposable
         _context = context;
         using var noGrad = no_grad();
         _initial = context.Parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
-        Norm = Math.Sqrt(_initial.Sum(SquaredNorm));
+        Norm = Math.Sqrt(_initial.Sum(Torch.CpuReductions.SquaredNorm));
         if (Torch.TensorStorage.FlatView(context.Parameters) is { } view)
             _flat = new Flat(view.DetachFromDisposeScope(), view.clone().DetachFromDisposeScope(), Torch.TensorStorage.Address(view), view.storage_offset());
     }
@@ -36,24 +36,16 @@ public sealed class InitialWeights : IDisposable
     public double Norm { get; }
 
     /// <summary>
-    /// ‖θ_t − θ_0‖: over the one flat view when the parameters still live in the buffer they lived in at creation (two kernels
-    /// in all), else float64 accumulation over parameters (two kernels per parameter).
+    /// ‖θ_t − θ_0‖: over the one flat view when the parameters still live in the buffer they lived in at creation (one pass over
+    /// θ_t and θ_0, <see cref="Torch.CpuReductions"/>), else float64 accumulation over the parameters.
     /// </summary>
     public double Distance(TrainingState state) => _context.PerStep(this, state.Step, () =>
     {
         using var noGrad = no_grad();
-        if (_flat is { } flat && IsStill(flat))
-        {
-            using var difference = flat.View - flat.Initial;
-            return new StrongBox<double>(Math.Sqrt(SquaredNorm(difference)));
-        }
+        if (_flat is { } flat && IsStill(flat)) return new StrongBox<double>(Math.Sqrt(Torch.CpuReductions.SquaredDistance(flat.View, flat.Initial)));
         var sum = 0.0;
         var parameters = _context.Parameters;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            using var d = parameters[i] - _initial[i];
-            sum += SquaredNorm(d);
-        }
+        for (var i = 0; i < parameters.Count; i++) sum += Torch.CpuReductions.SquaredDistance(parameters[i], _initial[i]);
         return new StrongBox<double>(Math.Sqrt(sum));
     }).Value;
 
@@ -62,14 +54,6 @@ public sealed class InitialWeights : IDisposable
     {
         var first = _context.Parameters[0];
         return first.storage_offset() == flat.Offset && Torch.TensorStorage.Address(first) == flat.Address;
-    }
-
-    internal static double SquaredNorm(Tensor t)
-    {
-        using var norm = linalg.vector_norm(t);
-        using var wide = norm.to_type(ScalarType.Float64);
-        var n = wide.item<double>();
-        return n * n;
     }
 
     public void Dispose()

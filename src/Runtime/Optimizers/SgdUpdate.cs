@@ -56,8 +56,9 @@ public sealed class SgdUpdate : IDisposable
 
     /// <summary>
     /// Updates every parameter from its gradient (in parameter order; null skips one) with each member's learning rate.
-    /// With <paramref name="norms"/>, returns each member's ‖g‖² and ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K], in the
-    /// caller's dispose scope; for plain SGD the direction is the gradient, and its norm is computed once); nulls otherwise.
+    /// With <paramref name="norms"/>, returns each member's ‖g‖² and ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K] on the
+    /// parameters' device, in the caller's dispose scope; for plain SGD the direction is the gradient, and its norm is computed
+    /// once); nulls otherwise.
     /// </summary>
     public (Tensor? Gradient, Tensor? Update) Step(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, bool norms = false)
     {
@@ -71,22 +72,36 @@ public sealed class SgdUpdate : IDisposable
         if (directions is null) return (null, null);
         var gradient = SquaredNorms(gradients, _members.Length);
         var plain = directions.Select((d, i) => ReferenceEquals(d, gradients[i])).All(same => same);
-        using var rates = tensor(learningRates.ToArray(), dtype: ScalarType.Float64);
-        var update = (plain ? gradient.clone() : SquaredNorms(directions, _members.Length)).mul_(rates.to(gradient.device).square());
-        return (gradient.MoveToOuterDisposeScope(), update.MoveToOuterDisposeScope());
+        var update = plain ? (double[])gradient.Clone() : SquaredNorms(directions, _members.Length);
+        for (var m = 0; m < update.Length; m++) update[m] *= learningRates[m] * learningRates[m];
+        var device = _parameters[0].device;
+        return (tensor(gradient, dtype: ScalarType.Float64, device: device).MoveToOuterDisposeScope(), tensor(update, dtype: ScalarType.Float64, device: device).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Each member's squared norm over all <paramref name="tensors"/> (stacked, members along dimension 0; null skipped), float64 [K].</summary>
-    public static Tensor SquaredNorms(IReadOnlyList<Tensor?> tensors, int members)
+    /// <summary>
+    /// Each member's squared norm over all <paramref name="tensors"/> (stacked, members along dimension 0; null skipped), in
+    /// float64: one pass over each member's slice, no temporary (<see cref="Torch.CpuReductions"/>).
+    /// </summary>
+    public static double[] SquaredNorms(IReadOnlyList<Tensor?> tensors, int members)
     {
-        Tensor? sum = null;
+        var sums = new double[members];
+        var any = false;
         foreach (var t in tensors)
         {
             if (t is null) continue;
-            var part = linalg.vector_norm(t.reshape(members, -1), 2, [1]).to_type(ScalarType.Float64).pow_(2); // one pass, no temporary the size of t
-            sum = sum is null ? part : sum.add_(part);
+            any = true;
+            if (members == 1)
+            {
+                sums[0] += Torch.CpuReductions.SquaredNorm(t);
+                continue;
+            }
+            for (var m = 0; m < members; m++)
+            {
+                using var row = t[m];
+                sums[m] += Torch.CpuReductions.SquaredNorm(row);
+            }
         }
-        return sum ?? throw new ArgumentException("No tensors.", nameof(tensors));
+        return any ? sums : throw new ArgumentException("No tensors.", nameof(tensors));
     }
 
     private void StepOne(IReadOnlyList<Tensor?> gradients, double lr, Tensor?[]? directions)

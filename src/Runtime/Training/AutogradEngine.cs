@@ -48,8 +48,8 @@ public sealed class AutogradEngine : ITrainingEngine
         var losses = new Tensor[k];
         var logits = new Tensor[k];
         var penaltyNorms = _penalty > 0 ? new Tensor[k] : null;
-        var gradientNorms = norms ? new Tensor[k] : null;
-        var updateNorms = norms ? new Tensor[k] : null;
+        var gradientNorms = norms ? new double[k] : null;
+        var updateNorms = norms ? new double[k] : null;
         for (var m = 0; m < k; m++)
         {
             var model = _models[m];
@@ -76,11 +76,11 @@ public sealed class AutogradEngine : ITrainingEngine
                 var before = Before(m);
                 using (no_grad())
                 {
-                    gradientNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select(p => p.grad).ToArray(), 1);
+                    gradientNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select(p => p.grad).ToArray(), 1)[0];
                     for (var i = 0; i < parameters.Length; i++) before[i].copy_(parameters[i]);
                 }
                 optimizer.step();
-                using (no_grad()) updateNorms![m] = Optimizers.SgdUpdate.SquaredNorms(parameters.Select((p, i) => (Tensor?)(p - before[i])).ToArray(), 1);
+                using (no_grad()) updateNorms![m] = parameters.Select((p, i) => Torch.CpuReductions.SquaredDistance(p, before[i])).Sum();
             }
             else optimizer.step();
             losses[m] = loss.detach();
@@ -91,8 +91,8 @@ public sealed class AutogradEngine : ITrainingEngine
             : new EngineStep(stack(losses), stack(logits), penaltyNorms is null ? null : stack(penaltyNorms.Select(n => n.reshape([])).ToArray()));
         return step with
         {
-            AppliedGradientNormsSquared = gradientNorms is null ? null : cat(gradientNorms),
-            UpdateNormsSquared = updateNorms is null ? null : cat(updateNorms),
+            AppliedGradientNormsSquared = gradientNorms is null ? null : tensor(gradientNorms, dtype: ScalarType.Float64, device: inputs.device),
+            UpdateNormsSquared = updateNorms is null ? null : tensor(updateNorms, dtype: ScalarType.Float64, device: inputs.device),
         };
     }
 
