@@ -21,7 +21,7 @@ internal static class CpuReductions
     public static double SquaredNorm(Tensor t)
     {
         if (!Applies(t)) return Fallback(t);
-        return t.dtype == ScalarType.Float32 ? Sum(Span<float>(t), default) : Sum(Span<double>(t), default);
+        return t.dtype == ScalarType.Float32 ? Sum(CpuMemory.Of<float>(t), default) : Sum(CpuMemory.Of<double>(t), default);
     }
 
     /// <summary>Σ (aᵢ − bᵢ)² in float64, for tensors of one shape and dtype.</summary>
@@ -33,12 +33,11 @@ internal static class CpuReductions
             using var difference = a - b;
             return Fallback(difference);
         }
-        return a.dtype == ScalarType.Float32 ? Sum(Span<float>(a), Span<float>(b)) : Sum(Span<double>(a), Span<double>(b));
+        return a.dtype == ScalarType.Float32 ? Sum(CpuMemory.Of<float>(a), CpuMemory.Of<float>(b)) : Sum(CpuMemory.Of<double>(a), CpuMemory.Of<double>(b));
     }
 
     /// <summary>Whether the one-pass kernels read <paramref name="t"/> directly.</summary>
-    private static bool Applies(Tensor t) =>
-        t.device_type == TorchSharp.DeviceType.CPU && t.dtype is ScalarType.Float32 or ScalarType.Float64 && t.is_contiguous();
+    private static bool Applies(Tensor t) => CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t);
 
     private static double Fallback(Tensor t)
     {
@@ -46,14 +45,6 @@ internal static class CpuReductions
         using var wide = norm.to_type(ScalarType.Float64);
         var n = wide.item<double>();
         return n * n;
-    }
-
-    /// <summary>The elements of a contiguous CPU tensor, valid while the tensor is alive and not resized.</summary>
-    private static unsafe ReadOnlySpan<T> Span<T>(Tensor t) where T : unmanaged
-    {
-        using var storage = t.storage<T>();
-        var start = (T*)storage.data_ptr() + t.storage_offset();
-        return new ReadOnlySpan<T>(start, checked((int)t.numel()));
     }
 
     /// <summary>Σ (aᵢ − bᵢ)², or Σ aᵢ² when <paramref name="b"/> is empty.</summary>

@@ -187,37 +187,35 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var previous = x;
         for (var l = 0; l < depth; l++)
         {
-            var h = Affine(previous, l, buffers);
-            if (l < _norms.Length) h = _norms[l].Forward(h, k, out normalized[l]);
-            if (l < depth - 1) h.relu_();
+            var hidden = l < depth - 1;
+            var normalize = l < _norms.Length;
+            var h = Affine(previous, l, buffers, relu: hidden && !normalize);
+            if (normalize)
+            {
+                h = _norms[l].Forward(h, k, out normalized[l]);
+                if (hidden) MlpKernels.Relu(h);
+            }
             activations[l] = previous = h;
         }
         var logits = activations[^1];
 
-        // Loss and G = ∂L/∂Z.
-        var logProbabilities = logits.log_softmax(-1);
-        var losses = k == 1
-            ? nn.functional.nll_loss(logProbabilities, labels).unsqueeze(0)
-            : nn.functional.nll_loss(logProbabilities.view(k * b, -1), labels, reduction: nn.Reduction.None).view(k, b).mean([1]);
-        var g = logProbabilities.exp_();                                                     // softmax(Z)
-        var at = k == 1 ? labels.unsqueeze(1) : labels.view(k, b, 1);
-        g.scatter_add_(-1, at, buffers?.MinusOne ?? full([k, b, 1], -1.0, dtype: g.dtype, device: g.device)); // − onehot(y)
-        g.mul_(1.0 / b);                                                                     // addmm's α is single precision: scale here
+        // Loss and G = ∂L/∂Z = (softmax(Z) − onehot(y)) / B, in one pass over the logits.
+        var g = buffers?.LogitGradient ?? empty_like(logits);
+        var losses = MlpKernels.SoftmaxCrossEntropy(logits, labels, g, k);
 
         // Backward, layer by layer from the read-out.
         for (var l = depth - 1; l >= 0; l--)
         {
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
-            if (fuse) FusedUpdate(g, input, l, learningRates, buffers, gradients);
+            if (fuse) FusedUpdate(g, input, l, learningRates, buffers);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
-            upstream.mul_(activations[l - 1].sign_());                                       // after ReLU, sign(H) is the ReLU's derivative
+            MlpKernels.ReluBackward(upstream, activations[l - 1]);
             g = l - 1 < _norms.Length ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, _one, 2 * depth + 2 * (l - 1)) : upstream;
         }
 
         Tensor? gradientNorms = null, updateNorms = null;
-        if (fuse && k > 1) _update.Step(gradients, learningRates); // the biases; the weights' slots are null (updated above)
         if (!fuse)
         {
             for (var m = 0; m < k && beforeUpdate is not null; m++)
@@ -247,17 +245,15 @@ public sealed class StackedMlpEngine : ITrainingEngine
         }
     }
 
-    /// <summary><c>b_l + X W_lᵀ</c>: one member into its buffer (bias copy, <c>addmm_</c>), K members by <c>bmm</c>.</summary>
-    private Tensor Affine(Tensor x, int l, Buffers? buffers)
+    /// <summary>
+    /// <c>b_l + X W_lᵀ</c>, then the ReLU when <paramref name="relu"/>: one member into its buffer (<c>addmm_</c>), K members
+    /// by <c>bmm</c>; the bias and the ReLU in one pass (<see cref="MlpKernels.AddBias"/>).
+    /// </summary>
+    private Tensor Affine(Tensor x, int l, Buffers? buffers, bool relu)
     {
-        if (buffers is not null)
-        {
-            var output = buffers.Activations[l];
-            output.copy_(_one!.Biases[l]);
-            return output.addmm_(x, _one.WeightsT[l]);
-        }
-        var h = x.bmm(_weights[l].transpose(1, 2)); // not baddbmm: TorchSharp 0.107 passes its operands to the native call in the wrong order
-        return h.add_(_biases[l].unsqueeze(1));
+        var h = buffers is not null ? buffers.Activations[l].addmm_(x, _one!.WeightsT[l], beta: 0) : x.bmm(_weights[l].transpose(1, 2));
+        MlpKernels.AddBias(h, buffers is not null ? _one!.Biases[l] : _biases[l], _members.Length, relu);
+        return h;
     }
 
     /// <summary><c>G W_l</c>, the gradient with respect to the layer's input.</summary>
@@ -267,30 +263,34 @@ public sealed class StackedMlpEngine : ITrainingEngine
     /// <summary><c>∇W_l = Gᵀ H</c> and <c>∇b_l = Gᵀ 1</c>: one member into its parameters' <c>.grad</c>, K members as new tensors.</summary>
     private void WeightGradients(Tensor g, Tensor input, int l, Buffers? buffers, Tensor[] gradients)
     {
+        var k = _members.Length;
         if (buffers is not null)
         {
-            var gt = g.t();
-            _one!.WeightGrads[l].addmm_(gt, input, beta: 0);
-            _one.BiasGrads[l].addmv_(gt, buffers.Ones, beta: 0);
+            _one!.WeightGrads[l].addmm_(g.t(), input, beta: 0);
+            MlpKernels.ColumnSums(g, _one.BiasGrads[l], Ones(k), accumulate: false);
             return;
         }
         gradients[2 * l] = g.transpose(1, 2).bmm(input);
-        gradients[2 * l + 1] = g.sum(1);
+        var bias = empty_like(_biases[l]);
+        MlpKernels.ColumnSums(g, bias, Ones(k), accumulate: false);
+        gradients[2 * l + 1] = bias;
     }
+
+    private static double[] Ones(int k) => k == 1 ? [1.0] : Enumerable.Repeat(1.0, k).ToArray();
 
     /// <summary>
     /// θ ← θ − η ∇θ for plain-SGD members, fused into the weight-gradient products: W_k ← W_k − η_k G_kᵀ H_k by one
-    /// <c>addmm_</c> per member into its slice of the stacked weights (the kernel a member alone uses; no gradient is written).
-    /// One member's bias is updated here too (<c>addmv_</c>); K members' bias gradients go to <paramref name="gradients"/>
-    /// for <see cref="SgdUpdate"/>, with the weights' slots left null.
+    /// <c>addmm_</c> per member into its slice of the stacked weights (the kernel a member alone uses; no gradient is written),
+    /// and b_k ← b_k − η_k G_kᵀ 1 by <see cref="MlpKernels.ColumnSums"/>.
     /// </summary>
-    private void FusedUpdate(Tensor g, Tensor input, int l, IReadOnlyList<double> learningRates, Buffers? buffers, Tensor[] gradients)
+    private void FusedUpdate(Tensor g, Tensor input, int l, IReadOnlyList<double> learningRates, Buffers? buffers)
     {
+        var steps = new double[_members.Length];
+        for (var m = 0; m < steps.Length; m++) steps[m] = (float)-learningRates[m]; // addmm's α is single precision: the biases use the same
         if (buffers is not null)
         {
-            var gt = g.t();
-            _one!.Weights[l].addmm_(gt, input, beta: 1, alpha: (float)-learningRates[0]);
-            _one.Biases[l].addmv_(gt, buffers.Ones, beta: 1, alpha: (float)-learningRates[0]);
+            _one!.Weights[l].addmm_(g.t(), input, beta: 1, alpha: (float)-learningRates[0]);
+            MlpKernels.ColumnSums(g, _one.Biases[l], steps, accumulate: true);
             return;
         }
         for (var m = 0; m < _members.Length; m++)
@@ -301,7 +301,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             using var inputs = input[m];
             weights.addmm_(gmt, inputs, beta: 1, alpha: (float)-learningRates[m]);
         }
-        gradients[2 * l + 1] = g.sum(1); // the weights' slot stays null: SgdUpdate skips it
+        MlpKernels.ColumnSums(g, _biases[l], steps, accumulate: true);
     }
 
     private Buffers BuffersFor(int batch)
@@ -486,20 +486,19 @@ public sealed class StackedMlpEngine : ITrainingEngine
             var device = weights[0].device;
             Activations = weights.Select(w => empty([batch, w.shape[1]], dtype: dtype, device: device).DetachFromDisposeScope()).ToArray();
             Gradients = weights.Take(weights.Length - 1).Select(w => empty([batch, w.shape[1]], dtype: dtype, device: device).DetachFromDisposeScope()).ToArray();
-            Ones = ones([batch], dtype: dtype, device: device).DetachFromDisposeScope();
-            MinusOne = full([batch, 1], -1.0, dtype: dtype, device: device).DetachFromDisposeScope();
+            LogitGradient = empty([batch, weights[^1].shape[1]], dtype: dtype, device: device).DetachFromDisposeScope();
         }
 
         public Tensor[] Activations { get; }
         public Tensor[] Gradients { get; }
-        public Tensor Ones { get; }
-        public Tensor MinusOne { get; }
+
+        /// <summary>∂L/∂Z, beside the logits (which the step returns).</summary>
+        public Tensor LogitGradient { get; }
 
         public void Dispose()
         {
             foreach (var t in Activations.Concat(Gradients)) t.Dispose();
-            Ones.Dispose();
-            MinusOne.Dispose();
+            LogitGradient.Dispose();
         }
     }
 }

@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Torch;
+
+/// <summary>
+/// The elements of a contiguous CPU tensor as a span, for the kernels written in C# (<see cref="CpuReductions"/>, the stacked
+/// MLP engine's elementwise passes): one native call for the address, no copy. The span is valid while the tensor is alive
+/// and its storage is not replaced; callers keep the tensor referenced while they use it.
+/// </summary>
+internal static class CpuMemory
+{
+    [DllImport("LibTorchSharp")]
+    private static extern IntPtr THSTensor_data(IntPtr handle);
+
+    /// <summary>Whether <paramref name="t"/> is a contiguous CPU tensor of element type <typeparamref name="T"/>.</summary>
+    public static bool Holds<T>(Tensor t) where T : unmanaged =>
+        t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ElementType<T>() && t.is_contiguous();
+
+    /// <summary>The elements of <paramref name="t"/>; throws unless it is a contiguous CPU tensor of <typeparamref name="T"/>.</summary>
+    public static unsafe Span<T> Of<T>(Tensor t) where T : unmanaged
+    {
+        if (!Holds<T>(t))
+            throw new ArgumentException($"Expected a contiguous CPU tensor of {ElementType<T>()}, got {t.dtype} on {t.device}{(t.is_contiguous() ? "" : ", not contiguous")}.", nameof(t));
+        var data = THSTensor_data(t.Handle);
+        if (data == IntPtr.Zero) TorchSharp.torch.CheckForErrors();
+        return new Span<T>((void*)data, checked((int)t.numel()));
+    }
+
+    private static ScalarType ElementType<T>() where T : unmanaged =>
+        typeof(T) == typeof(float) ? ScalarType.Float32
+        : typeof(T) == typeof(double) ? ScalarType.Float64
+        : typeof(T) == typeof(long) ? ScalarType.Int64
+        : throw new NotSupportedException($"No tensor element type for {typeof(T).Name}.");
+}
