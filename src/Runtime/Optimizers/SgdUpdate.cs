@@ -8,8 +8,9 @@ namespace Declarative.Runtime.Optimizers;
 /// v ← μv + (1 − dampening)·d; direction = d + μv (Nesterov) or v; θ ← θ − η·direction (θ + η·direction
 /// when maximising). Parameters are stacked, [K, ...] (member k's slice is its own parameter), and every
 /// member has its own learning rate, momentum, weight decay and Nesterov flag. With one member the
-/// hyper-parameters are scalars (<c>add_(d, alpha)</c>: the arithmetic of <see cref="FlatSgd"/>, which calls this); with
-/// K &gt; 1 they are [K, 1, ...] tensors broadcast over each member's slice (<c>addcmul_</c>).
+/// hyper-parameters are scalars: on the CPU one pass over each parameter, its gradient and its momentum buffer
+/// (<see cref="SgdKernel"/>, the arithmetic of <see cref="FlatSgd"/>, which calls this), elsewhere TorchSharp's
+/// <c>add_(d, alpha)</c>; with K &gt; 1 they are [K, 1, ...] tensors broadcast over each member's slice (<c>addcmul_</c>).
 /// </summary>
 public sealed class SgdUpdate : IDisposable
 {
@@ -66,15 +67,24 @@ public sealed class SgdUpdate : IDisposable
         if (learningRates.Count != _members.Length) throw new ArgumentException($"{learningRates.Count} learning rates for {_members.Length} members.", nameof(learningRates));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var directions = norms ? new Tensor?[gradients.Count] : null;
-        if (_members.Length == 1) StepOne(gradients, learningRates[0], directions);
-        else StepStacked(gradients, learningRates, directions);
-        if (directions is null) return (null, null);
-        var gradient = SquaredNorms(gradients, _members.Length);
-        var plain = directions.Select((d, i) => ReferenceEquals(d, gradients[i])).All(same => same);
-        var update = plain ? (double[])gradient.Clone() : SquaredNorms(directions, _members.Length);
-        for (var m = 0; m < update.Length; m++) update[m] *= learningRates[m] * learningRates[m];
         var device = _parameters[0].device;
+        double[] gradient, update;
+        if (_members.Length == 1)
+        {
+            var (g, d) = StepOne(gradients, learningRates[0], norms);
+            (gradient, update) = ([g], [d * learningRates[0] * learningRates[0]]);
+        }
+        else
+        {
+            var directions = norms ? new Tensor?[gradients.Count] : null;
+            StepStacked(gradients, learningRates, directions);
+            if (directions is null) return (null, null);
+            gradient = SquaredNorms(gradients, _members.Length);
+            var plain = directions.Select((d, i) => ReferenceEquals(d, gradients[i])).All(same => same);
+            update = plain ? (double[])gradient.Clone() : SquaredNorms(directions, _members.Length);
+            for (var m = 0; m < update.Length; m++) update[m] *= learningRates[m] * learningRates[m];
+        }
+        if (!norms) return (null, null);
         return (tensor(gradient, dtype: ScalarType.Float64, device: device).MoveToOuterDisposeScope(), tensor(update, dtype: ScalarType.Float64, device: device).MoveToOuterDisposeScope());
     }
 
@@ -104,14 +114,27 @@ public sealed class SgdUpdate : IDisposable
         return any ? sums : throw new ArgumentException("No tensors.", nameof(tensors));
     }
 
-    private void StepOne(IReadOnlyList<Tensor?> gradients, double lr, Tensor?[]? directions)
+    /// <summary>One member's step, parameter by parameter: one pass each on the CPU (<see cref="SgdKernel"/>), else TorchSharp's kernels; returns (‖g‖², ‖direction‖²) when <paramref name="norms"/>.</summary>
+    private (double Gradient, double Direction) StepOne(IReadOnlyList<Tensor?> gradients, double lr, bool norms)
     {
         var (momentum, weightDecay, nesterov) = (_members[0].Momentum, _members[0].WeightDecay, _members[0].Nesterov);
+        var step = _maximize ? lr : -lr;
+        var (gradientSum, directionSum) = (0.0, 0.0);
         for (var i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
-            var d = gradients[i];
-            if (d is null) continue;
+            var g = gradients[i];
+            if (g is null) continue;
+            if (SgdKernel.Applies(p, g, _buffers[i]))
+            {
+                var first = momentum != 0 && _buffers[i] is null;
+                if (first) _buffers[i] = empty_like(p).DetachFromDisposeScope();
+                var (gs, ds) = SgdKernel.Step(p, g, momentum != 0 ? _buffers[i] : null, first, step, momentum, _dampening, weightDecay, nesterov, norms);
+                gradientSum += gs;
+                directionSum += ds;
+                continue;
+            }
+            var d = g;
             if (weightDecay != 0) d = d.add(p, alpha: weightDecay);
             if (momentum != 0)
             {
@@ -119,9 +142,12 @@ public sealed class SgdUpdate : IDisposable
                 else _buffers[i]!.mul_(momentum).add_(d, alpha: 1 - _dampening);
                 d = nesterov ? d.add(_buffers[i]!, alpha: momentum) : _buffers[i]!;
             }
-            if (directions is not null) directions[i] = d;
-            p.add_(d, alpha: _maximize ? lr : -lr);
+            p.add_(d, alpha: step);
+            if (!norms) continue;
+            gradientSum += Torch.CpuReductions.SquaredNorm(g);
+            directionSum += ReferenceEquals(d, g) ? Torch.CpuReductions.SquaredNorm(g) : Torch.CpuReductions.SquaredNorm(d);
         }
+        return (gradientSum, directionSum);
     }
 
     private void StepStacked(IReadOnlyList<Tensor?> gradients, IReadOnlyList<double> learningRates, Tensor?[]? directions)

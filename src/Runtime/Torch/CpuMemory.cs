@@ -13,6 +13,9 @@ internal static class CpuMemory
     [DllImport("LibTorchSharp")]
     private static extern IntPtr THSTensor_data(IntPtr handle);
 
+    /// <summary>A test hook: the C# passes defer to TorchSharp's kernels (the path of tensors on another device) on the CPU too.</summary>
+    internal static bool UseTorch { get; set; }
+
     /// <summary>Whether <paramref name="t"/> is a contiguous CPU tensor of element type <typeparamref name="T"/>.</summary>
     public static bool Holds<T>(Tensor t) where T : unmanaged =>
         t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ElementType<T>() && t.is_contiguous();

@@ -37,7 +37,7 @@ internal static class CpuReductions
     }
 
     /// <summary>Whether the one-pass kernels read <paramref name="t"/> directly.</summary>
-    private static bool Applies(Tensor t) => CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t);
+    private static bool Applies(Tensor t) => !CpuMemory.UseTorch && (CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t));
 
     private static double Fallback(Tensor t)
     {

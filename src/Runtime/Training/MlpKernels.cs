@@ -97,16 +97,79 @@ internal static class MlpKernels
         else ColumnSums<double>(CpuMemory.Of<double>(g), CpuMemory.Of<double>(target), alphas, accumulate);
     }
 
+    /// <summary>
+    /// Batch norm in training mode over each member's rows of <paramref name="a"/> ([B, F] or [K, B, F]), as
+    /// <c>nn.BatchNorm1d</c>: x̂ = (a − μ) / √(σ² + ε) with the batch's mean and biased variance into
+    /// <paramref name="normalized"/>, 1/√(σ² + ε) into <paramref name="inverse"/> ([K, F]), γ x̂ + β into <paramref name="a"/> in
+    /// place, and the running statistics r ← (1 − m) r + m·(batch value), the variance unbiased. Two passes over the rows
+    /// for the statistics, one for the output.
+    /// </summary>
+    public static void BatchNormForward(Tensor a, Tensor normalized, Tensor inverse, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+        int members, double eps, double momentum)
+    {
+        if (!OnCpu(a, normalized, inverse, gamma, beta, runningMean, runningVar))
+        {
+            using var scope = NewDisposeScope();
+            var dim = members == 1 ? 0 : 1;
+            var batch = a.shape[dim];
+            var mean = a.mean([dim], keepdim: true);
+            var centered = a - mean;
+            var variance = centered.square().mean([dim], keepdim: true); // not var_mean or var: in TorchSharp 0.107 they leak native memory every call
+            var inv = variance.add(eps).rsqrt_();
+            normalized.copy_(centered.mul_(inv));
+            inverse.copy_(inv.view(inverse.shape));
+            runningMean.mul_(1 - momentum).add_(mean.view(runningMean.shape), alpha: momentum);
+            runningVar.mul_(1 - momentum).add_(variance.view(runningVar.shape), alpha: momentum * batch / Math.Max(1, batch - 1));
+            a.copy_(addcmul(Broadcast(beta, members), normalized, Broadcast(gamma, members), 1));
+            return;
+        }
+        if (Float(a))
+            BatchNormForward<float>(CpuMemory.Of<float>(a), CpuMemory.Of<float>(normalized), CpuMemory.Of<float>(inverse), CpuMemory.Of<float>(gamma),
+                CpuMemory.Of<float>(beta), CpuMemory.Of<float>(runningMean), CpuMemory.Of<float>(runningVar), members, eps, momentum);
+        else
+            BatchNormForward<double>(CpuMemory.Of<double>(a), CpuMemory.Of<double>(normalized), CpuMemory.Of<double>(inverse), CpuMemory.Of<double>(gamma),
+                CpuMemory.Of<double>(beta), CpuMemory.Of<double>(runningMean), CpuMemory.Of<double>(runningVar), members, eps, momentum);
+    }
+
+    /// <summary>
+    /// Batch norm's backward pass: from the gradient <paramref name="d"/> with respect to its output, ∇γ = Σ d x̂ and ∇β = Σ d
+    /// ([K, F]) and, in place, the gradient with respect to its input, γ/√(σ² + ε) · (d − ∇β/B − x̂ ∇γ/B) (mean(γd) = γ∇β/B and
+    /// mean(γd x̂) = γ∇γ/B): one pass for the sums, one for the input's gradient.
+    /// </summary>
+    public static void BatchNormBackward(Tensor d, Tensor normalized, Tensor inverse, Tensor gamma, Tensor gradGamma, Tensor gradBeta, int members)
+    {
+        if (!OnCpu(d, normalized, inverse, gamma, gradGamma, gradBeta))
+        {
+            using var scope = NewDisposeScope();
+            var dim = members == 1 ? 0 : 1;
+            var batch = d.shape[dim];
+            var gg = d.mul(normalized).sum(dim);
+            var gb = d.sum(dim);
+            gradGamma.copy_(gg.view(gradGamma.shape));
+            gradBeta.copy_(gb.view(gradBeta.shape));
+            var meanD = Broadcast(gb.view(-1, d.shape[^1]), members).div(batch);
+            var projection = Broadcast(gg.view(-1, d.shape[^1]), members).div(batch);
+            d.addcmul_(normalized, projection, value: -1).sub_(meanD).mul_(Broadcast(gamma.view(-1, d.shape[^1]), members) * Broadcast(inverse.view(-1, d.shape[^1]), members));
+            return;
+        }
+        if (Float(d))
+            BatchNormBackward<float>(CpuMemory.Of<float>(d), CpuMemory.Of<float>(normalized), CpuMemory.Of<float>(inverse), CpuMemory.Of<float>(gamma),
+                CpuMemory.Of<float>(gradGamma), CpuMemory.Of<float>(gradBeta), members);
+        else
+            BatchNormBackward<double>(CpuMemory.Of<double>(d), CpuMemory.Of<double>(normalized), CpuMemory.Of<double>(inverse), CpuMemory.Of<double>(gamma),
+                CpuMemory.Of<double>(gradGamma), CpuMemory.Of<double>(gradBeta), members);
+    }
+
+    /// <summary>[F] as is for one member ([B, F] rows); [K, F] as [K, 1, F] for K ([K, B, F] rows).</summary>
+    private static Tensor Broadcast(Tensor t, int members) => members == 1 ? t.view(-1) : t.view(members, 1, -1);
+
     /// <summary>Whether the C# passes read these tensors (contiguous, on the CPU, float32 or float64); otherwise TorchSharp's kernels do the same arithmetic.</summary>
     private static bool OnCpu(params ReadOnlySpan<Tensor> tensors)
     {
         foreach (var t in tensors)
             if (!(CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t)) || t.dtype != tensors[0].dtype) return false;
-        return !UseTorch;
+        return !CpuMemory.UseTorch;
     }
-
-    /// <summary>A test hook: run TorchSharp's kernels (the path of tensors on another device) on the CPU too.</summary>
-    internal static bool UseTorch { get; set; }
 
     private static bool Float(Tensor t) => t.dtype == ScalarType.Float32;
 
@@ -231,5 +294,146 @@ internal static class MlpKernels
         {
             ArrayPool<T>.Shared.Return(rented);
         }
+    }
+
+    private static void BatchNormForward<T>(Span<T> a, Span<T> normalized, Span<T> inverse, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta,
+        Span<T> runningMean, Span<T> runningVar, int members, double eps, double momentum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var features = gamma.Length / members;
+        var rows = a.Length / features;
+        var batch = rows / members;
+        var rented = ArrayPool<T>.Shared.Rent(features);
+        try
+        {
+            var mean = rented.AsSpan(0, features);
+            var (keep, take) = (T.CreateTruncating(1 - momentum), T.CreateTruncating(momentum));
+            var unbiased = T.CreateTruncating(momentum * batch / Math.Max(1, batch - 1));
+            var perRow = T.One / T.CreateTruncating(batch);
+            for (var m = 0; m < members; m++)
+            {
+                var first = m * batch;
+                var variance = inverse.Slice(m * features, features);
+                mean.Clear();
+                for (var r = 0; r < batch; r++) Add(mean, a.Slice((first + r) * features, features));
+                Scale(mean, perRow);
+                variance.Clear();
+                for (var r = 0; r < batch; r++)
+                {
+                    var row = a.Slice((first + r) * features, features);
+                    var centered = normalized.Slice((first + r) * features, features);
+                    Subtract(row, mean, centered);
+                    AddSquares(variance, centered);
+                }
+                var rm = runningMean.Slice(m * features, features);
+                var rv = runningVar.Slice(m * features, features);
+                var epsilon = T.CreateTruncating(eps);
+                for (var f = 0; f < features; f++)
+                {
+                    var v = variance[f] * perRow;
+                    rm[f] = rm[f] * keep + take * mean[f];
+                    rv[f] = rv[f] * keep + unbiased * v;
+                    variance[f] = T.One / T.Sqrt(v + epsilon);
+                }
+                var g = gamma.Slice(m * features, features);
+                var b = beta.Slice(m * features, features);
+                for (var r = 0; r < batch; r++)
+                {
+                    var xhat = normalized.Slice((first + r) * features, features);
+                    var output = a.Slice((first + r) * features, features);
+                    for (var f = 0; f < features; f++)
+                    {
+                        xhat[f] *= variance[f];
+                        output[f] = g[f] * xhat[f] + b[f];
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    private static void BatchNormBackward<T>(Span<T> d, ReadOnlySpan<T> normalized, ReadOnlySpan<T> inverse, ReadOnlySpan<T> gamma,
+        Span<T> gradGamma, Span<T> gradBeta, int members) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var features = gamma.Length / members;
+        var rows = d.Length / features;
+        var batch = rows / members;
+        var perRow = T.One / T.CreateTruncating(batch);
+        var rented = ArrayPool<T>.Shared.Rent(3 * features);
+        try
+        {
+            var scale = rented.AsSpan(0, features);
+            var meanD = rented.AsSpan(features, features);
+            var projection = rented.AsSpan(2 * features, features);
+            for (var m = 0; m < members; m++)
+            {
+                var first = m * batch;
+                var gg = gradGamma.Slice(m * features, features);
+                var gb = gradBeta.Slice(m * features, features);
+                gg.Clear();
+                gb.Clear();
+                for (var r = 0; r < batch; r++)
+                {
+                    var row = d.Slice((first + r) * features, features);
+                    AddProducts(gg, row, normalized.Slice((first + r) * features, features));
+                    Add(gb, row);
+                }
+                for (var f = 0; f < features; f++)
+                {
+                    scale[f] = gamma[m * features + f] * inverse[m * features + f];
+                    meanD[f] = gb[f] * perRow;
+                    projection[f] = gg[f] * perRow;
+                }
+                for (var r = 0; r < batch; r++)
+                {
+                    var row = d.Slice((first + r) * features, features);
+                    var xhat = normalized.Slice((first + r) * features, features);
+                    for (var f = 0; f < features; f++) row[f] = (row[f] - xhat[f] * projection[f] - meanD[f]) * scale[f];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>sum ← sum + row.</summary>
+    private static void Add<T>(Span<T> sum, ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
+        var vr = MemoryMarshal.Cast<T, Vector<T>>(row);
+        for (var i = 0; i < vs.Length; i++) vs[i] += vr[i];
+        for (var i = vs.Length * Vector<T>.Count; i < sum.Length; i++) sum[i] += row[i];
+    }
+
+    /// <summary>sum ← sum + x ⊙ y.</summary>
+    private static void AddProducts<T>(Span<T> sum, ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vs = MemoryMarshal.Cast<T, Vector<T>>(sum);
+        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
+        for (var i = 0; i < vs.Length; i++) vs[i] += vx[i] * vy[i];
+        for (var i = vs.Length * Vector<T>.Count; i < sum.Length; i++) sum[i] += x[i] * y[i];
+    }
+
+    /// <summary>sum ← sum + x ⊙ x.</summary>
+    private static void AddSquares<T>(Span<T> sum, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => AddProducts(sum, x, x);
+
+    /// <summary>output ← x − y.</summary>
+    private static void Subtract<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> output) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vx = MemoryMarshal.Cast<T, Vector<T>>(x);
+        var vy = MemoryMarshal.Cast<T, Vector<T>>(y);
+        var vo = MemoryMarshal.Cast<T, Vector<T>>(output);
+        for (var i = 0; i < vo.Length; i++) vo[i] = vx[i] - vy[i];
+        for (var i = vo.Length * Vector<T>.Count; i < output.Length; i++) output[i] = x[i] - y[i];
+    }
+
+    private static void Scale<T>(Span<T> x, T factor) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < x.Length; i++) x[i] *= factor;
     }
 }

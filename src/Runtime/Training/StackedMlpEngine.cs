@@ -375,6 +375,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             _eps = members[0].eps;
             _momentum = members[0].momentum ?? throw new ArgumentException("Batch norm with a cumulative average (momentum null) is not supported by the stacked engine.");
             if (members.Any(m => m.eps != _eps || m.momentum != _momentum)) throw new ArgumentException("Stacked batch norms must share ε and momentum.");
+            _inverse = empty_like(Gamma).MoveToOuterDisposeScope();
         }
 
         public Tensor Gamma { get; }
@@ -382,53 +383,41 @@ public sealed class StackedMlpEngine : ITrainingEngine
         public Tensor RunningMean { get; }
         public Tensor RunningVar { get; }
 
-        /// <summary>γ x̂ + β with the batch's statistics (along dimension 0 of [B, F] for one member, 1 of [K, B, F]); x̂ is kept for the backward pass.</summary>
+        /// <summary>
+        /// γ x̂ + β with the batch's statistics, in place of <paramref name="a"/> ([B, F] for one member, [K, B, F]); x̂ and
+        /// 1/√(σ² + ε) are kept for the backward pass (<see cref="MlpKernels.BatchNormForward"/>).
+        /// </summary>
         public Tensor Forward(Tensor a, int k, out Tensor normalized)
         {
-            var dim = k == 1 ? 0 : 1;
-            var batch = a.shape[dim];
-            var mean = a.mean([dim], keepdim: true);
-            var centered = a - mean;
-            var variance = centered.square().mean([dim], keepdim: true); // not var_mean or var: in TorchSharp 0.107 they leak native memory every call
-            var inverse = variance.add(_eps).rsqrt_();
-            normalized = centered.mul_(inverse);
-            // The running statistics, as BatchNorm1d keeps them: (1 − m)·r + m·batch value, the variance unbiased.
-            RunningMean.mul_(1 - _momentum).add_(mean.view(RunningMean.shape), alpha: _momentum);
-            RunningVar.mul_(1 - _momentum).add_(variance.view(RunningVar.shape), alpha: _momentum * batch / Math.Max(1, batch - 1));
-            _inverse = inverse;
-            return addcmul(Broadcast(Beta, k), normalized, Broadcast(Gamma, k), 1);
+            normalized = empty_like(a);
+            MlpKernels.BatchNormForward(a, normalized, _inverse, Gamma, Beta, RunningMean, RunningVar, k, _eps, _momentum);
+            return a;
         }
 
-        private Tensor? _inverse;
+        /// <summary>1/√(σ² + ε) of the last forward pass, [K, F].</summary>
+        private readonly Tensor _inverse;
 
         /// <summary>
         /// From the gradient with respect to the layer's output, writes ∇γ and ∇β (one member: into the parameters' <c>.grad</c>; K: into
-        /// <paramref name="gradients"/> at <paramref name="slot"/>) and returns the gradient with respect to its input.
+        /// <paramref name="gradients"/> at <paramref name="slot"/>) and returns the gradient with respect to its input, in place of
+        /// <paramref name="d"/> (<see cref="MlpKernels.BatchNormBackward"/>).
         /// </summary>
         public Tensor Backward(Tensor d, Tensor normalized, int k, Tensor[] gradients, One? one, int slot)
         {
-            var dim = k == 1 ? 0 : 1;
-            var gamma = d.mul(normalized).sum(dim);
-            var beta = d.sum(dim);
+            Tensor gamma, beta;
             if (one is not null)
             {
                 var index = slot - 2 * one.Weights.Length;
-                one.NormGrads[index].copy_(gamma);
-                one.NormGrads[index + 1].copy_(beta);
+                (gamma, beta) = (one.NormGrads[index], one.NormGrads[index + 1]);
             }
             else
             {
-                gradients[slot] = gamma;
-                gradients[slot + 1] = beta;
+                gradients[slot] = gamma = empty_like(Gamma);
+                gradients[slot + 1] = beta = empty_like(Beta);
             }
-            // mean(γD) = γ∇β/B and mean(γD x̂) = γ∇γ/B, so the input's gradient is γ/√(σ² + ε) (D − ∇β/B − x̂ ∇γ/B): three passes over D.
-            var batch = d.shape[dim];
-            var meanD = (k == 1 ? beta : beta.unsqueeze(1)).div(batch);
-            var projection = (k == 1 ? gamma : gamma.unsqueeze(1)).div(batch);
-            return d.addcmul_(normalized, projection, value: -1).sub_(meanD).mul_(Broadcast(Gamma, k) * _inverse!);
+            MlpKernels.BatchNormBackward(d, normalized, _inverse, Gamma, gamma, beta, k);
+            return d;
         }
-
-        private static Tensor Broadcast(Tensor t, int k) => k == 1 ? t[0] : t.unsqueeze(1);
 
         /// <summary>Writes member k's γ, β and running statistics into its own batch norm.</summary>
         public void CopyTo(int member, BatchNorm1d target)
@@ -441,6 +430,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
 
         public void Dispose()
         {
+            _inverse.Dispose();
             Gamma.Dispose();
             Beta.Dispose();
             RunningMean.Dispose();

@@ -1,4 +1,5 @@
 using Declarative.Runtime.Tests.Instruments;
+using Declarative.Runtime.Torch;
 using Declarative.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -6,7 +7,7 @@ namespace Declarative.Runtime.Tests.Training;
 
 /// <summary>
 /// The stacked engine's C# passes against TorchSharp's kernels doing the same arithmetic (the path of tensors on another
-/// device, run on the CPU through <see cref="MlpKernels.UseTorch"/>), for one member and for three, in float32 and float64.
+/// device, run on the CPU through <see cref="CpuMemory.UseTorch"/>), for one member and for three, in float32 and float64.
 /// </summary>
 [Collection(GlobalTorchState.Name)]
 public sealed class MlpKernelsTests
@@ -31,7 +32,7 @@ public sealed class MlpKernelsTests
         var ours = inputs.Select(t => t.clone()).ToArray();
         var extra = pass(ours);
         var torch = inputs.Select(t => t.clone()).ToArray();
-        MlpKernels.UseTorch = true;
+        CpuMemory.UseTorch = true;
         try
         {
             var torchExtra = pass(torch);
@@ -39,7 +40,7 @@ public sealed class MlpKernelsTests
         }
         finally
         {
-            MlpKernels.UseTorch = false;
+            CpuMemory.UseTorch = false;
         }
     }
 
@@ -91,6 +92,36 @@ public sealed class MlpKernelsTests
         var alphas = Enumerable.Range(0, k).Select(m => -0.1 * (m + 1)).ToArray();
         foreach (var accumulate in new[] { false, true })
             AssertClose(Both([g, target], t => { MlpKernels.ColumnSums(t[0], t[1], alphas, accumulate); return null; }), dtype);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Batch_norm_forward_and_backward_equal_torch(int k, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var a = randn(Shape(k, 17, 29), dtype: dtype) * 2 + 0.5;
+        var gamma = randn([k, 29], dtype: dtype);
+        var beta = randn([k, 29], dtype: dtype);
+        var runningMean = randn([k, 29], dtype: dtype);
+        var runningVar = rand([k, 29], dtype: dtype) + 0.5;
+        var normalized = empty_like(a);
+        var inverse = empty([k, 29], dtype: dtype);
+        AssertClose(Both([a, normalized, inverse, runningMean, runningVar], t =>
+        {
+            MlpKernels.BatchNormForward(t[0], t[1], t[2], gamma, beta, t[3], t[4], k, 1e-5, 0.1);
+            return null;
+        }), dtype);
+
+        MlpKernels.BatchNormForward(a.clone(), normalized, inverse, gamma, beta, runningMean.clone(), runningVar.clone(), k, 1e-5, 0.1);
+        var d = randn(Shape(k, 17, 29), dtype: dtype);
+        var gradGamma = empty([k, 29], dtype: dtype);
+        var gradBeta = empty([k, 29], dtype: dtype);
+        AssertClose(Both([d, gradGamma, gradBeta], t =>
+        {
+            MlpKernels.BatchNormBackward(t[0], normalized, inverse, gamma, t[1], t[2], k);
+            return null;
+        }), dtype);
     }
 
     [Fact]

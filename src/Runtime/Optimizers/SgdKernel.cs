@@ -1,0 +1,90 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Declarative.Runtime.Torch;
+using static TorchSharp.torch;
+
+namespace Declarative.Runtime.Optimizers;
+
+/// <summary>
+/// <see cref="SgdUpdate"/>'s arithmetic for one member's parameter in one pass over θ, g and the momentum buffer v on the CPU
+/// (TorchSharp's route is one to five passes: the decayed gradient, v's two, the Nesterov direction, θ's), with the step's
+/// squared norms ‖g‖² and ‖direction‖² summed in the same pass: d = g + λθ; v ← d at the first step, else μv + (1 − τ)d;
+/// direction = d + μv (Nesterov) or v (or d without momentum); θ ← θ + s·direction, s = ∓η. The hyper-parameters are rounded
+/// to the tensors' dtype, as TorchSharp's scalar arguments are.
+/// </summary>
+internal static class SgdKernel
+{
+    /// <summary>Vectors each norm sums in the tensors' precision before the sum is added in float64.</summary>
+    private const int Run = 64;
+
+    /// <summary>Whether the pass reads these tensors (contiguous CPU tensors of one floating dtype); otherwise TorchSharp's kernels do.</summary>
+    public static bool Applies(Tensor parameter, Tensor gradient, Tensor? buffer) =>
+        !CpuMemory.UseTorch && (CpuMemory.Holds<float>(parameter) || CpuMemory.Holds<double>(parameter))
+        && gradient.dtype == parameter.dtype && gradient.is_contiguous() && gradient.device_type == parameter.device_type
+        && gradient.numel() == parameter.numel()
+        && (buffer is null || (buffer.dtype == parameter.dtype && buffer.is_contiguous() && buffer.device_type == parameter.device_type));
+
+    /// <summary>One step of <paramref name="parameter"/>; returns (‖g‖², ‖direction‖²) in float64 when <paramref name="norms"/>, else zeros.</summary>
+    public static (double Gradient, double Direction) Step(Tensor parameter, Tensor gradient, Tensor? buffer, bool first, double step,
+        double momentum, double dampening, double weightDecay, bool nesterov, bool norms)
+    {
+        var settings = new Settings(step, momentum, dampening, weightDecay, nesterov, first, norms);
+        return parameter.dtype == ScalarType.Float32
+            ? Step(CpuMemory.Of<float>(parameter), CpuMemory.Of<float>(gradient), buffer is null ? default : CpuMemory.Of<float>(buffer), settings)
+            : Step(CpuMemory.Of<double>(parameter), CpuMemory.Of<double>(gradient), buffer is null ? default : CpuMemory.Of<double>(buffer), settings);
+    }
+
+    private readonly record struct Settings(double Step, double Momentum, double Dampening, double WeightDecay, bool Nesterov, bool First, bool Norms);
+
+    private static (double, double) Step<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> v, Settings s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var hasMomentum = !v.IsEmpty;
+        var (step, mu, keep, decay) = (T.CreateTruncating(s.Step), T.CreateTruncating(s.Momentum), T.CreateTruncating(1 - s.Dampening), T.CreateTruncating(s.WeightDecay));
+        var decays = s.WeightDecay != 0;
+        var vp = MemoryMarshal.Cast<T, Vector<T>>(p);
+        var vg = MemoryMarshal.Cast<T, Vector<T>>(g);
+        var vv = hasMomentum ? MemoryMarshal.Cast<T, Vector<T>>(v) : default;
+        var (gradientSum, directionSum) = (0.0, 0.0);
+        for (var start = 0; start < vp.Length; start += Run)
+        {
+            var end = Math.Min(vp.Length, start + Run);
+            var (gs, ds) = (Vector<T>.Zero, Vector<T>.Zero);
+            for (var i = start; i < end; i++)
+            {
+                var gi = vg[i];
+                var d = decays ? gi + decay * vp[i] : gi;
+                var direction = d;
+                if (hasMomentum)
+                {
+                    var velocity = s.First ? d : vv[i] * mu + keep * d;
+                    vv[i] = velocity;
+                    direction = s.Nesterov ? d + mu * velocity : velocity;
+                }
+                vp[i] += step * direction;
+                if (s.Norms)
+                {
+                    gs += gi * gi;
+                    ds += direction * direction;
+                }
+            }
+            gradientSum += double.CreateTruncating(Vector.Sum(gs));
+            directionSum += double.CreateTruncating(Vector.Sum(ds));
+        }
+        for (var i = vp.Length * Vector<T>.Count; i < p.Length; i++)
+        {
+            var gi = g[i];
+            var d = decays ? gi + decay * p[i] : gi;
+            var direction = d;
+            if (hasMomentum)
+            {
+                var velocity = s.First ? d : v[i] * mu + keep * d;
+                v[i] = velocity;
+                direction = s.Nesterov ? d + mu * velocity : velocity;
+            }
+            p[i] += step * direction;
+            gradientSum += double.CreateTruncating(gi * gi);
+            directionSum += double.CreateTruncating(direction * direction);
+        }
+        return s.Norms ? (gradientSum, directionSum) : (0, 0);
+    }
+}
