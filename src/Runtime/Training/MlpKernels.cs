@@ -21,7 +21,11 @@ internal static class MlpKernels
     /// </summary>
     public static void AddBias(Tensor h, Tensor bias, int members, bool relu)
     {
-        if (OnCpu(h, bias)) AddBias(Float(h), h, bias, members, relu);
+        if (OnCpu(h, bias))
+        {
+            if (Float(h)) AddBias(CpuMemory.Of<float>(h), CpuMemory.Of<float>(bias), members, relu);
+            else AddBias(CpuMemory.Of<double>(h), CpuMemory.Of<double>(bias), members, relu);
+        }
         else
         {
             h.add_(members == 1 ? bias : bias.unsqueeze(1));
@@ -173,11 +177,6 @@ internal static class MlpKernels
 
     private static bool Float(Tensor t) => t.dtype == ScalarType.Float32;
 
-    private static void AddBias(bool single, Tensor h, Tensor bias, int members, bool relu)
-    {
-        if (single) AddBias(CpuMemory.Of<float>(h), CpuMemory.Of<float>(bias), members, relu);
-        else AddBias(CpuMemory.Of<double>(h), CpuMemory.Of<double>(bias), members, relu);
-    }
 
     /// <summary>
     /// h ← h + b_k on member k's rows (<paramref name="bias"/> is [K, F]), then the ReLU max(h, 0) when <paramref name="relu"/>
