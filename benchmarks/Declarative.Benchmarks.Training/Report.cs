@@ -133,7 +133,8 @@ internal static class Report
         {
             var g = Median(Epochs(results, "generated", 128));
             var f = Median(Epochs(results, "gemm", 128));
-            s.AppendLine($"| generated / arithmetic floor, batch 128 | {F(g)} s / {F(f)} s = {F(g / f, "0.00")} | ≤ 1.3 | {Met(g / f <= 1.3)} |");
+            // The same ratio as issue 16's row for batch 128: its verdict from the rounds paired in one process when the run has them.
+            s.AppendLine($"| generated / arithmetic floor, batch 128 | {PairedRatio(results, "paired", 128, out var paired)}{F(g)} s / {F(f)} s = {F(g / f, "0.00")} in separate processes | ≤ 1.3 | {Met((double.IsNaN(paired) ? g / f : paired) <= 1.3)} |");
         }
         var (inProcess, throughRunner) = PackingRatios(results);
         s.AppendLine($"| packed / unpacked trials per hour, {o.Seeds} seeds at batch 32, in one process | {F(inProcess, "0.00")} | ≥ 3 | {Met(inProcess >= 3)} |");

@@ -19,8 +19,9 @@ namespace Declarative.Runtime.Training;
 /// <c>G = (softmax(Z) − onehot(y)) / B</c>, then per layer <c>∇W_l = G_lᵀ H_{l−1}</c>, <c>∇b_l = G_lᵀ 1</c>,
 /// <c>D = (G_l W_l) ⊙ 1[H_{l−1} &gt; 0]</c> and <c>G_{l−1} = D</c>, or through batch norm <c>∇γ = Σ D x̂</c>, <c>∇β = Σ D</c>,
 /// <c>G_{l−1} = (γD − mean(γD) − x̂ mean(γD x̂)) / √(σ² + ε)</c>; then <see cref="SgdUpdate"/>. Each product runs on one of two kernels:
-/// with one member, <c>addmm_</c>/<c>addmv_</c> into buffers allocated once per batch size; with K &gt; 1, batched products
-/// (<c>bmm</c>), one call for all members. When every member is plain SGD that nobody observes before its update and whose
+/// with one member, <c>addmm_</c> into buffers allocated once per batch size; with K &gt; 1, batched products (<c>bmm</c>), one
+/// call for all members. Everything else (bias and ReLU, the loss and G, the ReLU's and batch norm's passes, ∇b) is one
+/// <see cref="MlpKernels"/> pass each over all members' rows. When every member is plain SGD that nobody observes before its update and whose
 /// norms nobody asked for, each member's weight update is fused into its weight-gradient product
 /// (<c>W_k.addmm_(G_kᵀ, H_k, β = 1, α = −η_k)</c>, one call per member into its slice: no gradient is written, the member's
 /// weights get the arithmetic of its trial alone; not with batch norm). Members never interact: the gradient for member k's slice is the gradient of its own loss.
