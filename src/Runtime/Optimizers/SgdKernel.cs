@@ -38,9 +38,9 @@ internal static class SgdKernel
 
     private static (double, double) Step<T>(Span<T> p, ReadOnlySpan<T> g, Span<T> v, Settings s) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var c = new Coefficients<T>(T.CreateTruncating(s.Step), T.CreateTruncating(s.Momentum), T.CreateTruncating(1 - s.Dampening),
+            T.CreateTruncating(s.WeightDecay), s.WeightDecay != 0, s.First, s.Nesterov);
         var hasMomentum = !v.IsEmpty;
-        var (step, mu, keep, decay) = (T.CreateTruncating(s.Step), T.CreateTruncating(s.Momentum), T.CreateTruncating(1 - s.Dampening), T.CreateTruncating(s.WeightDecay));
-        var decays = s.WeightDecay != 0;
         var vp = MemoryMarshal.Cast<T, Vector<T>>(p);
         var vg = MemoryMarshal.Cast<T, Vector<T>>(g);
         var vv = hasMomentum ? MemoryMarshal.Cast<T, Vector<T>>(v) : default;
@@ -51,40 +51,52 @@ internal static class SgdKernel
             var (gs, ds) = (Vector<T>.Zero, Vector<T>.Zero);
             for (var i = start; i < end; i++)
             {
-                var gi = vg[i];
-                var d = decays ? gi + decay * vp[i] : gi;
-                var direction = d;
-                if (hasMomentum)
-                {
-                    var velocity = s.First ? d : vv[i] * mu + keep * d;
-                    vv[i] = velocity;
-                    direction = s.Nesterov ? d + mu * velocity : velocity;
-                }
-                vp[i] += step * direction;
-                if (s.Norms)
-                {
-                    gs += gi * gi;
-                    ds += direction * direction;
-                }
+                var direction = Update(ref vp[i], vg[i], vv, i, c);
+                if (!s.Norms) continue;
+                gs += vg[i] * vg[i];
+                ds += direction * direction;
             }
             gradientSum += double.CreateTruncating(Vector.Sum(gs));
             directionSum += double.CreateTruncating(Vector.Sum(ds));
         }
-        for (var i = vp.Length * Vector<T>.Count; i < p.Length; i++)
+        // The last elements, fewer than a vector, through the same update on a zero-padded vector (the padding adds 0 to the norms).
+        var done = vp.Length * Vector<T>.Count;
+        if (done < p.Length)
         {
-            var gi = g[i];
-            var d = decays ? gi + decay * p[i] : gi;
-            var direction = d;
-            if (hasMomentum)
-            {
-                var velocity = s.First ? d : v[i] * mu + keep * d;
-                v[i] = velocity;
-                direction = s.Nesterov ? d + mu * velocity : velocity;
-            }
-            p[i] += step * direction;
-            gradientSum += double.CreateTruncating(gi * gi);
-            directionSum += double.CreateTruncating(direction * direction);
+            var tail = p.Length - done;
+            Span<T> tp = stackalloc T[Vector<T>.Count], tg = stackalloc T[Vector<T>.Count], tv = stackalloc T[Vector<T>.Count];
+            tp.Clear();
+            tg.Clear();
+            tv.Clear();
+            p[done..].CopyTo(tp);
+            g[done..].CopyTo(tg);
+            if (hasMomentum) v[done..].CopyTo(tv);
+            var padded = MemoryMarshal.Cast<T, Vector<T>>(tv);
+            var last = MemoryMarshal.Cast<T, Vector<T>>(tp);
+            var gradient = MemoryMarshal.Cast<T, Vector<T>>(tg)[0];
+            var direction = Update(ref last[0], gradient, hasMomentum ? padded : default, 0, c);
+            tp[..tail].CopyTo(p[done..]);
+            if (hasMomentum) tv[..tail].CopyTo(v[done..]);
+            gradientSum += double.CreateTruncating(Vector.Sum(gradient * gradient));
+            directionSum += double.CreateTruncating(Vector.Sum(direction * direction));
         }
         return s.Norms ? (gradientSum, directionSum) : (0, 0);
+    }
+
+    private readonly record struct Coefficients<T>(T Step, T Momentum, T Keep, T Decay, bool Decays, bool First, bool Nesterov);
+
+    /// <summary>One vector of the update: d = g + λθ, v ← d or μv + (1 − τ)d, direction, θ ← θ + s·direction; returns the direction.</summary>
+    private static Vector<T> Update<T>(ref Vector<T> p, Vector<T> g, Span<Vector<T>> v, int i, in Coefficients<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var d = c.Decays ? g + c.Decay * p : g;
+        var direction = d;
+        if (!v.IsEmpty)
+        {
+            var velocity = c.First ? d : v[i] * c.Momentum + c.Keep * d;
+            v[i] = velocity;
+            direction = c.Nesterov ? d + c.Momentum * velocity : velocity;
+        }
+        p += c.Step * direction;
+        return direction;
     }
 }
