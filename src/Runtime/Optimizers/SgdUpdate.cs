@@ -55,6 +55,9 @@ public sealed class SgdUpdate : IDisposable
     /// <summary>The number of members K.</summary>
     public int Members => _members.Length;
 
+    /// <summary>Parameter i's momentum buffer v (null before the first step, and without momentum): the stacked engine accumulates into it when it fuses the momentum update into its products.</summary>
+    internal Tensor? MomentumBuffer(int parameter) => _buffers[parameter];
+
     /// <summary>
     /// Updates every parameter from its gradient (in parameter order; null skips one) with each member's learning rate.
     /// With <paramref name="norms"/>, returns each member's ‖g‖² and ‖θ_{t+1} − θ_t‖² = η²‖direction‖² (float64 [K] on the

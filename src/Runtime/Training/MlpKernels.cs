@@ -86,19 +86,20 @@ internal static class MlpKernels
 
     /// <summary>
     /// Each member's column sums of <paramref name="g"/> ([B, F] or [K, B, F]) times its α into <paramref name="target"/> ([F]
-    /// or [K, F]): added when <paramref name="accumulate"/>, else written.
+    /// or [K, F]): target ← β·target + α_k Σ_rows g (β = 0 writes a bias's gradient, 1 adds a bias's update, μ accumulates
+    /// a momentum buffer).
     /// </summary>
-    public static void ColumnSums(Tensor g, Tensor target, double[] alphas, bool accumulate)
+    public static void ColumnSums(Tensor g, Tensor target, double[] alphas, double beta)
     {
         if (!OnCpu(g, target))
         {
             using var scope = NewDisposeScope();
             var sums = g.view(alphas.Length, -1, g.shape[^1]).sum(1).mul_(tensor(alphas, dtype: g.dtype, device: g.device).view(-1, 1)).view(target.shape);
-            if (accumulate) target.add_(sums);
-            else target.copy_(sums);
+            if (beta == 0) target.copy_(sums);
+            else target.mul_(beta).add_(sums);
         }
-        else if (Float(g)) ColumnSums<float>(CpuMemory.Of<float>(g), CpuMemory.Of<float>(target), alphas, accumulate);
-        else ColumnSums<double>(CpuMemory.Of<double>(g), CpuMemory.Of<double>(target), alphas, accumulate);
+        else if (Float(g)) ColumnSums<float>(CpuMemory.Of<float>(g), CpuMemory.Of<float>(target), alphas, beta);
+        else ColumnSums<double>(CpuMemory.Of<double>(g), CpuMemory.Of<double>(target), alphas, beta);
     }
 
     /// <summary>
@@ -138,9 +139,10 @@ internal static class MlpKernels
     /// <summary>
     /// Batch norm's backward pass: from the gradient <paramref name="d"/> with respect to its output, ∇γ = Σ d x̂ and ∇β = Σ d
     /// ([K, F]) and, in place, the gradient with respect to its input, γ/√(σ² + ε) · (d − ∇β/B − x̂ ∇γ/B) (mean(γd) = γ∇β/B and
-    /// mean(γd x̂) = γ∇γ/B): one pass for the sums, one for the input's gradient.
+    /// mean(γd x̂) = γ∇γ/B): one pass for the sums, one for the input's gradient. ∇γ and ∇β go into their targets as
+    /// target ← β·target + ∇ (β = 0 writes them, μ accumulates a momentum buffer).
     /// </summary>
-    public static void BatchNormBackward(Tensor d, Tensor normalized, Tensor inverse, Tensor gamma, Tensor gradGamma, Tensor gradBeta, int members)
+    public static void BatchNormBackward(Tensor d, Tensor normalized, Tensor inverse, Tensor gamma, Tensor gradGamma, Tensor gradBeta, int members, double beta = 0)
     {
         if (!OnCpu(d, normalized, inverse, gamma, gradGamma, gradBeta))
         {
@@ -149,8 +151,16 @@ internal static class MlpKernels
             var batch = d.shape[dim];
             var gg = d.mul(normalized).sum(dim);
             var gb = d.sum(dim);
-            gradGamma.copy_(gg.view(gradGamma.shape));
-            gradBeta.copy_(gb.view(gradBeta.shape));
+            if (beta == 0)
+            {
+                gradGamma.copy_(gg.view(gradGamma.shape));
+                gradBeta.copy_(gb.view(gradBeta.shape));
+            }
+            else
+            {
+                gradGamma.mul_(beta).add_(gg.view(gradGamma.shape));
+                gradBeta.mul_(beta).add_(gb.view(gradBeta.shape));
+            }
             var meanD = Broadcast(gb.view(-1, d.shape[^1]), members).div(batch);
             var projection = Broadcast(gg.view(-1, d.shape[^1]), members).div(batch);
             d.addcmul_(normalized, projection, value: -1).sub_(meanD).mul_(Broadcast(gamma.view(-1, d.shape[^1]), members) * Broadcast(inverse.view(-1, d.shape[^1]), members));
@@ -158,10 +168,10 @@ internal static class MlpKernels
         }
         if (Float(d))
             BatchNormBackward<float>(CpuMemory.Of<float>(d), CpuMemory.Of<float>(normalized), CpuMemory.Of<float>(inverse), CpuMemory.Of<float>(gamma),
-                CpuMemory.Of<float>(gradGamma), CpuMemory.Of<float>(gradBeta), members);
+                CpuMemory.Of<float>(gradGamma), CpuMemory.Of<float>(gradBeta), members, beta);
         else
             BatchNormBackward<double>(CpuMemory.Of<double>(d), CpuMemory.Of<double>(normalized), CpuMemory.Of<double>(inverse), CpuMemory.Of<double>(gamma),
-                CpuMemory.Of<double>(gradGamma), CpuMemory.Of<double>(gradBeta), members);
+                CpuMemory.Of<double>(gradGamma), CpuMemory.Of<double>(gradBeta), members, beta);
     }
 
     /// <summary>[F] as is for one member ([B, F] rows); [K, F] as [K, 1, F] for K ([K, B, F] rows).</summary>
@@ -258,11 +268,10 @@ internal static class MlpKernels
     }
 
     /// <summary>
-    /// Each member's column sums of <paramref name="g"/> ([K·B, F]), Σ_rows g, times <paramref name="alphas"/>[k], into
-    /// <paramref name="target"/> [K, F]: added to it when <paramref name="accumulate"/> (a bias's update, b ← b − η ∇b), else
-    /// written (a bias's gradient). The sums run in T over the rows in order.
+    /// Each member's column sums of <paramref name="g"/> ([K·B, F]), Σ_rows g, into <paramref name="target"/> [K, F]:
+    /// target ← β·target + α_k Σ_rows g. The sums run in T over the rows in order.
     /// </summary>
-    public static void ColumnSums<T>(ReadOnlySpan<T> g, Span<T> target, ReadOnlySpan<double> alphas, bool accumulate)
+    public static void ColumnSums<T>(ReadOnlySpan<T> g, Span<T> target, ReadOnlySpan<double> alphas, double beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var members = alphas.Length;
@@ -272,27 +281,25 @@ internal static class MlpKernels
         try
         {
             var sums = rented.AsSpan(0, features);
-            var vs = MemoryMarshal.Cast<T, Vector<T>>(sums);
-            var vectorized = vs.Length * Vector<T>.Count;
             for (var m = 0; m < members; m++)
             {
                 sums.Clear();
-                for (var r = 0; r < perMember; r++)
-                {
-                    var row = g.Slice((m * perMember + r) * features, features);
-                    var vr = MemoryMarshal.Cast<T, Vector<T>>(row);
-                    for (var i = 0; i < vs.Length; i++) vs[i] += vr[i];
-                    for (var i = vectorized; i < features; i++) sums[i] += row[i];
-                }
-                var alpha = T.CreateTruncating(alphas[m]);
-                var t = target.Slice(m * features, features);
-                for (var i = 0; i < features; i++) t[i] = accumulate ? t[i] + alpha * sums[i] : alpha * sums[i];
+                for (var r = 0; r < perMember; r++) Add(sums, g.Slice((m * perMember + r) * features, features));
+                Combine(target.Slice(m * features, features), beta, T.CreateTruncating(alphas[m]), sums);
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>target ← β·target + α·sums (β = 0 writes, 1 adds).</summary>
+    private static void Combine<T>(Span<T> target, double beta, T alpha, ReadOnlySpan<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var b = T.CreateTruncating(beta);
+        for (var i = 0; i < target.Length; i++)
+            target[i] = beta == 0 ? alpha * sums[i] : beta == 1 ? target[i] + alpha * sums[i] : b * target[i] + alpha * sums[i];
     }
 
     private static void BatchNormForward<T>(Span<T> a, Span<T> normalized, Span<T> inverse, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta,
@@ -354,23 +361,23 @@ internal static class MlpKernels
     }
 
     private static void BatchNormBackward<T>(Span<T> d, ReadOnlySpan<T> normalized, ReadOnlySpan<T> inverse, ReadOnlySpan<T> gamma,
-        Span<T> gradGamma, Span<T> gradBeta, int members) where T : unmanaged, IFloatingPointIeee754<T>
+        Span<T> gradGamma, Span<T> gradBeta, int members, double beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var features = gamma.Length / members;
         var rows = d.Length / features;
         var batch = rows / members;
         var perRow = T.One / T.CreateTruncating(batch);
-        var rented = ArrayPool<T>.Shared.Rent(3 * features);
+        var rented = ArrayPool<T>.Shared.Rent(5 * features);
         try
         {
             var scale = rented.AsSpan(0, features);
             var meanD = rented.AsSpan(features, features);
             var projection = rented.AsSpan(2 * features, features);
+            var gg = rented.AsSpan(3 * features, features);
+            var gb = rented.AsSpan(4 * features, features);
             for (var m = 0; m < members; m++)
             {
                 var first = m * batch;
-                var gg = gradGamma.Slice(m * features, features);
-                var gb = gradBeta.Slice(m * features, features);
                 gg.Clear();
                 gb.Clear();
                 for (var r = 0; r < batch; r++)
@@ -379,6 +386,8 @@ internal static class MlpKernels
                     AddProducts(gg, row, normalized.Slice((first + r) * features, features));
                     Add(gb, row);
                 }
+                Combine(gradGamma.Slice(m * features, features), beta, T.One, gg);
+                Combine(gradBeta.Slice(m * features, features), beta, T.One, gb);
                 for (var f = 0; f < features; f++)
                 {
                     scale[f] = gamma[m * features + f] * inverse[m * features + f];

@@ -50,6 +50,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
     private readonly Dictionary<int, Buffers> _buffers = [];
     private readonly long[] _copied;
     private readonly bool _fusible;
+    private readonly double _heavyBall;
+    private Velocity? _velocity;
     private long _steps;
 
     private StackedMlpEngine(Mlp[] members, SgdMember[] settings)
@@ -84,6 +86,10 @@ public sealed class StackedMlpEngine : ITrainingEngine
         _copied = new long[members.Length];
         // Every member plain SGD, no batch norm, float32 (addmm's α is single precision): the update can be fused (Step).
         _fusible = settings.All(s => s.IsPlain) && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
+        // One member with heavy-ball momentum alone (no weight decay, not Nesterov), float32: v ← μv + g can be fused into the
+        // gradient products (addmm's β is single precision), batch norm or not.
+        if (members.Length == 1 && settings[0] is { Momentum: > 0, WeightDecay: 0, Nesterov: false } && _weights[0].dtype == ScalarType.Float32)
+            _heavyBall = settings[0].Momentum;
     }
 
     /// <summary>Re-points the model's trainable parameters and their <c>.grad</c> at slices of two flat buffers; returns them as [1, N].</summary>
@@ -177,6 +183,9 @@ public sealed class StackedMlpEngine : ITrainingEngine
         // Plain SGD for every member, which nobody observes before the update and whose norms nobody asked for: each member's
         // weight update is fused into its weight-gradient product (float32: addmm's α is single precision).
         var fuse = _fusible && beforeUpdate is null && !norms;
+        // One member with heavy-ball momentum, unobserved, after its first step: v ← μv + g is fused into the gradient
+        // products (β = μ into the momentum buffer: no gradient is written), then θ ← θ − ηv.
+        var heavyBall = _heavyBall != 0 && beforeUpdate is null && !norms ? VelocityViews() : null;
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
@@ -210,14 +219,18 @@ public sealed class StackedMlpEngine : ITrainingEngine
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
             if (fuse) FusedUpdate(g, input, l, learningRates, buffers);
+            else if (heavyBall is not null) MomentumGradients(g, input, l, heavyBall);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
             MlpKernels.ReluBackward(upstream, activations[l - 1]);
-            g = l - 1 < _norms.Length ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, _one, 2 * depth + 2 * (l - 1)) : upstream;
+            g = l - 1 < _norms.Length
+                ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, heavyBall?.Norms ?? _one?.NormGrads, 2 * (l - 1), 2 * depth + 2 * (l - 1), heavyBall is null ? 0 : _heavyBall)
+                : upstream;
         }
 
         Tensor? gradientNorms = null, updateNorms = null;
-        if (!fuse)
+        if (heavyBall is not null) _flat![0].add_(heavyBall.Buffer, alpha: -learningRates[0]);
+        else if (!fuse)
         {
             for (var m = 0; m < k && beforeUpdate is not null; m++)
             {
@@ -268,16 +281,49 @@ public sealed class StackedMlpEngine : ITrainingEngine
         if (buffers is not null)
         {
             _one!.WeightGrads[l].addmm_(g.t(), input, beta: 0);
-            MlpKernels.ColumnSums(g, _one.BiasGrads[l], Ones(k), accumulate: false);
+            MlpKernels.ColumnSums(g, _one.BiasGrads[l], Ones(k), beta: 0);
             return;
         }
         gradients[2 * l] = g.transpose(1, 2).bmm(input);
         var bias = empty_like(_biases[l]);
-        MlpKernels.ColumnSums(g, bias, Ones(k), accumulate: false);
+        MlpKernels.ColumnSums(g, bias, Ones(k), beta: 0);
         gradients[2 * l + 1] = bias;
     }
 
     private static double[] Ones(int k) => k == 1 ? [1.0] : Enumerable.Repeat(1.0, k).ToArray();
+
+    /// <summary>v_W ← μ v_W + Gᵀ H (one <c>addmm_</c> with β = μ) and v_b ← μ v_b + Gᵀ 1, into the one member's momentum buffer.</summary>
+    private void MomentumGradients(Tensor g, Tensor input, int l, Velocity velocity)
+    {
+        velocity.Weights[l].addmm_(g.t(), input, beta: (float)_heavyBall, alpha: 1);
+        MlpKernels.ColumnSums(g, velocity.Biases[l], [1.0], beta: _heavyBall);
+    }
+
+    /// <summary>The one member's momentum buffer as views laid out like its gradients (null before <see cref="SgdUpdate"/> made it, at the first step).</summary>
+    private Velocity? VelocityViews()
+    {
+        if (_update.MomentumBuffer(0) is not { } buffer) return null;
+        if (_velocity is { } cached && ReferenceEquals(cached.Buffer, buffer)) return cached;
+        _velocity?.Dispose();
+        var one = _one!;
+        var origin = _flatGradient![0].storage_offset();
+        using var flat = buffer.view(-1);
+        Tensor View(Tensor gradient)
+        {
+            using var slice = flat.narrow(0, gradient.storage_offset() - origin, gradient.numel());
+            return slice.view(gradient.shape).DetachFromDisposeScope();
+        }
+        return _velocity = new Velocity(buffer, one.WeightGrads.Select(View).ToArray(), one.BiasGrads.Select(View).ToArray(), one.NormGrads.Select(View).ToArray());
+    }
+
+    /// <summary>Views of the momentum buffer (owned by <see cref="SgdUpdate"/>) at each weight, bias and batch-norm parameter's place.</summary>
+    private sealed record Velocity(Tensor Buffer, Tensor[] Weights, Tensor[] Biases, Tensor[] Norms) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var t in Weights.Concat(Biases).Concat(Norms)) t.Dispose();
+        }
+    }
 
     /// <summary>
     /// θ ← θ − η ∇θ for plain-SGD members, fused into the weight-gradient products: W_k ← W_k − η_k G_kᵀ H_k by one
@@ -291,7 +337,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         if (buffers is not null)
         {
             _one!.Weights[l].addmm_(g.t(), input, beta: 1, alpha: (float)-learningRates[0]);
-            MlpKernels.ColumnSums(g, _one.Biases[l], steps, accumulate: true);
+            MlpKernels.ColumnSums(g, _one.Biases[l], steps, beta: 1);
             return;
         }
         for (var m = 0; m < _members.Length; m++)
@@ -302,7 +348,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             using var inputs = input[m];
             weights.addmm_(gmt, inputs, beta: 1, alpha: (float)-learningRates[m]);
         }
-        MlpKernels.ColumnSums(g, _biases[l], steps, accumulate: true);
+        MlpKernels.ColumnSums(g, _biases[l], steps, beta: 1);
     }
 
     private Buffers BuffersFor(int batch)
@@ -347,6 +393,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
     {
         foreach (var b in _buffers.Values) b.Dispose();
         _buffers.Clear();
+        _velocity?.Dispose();
         _update.Dispose();
         _one?.Dispose();
         foreach (var t in (_flat ?? []).Concat(_flatGradient ?? [])) t.Dispose();
@@ -399,24 +446,21 @@ public sealed class StackedMlpEngine : ITrainingEngine
         private readonly Tensor _inverse;
 
         /// <summary>
-        /// From the gradient with respect to the layer's output, writes ∇γ and ∇β (one member: into the parameters' <c>.grad</c>; K: into
-        /// <paramref name="gradients"/> at <paramref name="slot"/>) and returns the gradient with respect to its input, in place of
-        /// <paramref name="d"/> (<see cref="MlpKernels.BatchNormBackward"/>).
+        /// From the gradient with respect to the layer's output, writes ∇γ and ∇β (one member: into <paramref name="oneTargets"/> at
+        /// <paramref name="index"/>, its parameters' <c>.grad</c> or, with <paramref name="momentum"/> μ, its momentum buffer as v ← μv + ∇; K: into <paramref name="gradients"/>
+        /// at <paramref name="slot"/>) and returns the gradient with respect to its input, in place of <paramref name="d"/>
+        /// (<see cref="MlpKernels.BatchNormBackward"/>).
         /// </summary>
-        public Tensor Backward(Tensor d, Tensor normalized, int k, Tensor[] gradients, One? one, int slot)
+        public Tensor Backward(Tensor d, Tensor normalized, int k, Tensor[] gradients, Tensor[]? oneTargets, int index, int slot, double momentum)
         {
-            Tensor gamma, beta;
-            if (one is not null)
-            {
-                var index = slot - 2 * one.Weights.Length;
-                (gamma, beta) = (one.NormGrads[index], one.NormGrads[index + 1]);
-            }
+            Tensor scale, shift;
+            if (oneTargets is not null) (scale, shift) = (oneTargets[index], oneTargets[index + 1]);
             else
             {
-                gradients[slot] = gamma = empty_like(Gamma);
-                gradients[slot + 1] = beta = empty_like(Beta);
+                gradients[slot] = scale = empty_like(Gamma);
+                gradients[slot + 1] = shift = empty_like(Beta);
             }
-            MlpKernels.BatchNormBackward(d, normalized, _inverse, Gamma, gamma, beta, k);
+            MlpKernels.BatchNormBackward(d, normalized, _inverse, Gamma, scale, shift, k, momentum);
             return d;
         }
 

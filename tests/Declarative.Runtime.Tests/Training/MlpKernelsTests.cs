@@ -83,15 +83,15 @@ public sealed class MlpKernelsTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Column_sums_written_and_accumulated_equal_torch(int k, ScalarType dtype)
+    public void Column_sums_written_added_and_accumulated_with_momentum_equal_torch(int k, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
         var g = randn(Shape(k, 19, 43), dtype: dtype);
         var target = randn(Shape(k, 43), dtype: dtype);
         var alphas = Enumerable.Range(0, k).Select(m => -0.1 * (m + 1)).ToArray();
-        foreach (var accumulate in new[] { false, true })
-            AssertClose(Both([g, target], t => { MlpKernels.ColumnSums(t[0], t[1], alphas, accumulate); return null; }), dtype);
+        foreach (var beta in new[] { 0.0, 1.0, 0.9 })
+            AssertClose(Both([g, target], t => { MlpKernels.ColumnSums(t[0], t[1], alphas, beta); return null; }), dtype);
     }
 
     [Theory]
@@ -115,13 +115,14 @@ public sealed class MlpKernelsTests
 
         MlpKernels.BatchNormForward(a.clone(), normalized, inverse, gamma, beta, runningMean.clone(), runningVar.clone(), k, 1e-5, 0.1);
         var d = randn(Shape(k, 17, 29), dtype: dtype);
-        var gradGamma = empty([k, 29], dtype: dtype);
-        var gradBeta = empty([k, 29], dtype: dtype);
-        AssertClose(Both([d, gradGamma, gradBeta], t =>
-        {
-            MlpKernels.BatchNormBackward(t[0], normalized, inverse, gamma, t[1], t[2], k);
-            return null;
-        }), dtype);
+        var gradGamma = randn([k, 29], dtype: dtype);
+        var gradBeta = randn([k, 29], dtype: dtype);
+        foreach (var momentum in new[] { 0.0, 0.9 })
+            AssertClose(Both([d, gradGamma, gradBeta], t =>
+            {
+                MlpKernels.BatchNormBackward(t[0], normalized, inverse, gamma, t[1], t[2], k, momentum);
+                return null;
+            }), dtype);
     }
 
     [Fact]
