@@ -147,8 +147,9 @@ public sealed class SgdUpdate : IDisposable
             }
             p.add_(d, alpha: step);
             if (!norms) continue;
-            gradientSum += Torch.CpuReductions.SquaredNorm(g);
-            directionSum += ReferenceEquals(d, g) ? Torch.CpuReductions.SquaredNorm(g) : Torch.CpuReductions.SquaredNorm(d);
+            var gradient = Torch.CpuReductions.SquaredNorm(g);
+            gradientSum += gradient;
+            directionSum += ReferenceEquals(d, g) ? gradient : Torch.CpuReductions.SquaredNorm(d);
         }
         return (gradientSum, directionSum);
     }

@@ -187,7 +187,6 @@ internal static class MlpKernels
 
     private static bool Float(Tensor t) => t.dtype == ScalarType.Float32;
 
-
     /// <summary>
     /// h ← h + b_k on member k's rows (<paramref name="bias"/> is [K, F]), then the ReLU max(h, 0) when <paramref name="relu"/>
     /// (NaN stays NaN, as <c>relu_</c> leaves it).
@@ -206,7 +205,7 @@ internal static class MlpKernels
             for (var i = 0; i < vr.Length; i++)
             {
                 var v = vr[i] + vb[i];
-                vr[i] = relu ? Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v) : v;
+                vr[i] = relu ? Rectify(v) : v;
             }
             for (var i = vr.Length * Vector<T>.Count; i < features; i++)
             {
@@ -220,10 +219,14 @@ internal static class MlpKernels
     public static void Relu<T>(Span<T> h) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var v = MemoryMarshal.Cast<T, Vector<T>>(h);
-        for (var i = 0; i < v.Length; i++) v[i] = Vector.ConditionalSelect(Vector.LessThan(v[i], Vector<T>.Zero), Vector<T>.Zero, v[i]);
+        for (var i = 0; i < v.Length; i++) v[i] = Rectify(v[i]);
         for (var i = v.Length * Vector<T>.Count; i < h.Length; i++)
             if (h[i] < T.Zero) h[i] = T.Zero;
     }
+
+    /// <summary>max(v, 0) lane by lane, NaN kept (a NaN is not less than 0).</summary>
+    private static Vector<T> Rectify<T>(Vector<T> v) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
 
     /// <summary>The ReLU's backward pass in place: d ← d where the ReLU's output h is positive, else 0.</summary>
     public static void ReluBackward<T>(Span<T> d, ReadOnlySpan<T> h) where T : unmanaged, IFloatingPointIeee754<T>

@@ -53,6 +53,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
     private readonly long[] _copied;
     private readonly bool _fusible;
     private readonly double _heavyBall;
+    private readonly double[] _ones;
     private Velocity? _velocity;
     private long _steps;
 
@@ -86,6 +87,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         if (members.Length == 1) _one = new One(members[0]);
         _update = new SgdUpdate(_flat ?? _parameters, settings);
         _copied = new long[members.Length];
+        _ones = Enumerable.Repeat(1.0, members.Length).ToArray();
         // Every member plain SGD, no batch norm, float32 (addmm's α is single precision): the update can be fused (Step).
         _fusible = settings.All(s => s.IsPlain) && _norms.Length == 0 && _weights[0].dtype == ScalarType.Float32;
         // One member with heavy-ball momentum alone (no weight decay, not Nesterov), float32: v ← μv + g can be fused into the
@@ -188,6 +190,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
         // One member with heavy-ball momentum, unobserved, after its first step: v ← μv + g is fused into the gradient
         // products (β = μ into the momentum buffer: no gradient is written), then θ ← θ − ηv.
         var heavyBall = _heavyBall != 0 && beforeUpdate is null && !norms ? VelocityViews() : null;
+        // −η_k in single precision, as addmm's α is: the fused weight and bias updates use the same step.
+        var steps = fuse ? learningRates.Select(lr => (double)(float)-lr).ToArray() : null;
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
@@ -220,7 +224,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         {
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
-            if (fuse) FusedUpdate(g, input, l, learningRates, buffers);
+            if (fuse) FusedUpdate(g, input, l, steps!, buffers);
             else if (heavyBall is not null) MomentumGradients(g, input, l, heavyBall);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
@@ -279,26 +283,23 @@ public sealed class StackedMlpEngine : ITrainingEngine
     /// <summary><c>∇W_l = Gᵀ H</c> and <c>∇b_l = Gᵀ 1</c>: one member into its parameters' <c>.grad</c>, K members as new tensors.</summary>
     private void WeightGradients(Tensor g, Tensor input, int l, Buffers? buffers, Tensor[] gradients)
     {
-        var k = _members.Length;
         if (buffers is not null)
         {
             _one!.WeightGrads[l].addmm_(g.t(), input, beta: 0);
-            MlpKernels.ColumnSums(g, _one.BiasGrads[l], Ones(k), beta: 0);
+            MlpKernels.ColumnSums(g, _one.BiasGrads[l], _ones, beta: 0);
             return;
         }
         gradients[2 * l] = g.transpose(1, 2).bmm(input);
         var bias = empty_like(_biases[l]);
-        MlpKernels.ColumnSums(g, bias, Ones(k), beta: 0);
+        MlpKernels.ColumnSums(g, bias, _ones, beta: 0);
         gradients[2 * l + 1] = bias;
     }
-
-    private static double[] Ones(int k) => k == 1 ? [1.0] : Enumerable.Repeat(1.0, k).ToArray();
 
     /// <summary>v_W ← μ v_W + Gᵀ H (one <c>addmm_</c> with β = μ) and v_b ← μ v_b + Gᵀ 1, into the one member's momentum buffer.</summary>
     private void MomentumGradients(Tensor g, Tensor input, int l, Velocity velocity)
     {
         velocity.Weights[l].addmm_(g.t(), input, beta: (float)_heavyBall, alpha: 1);
-        MlpKernels.ColumnSums(g, velocity.Biases[l], [1.0], beta: _heavyBall);
+        MlpKernels.ColumnSums(g, velocity.Biases[l], _ones, beta: _heavyBall);
     }
 
     /// <summary>The one member's momentum buffer as views laid out like its gradients (null before <see cref="SgdUpdate"/> made it, at the first step).</summary>
@@ -332,13 +333,11 @@ public sealed class StackedMlpEngine : ITrainingEngine
     /// <c>addmm_</c> per member into its slice of the stacked weights (the kernel a member alone uses; no gradient is written),
     /// and b_k ← b_k − η_k G_kᵀ 1 by <see cref="MlpKernels.ColumnSums"/>.
     /// </summary>
-    private void FusedUpdate(Tensor g, Tensor input, int l, IReadOnlyList<double> learningRates, Buffers? buffers)
+    private void FusedUpdate(Tensor g, Tensor input, int l, double[] steps, Buffers? buffers)
     {
-        var steps = new double[_members.Length];
-        for (var m = 0; m < steps.Length; m++) steps[m] = (float)-learningRates[m]; // addmm's α is single precision: the biases use the same
         if (buffers is not null)
         {
-            _one!.Weights[l].addmm_(g.t(), input, beta: 1, alpha: (float)-learningRates[0]);
+            _one!.Weights[l].addmm_(g.t(), input, beta: 1, alpha: (float)steps[0]);
             MlpKernels.ColumnSums(g, _one.Biases[l], steps, beta: 1);
             return;
         }
@@ -348,7 +347,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
             using var gm = g[m];
             using var gmt = gm.t();
             using var inputs = input[m];
-            weights.addmm_(gmt, inputs, beta: 1, alpha: (float)-learningRates[m]);
+            weights.addmm_(gmt, inputs, beta: 1, alpha: (float)steps[m]);
         }
         MlpKernels.ColumnSums(g, _biases[l], steps, beta: 1);
     }
