@@ -33,6 +33,7 @@ internal static class Engines
             case "gemm": Gemm(batch, epochs, threads); break;
             case "paired": Paired(catalog, Spec(batch, epochs, seed: 0), "paired", threads); break;
             case "paired-bn": Paired(catalog, BatchNormMomentumSpec(batch, epochs), "paired-bn", threads); break;
+            case "paired-packed": PairedPacked(catalog, batch, epochs, threads, seeds); break;
             case "startup": Startup(data); break;
             case "packed-gemm": PackedGemm(batch, epochs, threads, seeds); break;
             case "unpacked": Unpacked(catalog, batch, seeds, threads); break;
@@ -41,7 +42,7 @@ internal static class Engines
             case "step-profile": StepProfile.Run(catalog, batch, threads); break;
             case "runner-packed": RunnerEngine.Run(pack: true, data); break;
             case "runner-unpacked": RunnerEngine.Run(pack: false, data); break;
-            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, generated-bn, paired, paired-bn, before, handwritten, gemm, unpacked, packed, runner-packed, runner-unpacked, profile or step-profile."); return 2;
+            default: Console.Error.WriteLine($"Unknown engine '{engine}': use generated, generated-bn, paired, paired-bn, paired-packed, packed-gemm, before, handwritten, gemm, unpacked, packed, runner-packed, runner-unpacked, profile or step-profile."); return 2;
         }
         return 0;
     }
@@ -195,10 +196,10 @@ internal static class Engines
     }
 
     /// <summary>
-    /// The generated step against its floor in one process, alternating: one epoch of the trial (the path of <see cref="Generated"/>),
-    /// then one epoch's steps of the floor's products (<see cref="Gemm"/>'s), round after round; one JSON line per round with both
-    /// times and their ratio. The two runs of a round are seconds apart, so the ratio is not moved by this virtual machine's drift
-    /// between processes minutes apart (which moved the floor alone by 35% between two runs of the full benchmark).
+    /// The generated step and the floor's products in one process: each round is an epoch of the trial, cut into blocks of
+    /// <see cref="PairBlock"/> steps, each block followed by the same number of steps of the floor's products, so that the
+    /// two are timed within a second of each other all through the epoch and this machine's drift (up to 1.7x within an
+    /// hour) falls on both. One JSON line per round with both sums and their ratio; the first round is warm-up.
     /// </summary>
     private static void Paired(DataCatalog catalog, TrialSpec spec, string name, int threads)
     {
@@ -208,20 +209,90 @@ internal static class Engines
         using var setup = TrialSetup.Create(spec, context);
         if (setup.Loop.Engine.Kind != EngineKind.StackedMlp) throw new InvalidOperationException($"{name}: the trial trains on {setup.Loop.Engine.Kind}, not the stacked engine");
         using var floor = new GemmFloor(batch);
-        var loop = setup.Loop;
-        for (var round = 0; round < spec.Settings.Epochs; round++)
+        PairedRounds(setup.Loop, floor.Epoch, spec.Settings.Epochs, round => new { engine = name, batch, threads, round });
+    }
+
+    /// <summary>
+    /// The packed set of <paramref name="members"/> seeds and its batched-product floor in one process, paired in blocks as
+    /// <see cref="Paired"/> pairs one trial (the pack's set-up is not timed).
+    /// </summary>
+    private static void PairedPacked(DataCatalog catalog, int batch, int rounds, int threads, int members)
+    {
+        var context = Context(catalog);
+        context.Data.FashionMnist(0, 0, CPU);
+        var specs = Enumerable.Range(0, members).Select(s => Spec(batch, rounds, s)).ToArray();
+        if (!TrainingEngines.CanPack(specs, out var why)) throw new InvalidOperationException(why);
+        using var setup = TrialSetup.Create(specs, context);
+        if (setup.Loop.Engine.Kind != EngineKind.StackedMlp || setup.Loop.Engine.Members != members)
+            throw new InvalidOperationException($"paired-packed: the pack trains on {setup.Loop.Engine.Kind} with {setup.Loop.Engine.Members} member(s)");
+        using var floor = new PackedGemmFloor(batch, members);
+        PairedRounds(setup.Loop, floor.Epoch, rounds, round => new { engine = "paired-packed", batch, threads, members, round });
+    }
+
+    /// <summary>Steps of the generated loop between two blocks of the floor's products in a paired round.</summary>
+    private const int PairBlock = 32;
+
+    private static void PairedRounds(ClassificationLoop loop, Func<int, double> floorSteps, int rounds, Func<int, object> label)
+    {
+        for (var round = 0; round < rounds; round++)
         {
+            double generated = 0, products = 0;
+            var block = 0;
             var watch = Stopwatch.StartNew();
             while (loop.Next())
             {
-                var state = loop.State;
-                context.OnStep?.Invoke(state.Step, state.TotalSteps);
-                if (!loop.LossIsFinite(out var loss)) throw new InvalidOperationException($"diverged: {loss}");
-                if (state.IsEpochEnd) break;
+                for (var m = 0; m < loop.Engine.Members; m++)
+                    if (!loop.LossIsFinite(m, out var loss)) throw new InvalidOperationException($"member {m} diverged: {loss}");
+                var end = loop.State.IsEpochEnd;
+                if (++block < PairBlock && !end) continue;
+                generated += watch.Elapsed.TotalSeconds;
+                products += floorSteps(block);
+                block = 0;
+                if (end) break;
+                watch.Restart();
             }
-            var generated = watch.Elapsed.TotalSeconds;
-            var products = floor.Epoch(loop.State.StepsPerEpoch);
-            Console.WriteLine(JsonSerializer.Serialize(new { engine = name, batch, threads, round, generated_seconds = generated, floor_seconds = products, ratio = generated / products }));
+            var fields = JsonSerializer.SerializeToNode(label(round))!.AsObject();
+            fields["generated_seconds"] = generated;
+            fields["floor_seconds"] = products;
+            fields["ratio"] = generated / products;
+            Console.WriteLine(fields.ToJsonString());
+        }
+    }
+
+    /// <summary>The packed floor's operands and one epoch's steps of its batched products (<see cref="PackedGemm"/>, <see cref="PairedPacked"/>).</summary>
+    private sealed class PackedGemmFloor : IDisposable
+    {
+        private static readonly int[] Sizes = [784, 256, 256, 10];
+        private readonly Tensor[] _acts, _weights;
+
+        public PackedGemmFloor(int batch, int members)
+        {
+            _acts = Sizes.Select(s => randn(members, batch, s).DetachFromDisposeScope()).ToArray();
+            _weights = Enumerable.Range(0, 3).Select(l => randn(members, Sizes[l], Sizes[l + 1]).DetachFromDisposeScope()).ToArray();
+        }
+
+        /// <summary>Floating-point operations of one step's products for <paramref name="members"/> members.</summary>
+        public static double Flops(int batch, int members) => Enumerable.Range(0, 3).Sum(l => 2.0 * members * batch * Sizes[l] * Sizes[l + 1] * (l == 0 ? 2 : 3));
+
+        public double Epoch(int steps)
+        {
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                for (var l = 0; l < 3; l++) _acts[l].bmm(_weights[l]);                           // forward: [K,B,in]·[K,in,out]
+                for (var l = 2; l >= 0; l--)
+                {
+                    _acts[l].transpose(1, 2).bmm(_acts[l + 1]);                                    // weight grad: [K,in,B]·[K,B,out]
+                    if (l > 0) _acts[l + 1].bmm(_weights[l].transpose(1, 2));                       // input grad: [K,B,out]·[K,out,in]
+                }
+            }
+            return watch.Elapsed.TotalSeconds;
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _acts.Concat(_weights)) t.Dispose();
         }
     }
 
@@ -286,27 +357,12 @@ internal static class Engines
     /// </summary>
     private static void PackedGemm(int batch, int epochs, int threads, int members)
     {
-        var sizes = new[] { 784, 256, 256, 10 };
-        using var scope = NewDisposeScope();
-        var acts = sizes.Select(s => randn(members, batch, s)).ToArray();
-        var weights = Enumerable.Range(0, 3).Select(l => randn(members, sizes[l], sizes[l + 1])).ToArray();
-        double flops = 0;
-        for (var l = 0; l < 3; l++) flops += 2.0 * members * batch * sizes[l] * sizes[l + 1] * (l == 0 ? 2 : 3);
+        using var floor = new PackedGemmFloor(batch, members);
+        var flops = PackedGemmFloor.Flops(batch, members);
         var steps = 60_000 / batch;
         for (var epoch = 0; epoch < epochs; epoch++)
         {
-            var watch = Stopwatch.StartNew();
-            for (var i = 0; i < steps; i++)
-            {
-                using var step = NewDisposeScope();
-                for (var l = 0; l < 3; l++) acts[l].bmm(weights[l]);                           // forward: [K,B,in]·[K,in,out]
-                for (var l = 2; l >= 0; l--)
-                {
-                    acts[l].transpose(1, 2).bmm(acts[l + 1]);                                    // weight grad: [K,in,B]·[K,B,out]
-                    if (l > 0) acts[l + 1].bmm(weights[l].transpose(1, 2));                       // input grad: [K,B,out]·[K,out,in]
-                }
-            }
-            var seconds = watch.Elapsed.TotalSeconds;
+            var seconds = floor.Epoch(steps);
             Console.WriteLine(JsonSerializer.Serialize(new { engine = "packed-gemm", batch, threads, members, epoch, seconds, steps, gflops = flops * steps / seconds / 1e9, flops_per_step = flops, peak_rss_mb = PeakRssMb() }));
         }
     }

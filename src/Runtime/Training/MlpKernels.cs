@@ -301,7 +301,11 @@ internal static class MlpKernels
     private static void Combine<T>(Span<T> target, double beta, T alpha, ReadOnlySpan<T> sums) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var b = T.CreateTruncating(beta);
-        for (var i = 0; i < target.Length; i++)
+        var vt = MemoryMarshal.Cast<T, Vector<T>>(target);
+        var vs = MemoryMarshal.Cast<T, Vector<T>>(sums);
+        for (var i = 0; i < vt.Length; i++)
+            vt[i] = beta == 0 ? alpha * vs[i] : beta == 1 ? vt[i] + alpha * vs[i] : b * vt[i] + alpha * vs[i];
+        for (var i = vt.Length * Vector<T>.Count; i < target.Length; i++)
             target[i] = beta == 0 ? alpha * sums[i] : beta == 1 ? target[i] + alpha * sums[i] : b * target[i] + alpha * sums[i];
     }
 
@@ -346,15 +350,7 @@ internal static class MlpKernels
                 var g = gamma.Slice(m * features, features);
                 var b = beta.Slice(m * features, features);
                 for (var r = 0; r < batch; r++)
-                {
-                    var xhat = normalized.Slice((first + r) * features, features);
-                    var output = a.Slice((first + r) * features, features);
-                    for (var f = 0; f < features; f++)
-                    {
-                        xhat[f] *= variance[f];
-                        output[f] = g[f] * xhat[f] + b[f];
-                    }
-                }
+                    NormalizeAndShift(normalized.Slice((first + r) * features, features), variance, g, b, a.Slice((first + r) * features, features));
             }
         }
         finally
@@ -398,17 +394,48 @@ internal static class MlpKernels
                     projection[f] = gg[f] * perRow;
                 }
                 for (var r = 0; r < batch; r++)
-                {
-                    var row = d.Slice((first + r) * features, features);
-                    var xhat = normalized.Slice((first + r) * features, features);
-                    for (var f = 0; f < features; f++) row[f] = (row[f] - xhat[f] * projection[f] - meanD[f]) * scale[f];
-                }
+                    InputGradient(d.Slice((first + r) * features, features), normalized.Slice((first + r) * features, features), projection, meanD, scale);
             }
         }
         finally
         {
             ArrayPool<T>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>x̂ ← x̂ ⊙ inverse, then output ← γ ⊙ x̂ + β.</summary>
+    private static void NormalizeAndShift<T>(Span<T> xhat, ReadOnlySpan<T> inverse, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vx = MemoryMarshal.Cast<T, Vector<T>>(xhat);
+        var vi = MemoryMarshal.Cast<T, Vector<T>>(inverse);
+        var vg = MemoryMarshal.Cast<T, Vector<T>>(gamma);
+        var vb = MemoryMarshal.Cast<T, Vector<T>>(beta);
+        var vo = MemoryMarshal.Cast<T, Vector<T>>(output);
+        for (var i = 0; i < vx.Length; i++)
+        {
+            var x = vx[i] * vi[i];
+            vx[i] = x;
+            vo[i] = vg[i] * x + vb[i];
+        }
+        for (var i = vx.Length * Vector<T>.Count; i < xhat.Length; i++)
+        {
+            xhat[i] *= inverse[i];
+            output[i] = gamma[i] * xhat[i] + beta[i];
+        }
+    }
+
+    /// <summary>d ← (d − x̂ ⊙ projection − meanD) ⊙ scale.</summary>
+    private static void InputGradient<T>(Span<T> d, ReadOnlySpan<T> xhat, ReadOnlySpan<T> projection, ReadOnlySpan<T> meanD, ReadOnlySpan<T> scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vd = MemoryMarshal.Cast<T, Vector<T>>(d);
+        var vx = MemoryMarshal.Cast<T, Vector<T>>(xhat);
+        var vp = MemoryMarshal.Cast<T, Vector<T>>(projection);
+        var vm = MemoryMarshal.Cast<T, Vector<T>>(meanD);
+        var vs = MemoryMarshal.Cast<T, Vector<T>>(scale);
+        for (var i = 0; i < vd.Length; i++) vd[i] = (vd[i] - vx[i] * vp[i] - vm[i]) * vs[i];
+        for (var i = vd.Length * Vector<T>.Count; i < d.Length; i++) d[i] = (d[i] - xhat[i] * projection[i] - meanD[i]) * scale[i];
     }
 
     /// <summary>sum ← sum + row.</summary>

@@ -117,6 +117,29 @@ public sealed class StackedEngineTests
         MembersEqualTheirTrialsAlone([Spec(0), Spec(1, lr: 0.05), Spec(2, lr: 0.2), Spec(3, lr: 0.1)], 64);
 
     /// <summary>
+    /// Plain-SGD members sharing one step: with one thread each member's update is fused into its own <c>addmm_</c>; with more,
+    /// one batched product gives all members' weight gradients and one pass adds −η times them. Each way, each member trains
+    /// as its trial alone. (This class runs alone, so setting TorchSharp's process-wide thread count here moves no other test.)
+    /// </summary>
+    [Fact]
+    public void Plain_sgd_members_sharing_one_step_train_as_their_trials_alone_with_one_thread_and_with_two()
+    {
+        var threads = get_num_threads();
+        try
+        {
+            foreach (var t in new[] { 1, 2 })
+            {
+                set_num_threads(t);
+                MembersEqualTheirTrialsAlone([Spec(0), Spec(1), Spec(2)], 64);
+            }
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    /// <summary>
     /// The fused pack (one <c>addmm_</c> per member accumulating into its weights) against the same pack with an observer
     /// before the update, which turns the fusion off (gradient, then <see cref="SgdUpdate"/>): one rounding where the
     /// other has two, about 1e-7 relative a step; and the fused path must be the one taken, so the two differ.
