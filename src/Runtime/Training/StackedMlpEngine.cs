@@ -26,8 +26,7 @@ namespace Declarative.Runtime.Training;
 /// (<c>W_k.addmm_(G_kᵀ, H_k, β = 1, α = −η_k)</c>, one call per member into its slice: no gradient is written, the member's
 /// weights get the arithmetic of its trial alone; not with batch norm). One member with heavy-ball momentum alone accumulates
 /// v ← μv + g in the gradient products instead (<c>addmm_</c> with β = μ into <see cref="SgdUpdate"/>'s momentum buffer), then
-/// θ ← θ − ηv layer by layer, each right after its products (while v is in cache: one pass over the whole model after the
-/// backward pass cost 2-4x more). A pack computed with more than one thread whose members share one step takes the weight
+/// θ ← θ − ηv in one pass over the flat parameters. A pack computed with more than one thread whose members share one step takes the weight
 /// gradients in one batched product and adds −η times them in one pass. Members never interact: the gradient for member k's
 /// slice is the gradient of its own loss.
 /// </para>
@@ -191,7 +190,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         // weight update is fused into its weight-gradient product (float32: addmm's α is single precision).
         var fuse = _fusible && beforeUpdate is null && !norms;
         // One member with heavy-ball momentum, unobserved, after its first step: v ← μv + g is fused into the gradient
-        // products (β = μ into the momentum buffer: no gradient is written), then θ ← θ − ηv layer by layer.
+        // products (β = μ into the momentum buffer: no gradient is written), then θ ← θ − ηv.
         var heavyBall = _heavyBall != 0 && beforeUpdate is null && !norms ? VelocityViews() : null;
         // −η_k in single precision, as addmm's α is: the fused weight and bias updates use the same step.
         var steps = fuse ? learningRates.Select(lr => (double)(float)-lr).ToArray() : null;
@@ -228,28 +227,18 @@ public sealed class StackedMlpEngine : ITrainingEngine
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
             if (fuse) FusedUpdate(g, input, l, steps!, buffers);
-            else if (heavyBall is not null)
-            {
-                MomentumGradients(g, input, l, heavyBall);
-                // θ ← θ − ηv for this layer while its v is in cache (W_l's gradient products are done with it).
-                _one!.Weights[l].add_(heavyBall.Weights[l], alpha: -learningRates[0]);
-                _one.Biases[l].add_(heavyBall.Biases[l], alpha: -learningRates[0]);
-            }
+            else if (heavyBall is not null) MomentumGradients(g, input, l, heavyBall);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
             MlpKernels.ReluBackward(upstream, activations[l - 1]);
             g = l - 1 < _norms.Length
                 ? _norms[l - 1].Backward(upstream, normalized[l - 1], k, gradients, heavyBall?.Norms ?? _one?.NormGrads, 2 * (l - 1), 2 * depth + 2 * (l - 1), heavyBall is null ? 0 : _heavyBall)
                 : upstream;
-            if (heavyBall is not null && l - 1 < _norms.Length)
-            {
-                _norms[l - 1].Gamma.add_(heavyBall.Norms[2 * (l - 1)], alpha: -learningRates[0]);
-                _norms[l - 1].Beta.add_(heavyBall.Norms[2 * (l - 1) + 1], alpha: -learningRates[0]);
-            }
         }
 
         Tensor? gradientNorms = null, updateNorms = null;
-        if (heavyBall is null && !fuse)
+        if (heavyBall is not null) _flat![0].add_(heavyBall.Buffer, alpha: -learningRates[0]);
+        else if (!fuse)
         {
             for (var m = 0; m < k && beforeUpdate is not null; m++)
             {
