@@ -74,12 +74,13 @@ internal static class Program
                 results.AddRange(RunSelf(["engine", "--engine", engine, "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--data", o.Data]));
             results.AddRange(RunSelf(["engine", "--engine", "packed-gemm", "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--epochs", I(o.Epochs), "--data", o.Data]));
         }
-        // Issue 16's step/floor targets, paired in one process (an epoch of the trial, then an epoch of the floor's products, 9
-        // rounds, the first not counted): the engines above run minutes apart, and this machine's speed drifts by more than the
-        // distance between these ratios and their targets.
+        // Issue 16's step/floor targets, paired in one process (each round an epoch of the trial in blocks of 32 steps, each block
+        // followed by as many steps of the floor's products; 9 rounds, the first not counted): the engines above run minutes
+        // apart, and this machine's speed drifts by more than the distance between these ratios and their targets.
         foreach (var batch in o.Batches)
             results.AddRange(RunSelf(["engine", "--engine", "paired", "--batch", I(batch), "--threads", I(o.Threads), "--epochs", I(PairedRounds), "--data", o.Data]));
         results.AddRange(RunSelf(["engine", "--engine", "paired-bn", "--batch", "128", "--threads", I(o.Threads), "--epochs", I(PairedRounds), "--data", o.Data]));
+        results.AddRange(RunSelf(["engine", "--engine", "paired-packed", "--batch", "32", "--threads", I(o.Threads), "--seeds", I(o.Seeds), "--epochs", I(PairedRounds), "--data", o.Data]));
         var profile = new List<JsonElement>();
         foreach (var batch in o.Batches)
             profile.AddRange(RunSelf(["engine", "--engine", "step-profile", "--batch", I(batch), "--threads", I(o.Threads), "--data", o.Data]));
