@@ -26,9 +26,9 @@ namespace Declarative.Runtime.Training;
 /// (<c>W_k.addmm_(G_kᵀ, H_k, β = 1, α = −η_k)</c>, one call per member into its slice: no gradient is written, the member's
 /// weights get the arithmetic of its trial alone; not with batch norm). One member with heavy-ball momentum alone accumulates
 /// v ← μv + g in the gradient products instead (<c>addmm_</c> with β = μ into <see cref="SgdUpdate"/>'s momentum buffer), then
-/// θ ← θ − ηv in one pass over the flat parameters. A pack computed with more than one thread whose members share one step takes the weight
-/// gradients in one batched product and adds −η times them in one pass. Members never interact: the gradient for member k's
-/// slice is the gradient of its own loss.
+/// θ ← θ − ηv in one pass over the flat parameters. A pack computed with more than one thread whose members share one step
+/// takes the weight gradients in one batched product and adds −η times them in one pass. Members never interact: the
+/// gradient for member k's slice is the gradient of its own loss.
 /// </para>
 /// <para>
 /// With one member, the stacked tensors are views of the member's own parameters and of their <c>.grad</c> (so the
