@@ -13,8 +13,17 @@ internal static class CpuMemory
     [DllImport("LibTorchSharp")]
     private static extern IntPtr THSTensor_data(IntPtr handle);
 
-    /// <summary>A test hook: the C# passes defer to TorchSharp's kernels (the path of tensors on another device) on the CPU too.</summary>
-    internal static bool UseTorch { get; set; }
+    [ThreadStatic] private static bool t_useTorch;
+
+    /// <summary>
+    /// A test hook: the C# passes called on this thread defer to TorchSharp's kernels (the path of tensors on another device)
+    /// on the CPU too. Per thread, so that a test setting it moves no test running beside it.
+    /// </summary>
+    internal static bool UseTorch
+    {
+        get => t_useTorch;
+        set => t_useTorch = value;
+    }
 
     /// <summary>Whether <paramref name="t"/> is a contiguous CPU tensor of element type <typeparamref name="T"/>.</summary>
     public static bool Holds<T>(Tensor t) where T : unmanaged =>
