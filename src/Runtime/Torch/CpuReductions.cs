@@ -10,7 +10,8 @@ namespace Declarative.Runtime.Torch;
 /// <c>vector_norm</c>, a cast, a read-back) costs three to seven times this pass on a 270,000-parameter MLP (docs/benchmarks.md).
 /// Float32 is squared and summed in single precision over runs of <see cref="Run"/> elements per vector lane, each run's
 /// sum added in float64 (a relative error of order 1e-7, as <c>vector_norm</c>'s own); float64 throughout for float64
-/// tensors. Other tensors (another device or dtype, not contiguous) go through TorchSharp's kernels.
+/// tensors. Other tensors (another device or dtype, not contiguous) go through TorchSharp's kernels. Also the count of a
+/// mini-batch's correct predictions from its logits, which <c>BatchAccuracy</c> reads every step.
 /// </summary>
 internal static class CpuReductions
 {
@@ -34,6 +35,40 @@ internal static class CpuReductions
             return Fallback(difference);
         }
         return a.dtype == ScalarType.Float32 ? Sum(CpuMemory.Of<float>(a), CpuMemory.Of<float>(b)) : Sum(CpuMemory.Of<double>(a), CpuMemory.Of<double>(b));
+    }
+
+    /// <summary>
+    /// How many rows of <paramref name="logits"/> ([B, C]) have their largest logit at the row's label (<paramref name="labels"/>,
+    /// [B]), with <c>argmax</c>'s rules: the first of equal largest logits, and a NaN counts as the largest (the first NaN).
+    /// One pass over the logits; other tensors go through TorchSharp's <c>argmax</c>.
+    /// </summary>
+    public static long CorrectPredictions(Tensor logits, Tensor labels)
+    {
+        if (logits.dim() != 2 || labels.dim() != 1 || labels.shape[0] != logits.shape[0])
+            throw new ArgumentException($"Logits [{string.Join(", ", logits.shape)}] and labels [{string.Join(", ", labels.shape)}] do not pair row by row.", nameof(labels));
+        if (!Applies(logits) || !CpuMemory.Holds<long>(labels))
+        {
+            using var scope = NewDisposeScope();
+            return logits.argmax(1).eq(labels).sum().item<long>();
+        }
+        var classes = (int)logits.shape[1];
+        return logits.dtype == ScalarType.Float32
+            ? Correct<float>(CpuMemory.Of<float>(logits), CpuMemory.Of<long>(labels), classes)
+            : Correct<double>(CpuMemory.Of<double>(logits), CpuMemory.Of<long>(labels), classes);
+    }
+
+    private static long Correct<T>(ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, int classes) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var correct = 0L;
+        for (var r = 0; r < labels.Length; r++)
+        {
+            var row = logits.Slice(r * classes, classes);
+            var best = 0;
+            for (var c = 1; c < classes && !T.IsNaN(row[best]); c++)
+                if (T.IsNaN(row[c]) || row[c] > row[best]) best = c;
+            if (best == labels[r]) correct++;
+        }
+        return correct;
     }
 
     /// <summary>Whether the one-pass kernels read <paramref name="t"/> directly.</summary>

@@ -59,4 +59,43 @@ public sealed class CpuReductionsTests
             CpuReductions.SquaredDistance(row, slice.narrow(0, 0, 100)), 1e-3);
         Assert.Throws<ArgumentException>(() => CpuReductions.SquaredDistance(slice, row));
     }
+
+    /// <summary>
+    /// The correct-prediction count against <c>argmax</c>'s (TorchSharp's kernels through the test hook) on logits with ties
+    /// (the first of equal largest logits wins) and NaNs (a NaN counts as the largest), in float32 and float64.
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void Correct_predictions_follow_argmax_with_ties_and_NaNs(ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new TorchSharp.torch.Generator(13);
+        const int rows = 600, classes = 10;
+        var logits = randint(0, 4, [rows, classes], generator: generator).to_type(dtype); // few values: many ties
+        var labels = randint(0, classes, [rows], generator: generator);
+        var nan = rand([rows, classes], generator: generator).lt(0.03);
+        logits.masked_fill_(nan, double.NaN);
+        // Rows whose label is the first of several equal largest logits, or the first NaN after a larger logit.
+        logits[0].copy_(tensor(new double[] { 1, 3, 3, 0, 0, 0, 0, 0, 0, 0 }, dtype: dtype));
+        labels[0] = 1;
+        logits[1].copy_(tensor(new double[] { 5, 1, double.NaN, double.NaN, 0, 0, 0, 0, 0, 9 }, dtype: dtype));
+        labels[1] = 2;
+
+        var ours = CpuReductions.CorrectPredictions(logits, labels);
+        long torchCount;
+        CpuMemory.UseTorch = true;
+        try
+        {
+            torchCount = CpuReductions.CorrectPredictions(logits, labels);
+        }
+        finally
+        {
+            CpuMemory.UseTorch = false;
+        }
+        Assert.Equal(logits.argmax(1).eq(labels).sum().item<long>(), torchCount);
+        Assert.Equal(torchCount, ours);
+        Assert.InRange(ours, 2, rows - 1); // the two rows above are correct; a count of all or none would test nothing
+        Assert.Throws<ArgumentException>(() => CpuReductions.CorrectPredictions(logits, labels.narrow(0, 0, 5)));
+    }
 }
