@@ -194,6 +194,8 @@ public sealed class StackedMlpEngine : ITrainingEngine
         var heavyBall = _heavyBall != 0 && beforeUpdate is null && !norms ? VelocityViews() : null;
         // −η_k in single precision, as addmm's α is: the fused weight and bias updates use the same step.
         var steps = fuse ? learningRates.Select(lr => (double)(float)-lr).ToArray() : null;
+        // A pack computed with more than one thread whose members share one step takes the batched form of the fused update.
+        var batched = fuse && k > 1 && Array.TrueForAll(steps!, s => s == steps![0]) && torch.get_num_threads() > 1;
         var buffers = k == 1 ? BuffersFor(b) : null;
         var gradients = k == 1 ? _flatGradient! : new Tensor[_parameters.Length];
 
@@ -226,7 +228,7 @@ public sealed class StackedMlpEngine : ITrainingEngine
         {
             var input = l == 0 ? x : activations[l - 1];
             var upstream = l > 0 ? Upstream(g, l, buffers) : null;                           // with W_l before its update
-            if (fuse) FusedUpdate(g, input, l, steps!, buffers);
+            if (fuse) FusedUpdate(g, input, l, steps!, batched, buffers);
             else if (heavyBall is not null) MomentumGradients(g, input, l, heavyBall);
             else WeightGradients(g, input, l, buffers, gradients);
             if (upstream is null) break;
@@ -333,12 +335,12 @@ public sealed class StackedMlpEngine : ITrainingEngine
     /// <summary>
     /// θ ← θ − η ∇θ for plain-SGD members, fused into the weight-gradient products: W_k ← W_k − η_k G_kᵀ H_k by one
     /// <c>addmm_</c> per member into its slice of the stacked weights (the kernel a member alone uses; no gradient is written),
-    /// and b_k ← b_k − η_k G_kᵀ 1 by <see cref="MlpKernels.ColumnSums"/>. A pack computed with more than one thread takes
-    /// the members' gradients in one batched product and adds them in one pass instead, when the members share one step
-    /// (eight small products each split over two threads took 2.0-2.5 ms a step at batch 32, the batched product and the pass
-    /// 1.6 ms; docs/benchmarks.md).
+    /// and b_k ← b_k − η_k G_kᵀ 1 by <see cref="MlpKernels.ColumnSums"/>. When <paramref name="batched"/> (a pack computed
+    /// with more than one thread whose members share one step) it takes the members' gradients in one batched product and
+    /// adds them in one pass instead (eight small products each split over two threads took 2.0-2.5 ms a step at batch 32,
+    /// the batched product and the pass 1.6 ms; docs/benchmarks.md).
     /// </summary>
-    private void FusedUpdate(Tensor g, Tensor input, int l, double[] steps, Buffers? buffers)
+    private void FusedUpdate(Tensor g, Tensor input, int l, double[] steps, bool batched, Buffers? buffers)
     {
         if (buffers is not null)
         {
@@ -346,11 +348,10 @@ public sealed class StackedMlpEngine : ITrainingEngine
             MlpKernels.ColumnSums(g, _one.Biases[l], steps, beta: 1);
             return;
         }
-        if (torch.get_num_threads() > 1 && steps.All(s => s == steps[0]))
+        if (batched)
         {
-            // With more than one thread and one step for all: one batched product splits the members between the threads (a
-            // member's own product is too small to split well), then one multi-threaded pass adds −η ∇W (one more rounding
-            // than addmm_'s α, about 1e-7 relative).
+            // One batched product splits the members between the threads (a member's own product is too small to split well),
+            // then one multi-threaded pass adds −η ∇W (one more rounding than addmm_'s α, about 1e-7 relative).
             using var gradient = g.transpose(1, 2).bmm(input);
             _weights[l].add_(gradient, alpha: steps[0]);
         }
