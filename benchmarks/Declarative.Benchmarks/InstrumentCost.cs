@@ -43,6 +43,9 @@ public static class InstrumentCost
     private const int BatchSize = 128;
     private const double LearningRate = 0.05;
 
+    /// <summary>Cockpit's terms: the full-batch instruments on a batch-sized subset, 4 Hutchinson probes and noise batches, Lanczos to 1e-3.</summary>
+    private static readonly InstrumentOptions CockpitOptions = new() { Examples = BatchSize, Samples = 4, LanczosTolerance = 1e-3 };
+
     private static readonly string[] WholeSet = ["TrainLoss", "TrainAccuracy", "TestLoss", "TestAccuracy", "GeneralizationGap", "AccuracyGap"];
 
     public static int Run(string[] args)
@@ -78,11 +81,12 @@ public static class InstrumentCost
                     foreach (var part in CheapParts) Cheap(data, repeats, steps, part);
                     break;
                 case "cockpit": Cockpit(data, names, repeats, steps); break;
-                case "floor": Floor(data, names, repeats, calls); break;
+                case "floor": Floor(data, names, repeats, calls, new InstrumentOptions()); break;
+                case "cockpit-floor": Floor(data, names.Except(WholeSet).ToArray(), repeats, calls, CockpitOptions); break;
                 case "lanczos": WarmAgainstCold(data, lanczosCalls, tolerance, topK); break;
                 case "pack": PackAgainstAlone(folder, Int(args, "--members", 8), calls, topK); break;
                 default:
-                    Console.Error.WriteLine($"Unknown mode '{mode}': cheap, cheap-parts, cockpit, floor, lanczos or pack.");
+                    Console.Error.WriteLine($"Unknown mode '{mode}': cheap, cheap-parts, cockpit, cockpit-floor, floor, lanczos or pack.");
                     return 2;
             }
         }
@@ -148,36 +152,85 @@ public static class InstrumentCost
             Targets.Add(("cheap instrument set every step (784-256-256-10 MLP, batch 128, one-member stacked engine)", $"{measured * 1e3:F2} / {plain * 1e3:F2} ms a step = {measured / plain:F2}x", "≤ 1.05x", measured / plain <= 1.05));
     }
 
-    /// <summary>(b) Every instrument but the whole-set evaluations at 1 in 16, on Cockpit's terms.</summary>
+    /// <summary>
+    /// (b) Every instrument but the whole-set evaluations at 1 in 16, on Cockpit's terms, and the set's pass-count floor: the
+    /// passes its instruments need at least (each shared pass counted once: one gradient graph, one Lanczos run, one
+    /// interpolation profile, one ε-sharpness ascent, one set of noise batches, one forward pass for the subset's loss and
+    /// accuracy) times the measured cost of one pass of each kind, over the Lanczos products and ascent passes each measured
+    /// step took. The floor says which slowdown these passes allow at best on this machine.
+    /// </summary>
     private static void Cockpit(ClassificationData data, string[] names, int repeats, int steps)
     {
-        var options = new InstrumentOptions { Examples = BatchSize, Samples = 4, LanczosTolerance = 1e-3 };
+        var options = CockpitOptions;
         var chosen = names.Except(WholeSet).ToArray();
         using var session = new Session(data);
-        var (plain, measured) = session.Alternate(chosen, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats);
-        Console.WriteLine("| (b) configuration | plain ms/step | instrumented ms/step | slowdown | target |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.FullBatchExamples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | ≤ 3x |");
+        var due = new List<(int Products, int Ascent)>();
+        var (plain, measured) = session.Alternate(chosen, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats, (context, state) => due.Add(Counts(chosen, context, options, state)));
+        var floor = Median(due.Select(d => SetPasses(chosen, options, d.Products, d.Ascent).Sum(p => p.Count * session.PassSeconds(p.Kind, p.Examples))));
+        var best = (16 * plain + floor) / (16 * plain);
+        Console.WriteLine("| (b) configuration | plain ms/step | instrumented ms/step | slowdown | pass-count floor of the set, ms a measurement | the slowdown it allows | time / floor | target |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {chosen.Length} instruments (all but the {WholeSet.Length} whole-set evaluations) every 16th step: Examples {options.FullBatchExamples} (a batch), 4 Hutchinson probes and noise batches, Lanczos to 1e-3 | {plain * 1e3:F2} | {measured * 1e3:F2} | {measured / plain:F3}x | {floor * 1e3:F1} ({Describe(SetPasses(chosen, options, (int)Math.Round(Median(due.Select(d => (double)d.Products))), (int)Math.Round(Median(due.Select(d => (double)d.Ascent)))))}) | {best:F2}x | {(measured - plain) * 16 / floor:F2} | ≤ 3x |");
         // Cockpit has no ε-sharpness, whose ascent runs to its tolerance (up to AscentSteps forward-backward passes): the same set
         // without it compares like with like with Cockpit's 9.7x (a second figure beside the target's, not instead of it).
         var likeCockpit = chosen.Where(n => !n.StartsWith("EpsilonSharpness", StringComparison.Ordinal)).ToArray();
-        var (plain2, measured2) = session.Alternate(likeCockpit, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats);
-        Console.WriteLine($"| the same without the {chosen.Length - likeCockpit.Length} ε-sharpness instruments (Cockpit has none): {likeCockpit.Length} instruments | {plain2 * 1e3:F2} | {measured2 * 1e3:F2} | {measured2 / plain2:F3}x | |");
+        var due2 = new List<(int Products, int Ascent)>();
+        var (plain2, measured2) = session.Alternate(likeCockpit, options, Cadence.Every(16), Math.Max(16, steps / 16 * 16), repeats, (context, state) => due2.Add(Counts(likeCockpit, context, options, state)));
+        var floor2 = Median(due2.Select(d => SetPasses(likeCockpit, options, d.Products, d.Ascent).Sum(p => p.Count * session.PassSeconds(p.Kind, p.Examples))));
+        var best2 = (16 * plain2 + floor2) / (16 * plain2);
+        Console.WriteLine($"| the same without the {chosen.Length - likeCockpit.Length} ε-sharpness instruments (Cockpit has none): {likeCockpit.Length} instruments | {plain2 * 1e3:F2} | {measured2 * 1e3:F2} | {measured2 / plain2:F3}x | {floor2 * 1e3:F1} | {best2:F2}x | {(measured2 - plain2) * 16 / floor2:F2} | |");
+        Console.WriteLine();
+        Console.WriteLine($"One pass over {BatchSize} examples of the fixed subset: F {session.PassSeconds(PassKind.F, BatchSize) * 1e3:F2} ms, FB {session.PassSeconds(PassKind.FB, BatchSize) * 1e3:F2} ms, G {session.PassSeconds(PassKind.G, BatchSize) * 1e3:F2} ms, H {session.PassSeconds(PassKind.H, BatchSize) * 1e3:F2} ms; plain step {plain * 1e3:F2} ms.");
         Targets.Add(($"the full set at 1 in 16 on Cockpit's terms ({chosen.Length} instruments; Cockpit's own figure 9.7x)",
-            $"{measured * 1e3:F2} / {plain * 1e3:F2} ms a step = {measured / plain:F2}x; without the ε-sharpness instruments, which Cockpit does not have, {measured2 / plain2:F2}x",
+            $"{measured * 1e3:F2} / {plain * 1e3:F2} ms a step = {measured / plain:F2}x (the set's pass-count floor allows {best:F2}x at best; time / floor {(measured - plain) * 16 / floor:F2}); without the ε-sharpness instruments, which Cockpit does not have, {measured2 / plain2:F2}x (floor {best2:F2}x)",
             "≤ 3x", measured / plain <= 3));
+
+        static (int, int) Counts(string[] set, InstrumentContext context, InstrumentOptions options, TrainingState state)
+        {
+            var o = options with { Cadence = Cadence.Every(16) };
+            var products = set.Any(n => n is nameof(HessianTopEigenvalues) or nameof(HessianLanczosProducts) or nameof(LossAlongTopEigenvector))
+                ? HessianSpectrum.For(context, o).Measure(state).Products : 0; // the step's cached run
+            var ascent = set.Any(n => n.StartsWith("EpsilonSharpness", StringComparison.Ordinal))
+                ? SharpnessMaximisation.For(context, o).Measure(state).Passes : 0; // the step's cached maximisation
+            return (products, ascent);
+        }
+
+        static string Describe(List<Pass> passes) => string.Join(" + ", passes.Select(p => $"{p.Count}×{p.Kind}({p.Examples})"));
+    }
+
+    /// <summary>
+    /// The passes a set of instruments due at one step needs at least, each shared computation counted once (see
+    /// <see cref="Cockpit"/>), with <paramref name="products"/> Lanczos products and <paramref name="ascent"/> ε-sharpness passes.
+    /// </summary>
+    private static List<Pass> SetPasses(string[] set, InstrumentOptions o, int products, int ascent)
+    {
+        bool Any(params string[] wanted) => set.Any(wanted.Contains);
+        var lanczos = Any(nameof(HessianTopEigenvalues), nameof(HessianLanczosProducts), nameof(LossAlongTopEigenvector));
+        var passes = new List<Pass>();
+        long n = o.FullBatchExamples;
+        // One gradient graph serves the gradient norm and every Hessian instrument.
+        if (lanczos || Any(nameof(HessianTrace), nameof(GradientNorm))) passes.Add(new(PassKind.G, n, 1));
+        var h = (lanczos ? products : 0) + (Any(nameof(HessianTrace)) ? Math.Max(1, o.Samples) : 0);
+        if (h > 0) passes.Add(new(PassKind.H, n, h));
+        var f = (Any(nameof(InterpolationProfile), nameof(InterpolationMinimum), nameof(InterpolationHeight)) ? o.AlphaPoints : 0)
+            + (Any(nameof(LossAlongTopEigenvector)) ? o.AlphaPoints : 0)
+            + (Any(nameof(SubsetLoss), nameof(SubsetAccuracy)) ? 1 : 0);
+        if (f > 0) passes.Add(new(PassKind.F, n, f));
+        if (Any(nameof(GradientVariance), nameof(GradientNoiseScale))) passes.Add(new(PassKind.FB, BatchSize, Math.Max(2, o.Samples)));
+        if (ascent > 0) passes.Add(new(PassKind.FB, o.SharpnessExamples, ascent));
+        return passes;
     }
 
     /// <summary>(c) Each instrument at default options against its pass-count floor.</summary>
-    private static void Floor(ClassificationData data, string[] names, int repeats, int calls)
+    private static void Floor(ClassificationData data, string[] names, int repeats, int calls, InstrumentOptions options)
     {
-        var options = new InstrumentOptions();
+        var cockpit = options == CockpitOptions;
         using (var session = new Session(data))
         {
             var plain = session.PlainStepSeconds(32, 2 * repeats);
             Console.WriteLine($"Plain step: {plain * 1e3:F2} ms (median over {2 * repeats} blocks of 32 steps)");
         }
-        Console.WriteLine($"Default options: Examples {options.FullBatchExamples} ({options.SharpnessExamples} for ε-sharpness), Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps ≤ {options.AscentSteps} to tolerance {options.AscentTolerance:G}, Lanczos ≤ {Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}, warm start {options.LanczosWarmStart}");
+        Console.WriteLine($"{(cockpit ? "Cockpit's options" : "Default options")}: Examples {options.FullBatchExamples} ({options.SharpnessExamples} for ε-sharpness), Samples {options.Samples}, TopK {options.TopK}, AlphaPoints {options.AlphaPoints}, AscentSteps ≤ {options.AscentSteps} to tolerance {options.AscentTolerance:G}, Lanczos ≤ {Lanczos.DefaultIterations(options.TopK, long.MaxValue)} products at tolerance {options.LanczosTolerance:G}, warm start {options.LanczosWarmStart}");
         Console.WriteLine();
         Console.WriteLine("| (c) instrument | ms per measurement | passes (F forward, FB forward-backward, G graph-building forward-backward, H Hessian-vector product; n examples) | floor ms | time / floor | plain steps per measurement |");
         Console.WriteLine("|---|---:|---|---:|---:|---:|");
@@ -202,7 +255,7 @@ public static class InstrumentCost
             Console.WriteLine($"| {name} | {seconds * 1e3:F3} | {described} | {floor * 1e3:F3} | {ratio} | {seconds / plain:F3} |");
         }
         var missed = ratios.Where(r => r.Ratio > 1.3).ToArray();
-        if (ratios.Count > 0)
+        if (ratios.Count > 0 && !cockpit) // the target is at default options; on Cockpit's terms the table shows where the set's time goes
             Targets.Add(("each instrument at default options within 1.3x of its pass-count floor",
                 $"{ratios.Count - missed.Length} of {ratios.Count} met" + (missed.Length > 0 ? $"; over: {string.Join(", ", missed.Select(m => $"{m.Name} {m.Ratio:F2}"))}" : "") + $" (the largest {ratios.Max(r => r.Ratio):F2})",
                 "≤ 1.3x each", missed.Length == 0));
@@ -383,7 +436,7 @@ public static class InstrumentCost
             Steps(32, null, null);
         }
 
-        private void Steps(int n, IReadOnlyList<IDisposable>? instruments, Cadence? cadence)
+        private void Steps(int n, IReadOnlyList<IDisposable>? instruments, Cadence? cadence, Action<InstrumentContext, TrainingState>? afterDue = null)
         {
             for (var i = 0; i < n; i++)
             {
@@ -391,6 +444,7 @@ public static class InstrumentCost
                 var state = _loop.State;
                 if (instruments is null || !cadence!.IsDue(state.Step, state.IsEpochEnd, state.IsLast)) continue;
                 foreach (var instrument in instruments) InstrumentCatalog.Measure(instrument, state);
+                afterDue?.Invoke(_context, state); // reads the step's cached results only
             }
         }
 
@@ -398,7 +452,8 @@ public static class InstrumentCost
             Median(Enumerable.Range(0, repeats).Select(_ => Time(() => Steps(steps, null, null)) / steps));
 
         /// <summary>Median seconds per step of plain and of instrumented blocks, alternating.</summary>
-        public (double Plain, double Instrumented) Alternate(string[] names, InstrumentOptions options, Cadence cadence, int steps, int repeats)
+        public (double Plain, double Instrumented) Alternate(string[] names, InstrumentOptions options, Cadence cadence, int steps, int repeats,
+            Action<InstrumentContext, TrainingState>? afterDue = null)
         {
             var plain = new List<double>();
             var measured = new List<double>();
@@ -409,7 +464,7 @@ public static class InstrumentCost
                 var instruments = names.Select(n => InstrumentCatalog.Create(n, _context, options with { Cadence = cadence })).ToList();
                 try
                 {
-                    measured.Add(Time(() => Steps(steps, instruments, cadence)) / steps);
+                    measured.Add(Time(() => Steps(steps, instruments, cadence, afterDue)) / steps);
                 }
                 finally
                 {

@@ -29,8 +29,7 @@ public static class LineProfile
         {
             double At(double alpha)
             {
-                using var scope = NewDisposeScope();
-                ParameterVector.Assign(parameters, origin + alpha * direction);
+                ParameterVector.AssignLine(parameters, origin, alpha, direction);
                 return ParameterVector.Value(loss);
             }
 

@@ -1,3 +1,4 @@
+using Declarative.Runtime.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,9 +25,32 @@ public static class ParameterVector
     public static Tensor Flatten(IEnumerable<Tensor> tensors)
     {
         using var noGrad = no_grad();
+        var list = tensors as IReadOnlyList<Tensor> ?? tensors.ToList();
+        if (Direct(list))
+        {
+            // One pass per tensor into the result (CpuCasts): no per-tensor float64 temporary, no cat.
+            var flat = empty([Count(list)], dtype: ScalarType.Float64);
+            var target = CpuMemory.Of<double>(flat);
+            var offset = 0;
+            foreach (var t in list)
+            {
+                var n = (int)t.numel();
+                if (t.dtype == ScalarType.Float32) CpuCasts.Widen(CpuMemory.Of<float>(t), target.Slice(offset, n));
+                else CpuMemory.Of<double>(t).CopyTo(target.Slice(offset, n));
+                offset += n;
+            }
+            return flat;
+        }
         using var scope = NewDisposeScope();
-        return cat(tensors.Select(t => t.detach().reshape(-1).to_type(ScalarType.Float64)).ToArray()).MoveToOuterDisposeScope();
+        return cat(list.Select(t => t.detach().reshape(-1).to_type(ScalarType.Float64)).ToArray()).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Whether the one-pass conversions (<see cref="CpuCasts"/>) read and write <paramref name="tensors"/> directly: contiguous
+    /// float32 or float64 CPU tensors, fewer than 2³¹ elements in all; the others go through TorchSharp's kernels.
+    /// </summary>
+    private static bool Direct(IReadOnlyList<Tensor> tensors) =>
+        !CpuMemory.UseTorch && tensors.All(t => CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t)) && Count(tensors) < int.MaxValue;
 
     /// <summary>A flat vector cut into pieces shaped (and typed) like <paramref name="like"/>.</summary>
     public static Tensor[] Split(Tensor flat, IReadOnlyList<Tensor> like)
@@ -63,9 +87,48 @@ public static class ParameterVector
     {
         _writes++;
         using var noGrad = no_grad();
+        if (Direct(parameters) && CpuMemory.Holds<double>(flat) && flat.numel() == Count(parameters))
+        {
+            var source = CpuMemory.Of<double>(flat);
+            var offset = 0;
+            foreach (var p in parameters)
+            {
+                var n = (int)p.numel();
+                if (p.dtype == ScalarType.Float32) CpuCasts.Narrow(source.Slice(offset, n), CpuMemory.Of<float>(p));
+                else source.Slice(offset, n).CopyTo(CpuMemory.Of<double>(p));
+                offset += n;
+            }
+            return;
+        }
         using var scope = NewDisposeScope();
         var pieces = Split(flat, parameters);
         for (var i = 0; i < parameters.Count; i++) parameters[i].copy_(pieces[i]);
+    }
+
+    /// <summary>
+    /// Sets the parameters to <paramref name="origin"/> + <paramref name="alpha"/> · <paramref name="direction"/> (flat
+    /// float64): the values <c>Assign(parameters, origin + alpha * direction)</c> sets, without the float64 temporaries.
+    /// </summary>
+    internal static void AssignLine(IReadOnlyList<Tensor> parameters, Tensor origin, double alpha, Tensor direction)
+    {
+        var n = Count(parameters);
+        if (!Direct(parameters) || !parameters.All(p => p.dtype == ScalarType.Float32) || !CpuMemory.Holds<double>(origin) || !CpuMemory.Holds<double>(direction)
+            || origin.numel() != n || direction.numel() != n)
+        {
+            using var scope = NewDisposeScope();
+            Assign(parameters, origin + alpha * direction);
+            return;
+        }
+        _writes++;
+        var o = CpuMemory.Of<double>(origin);
+        var d = CpuMemory.Of<double>(direction);
+        var offset = 0;
+        foreach (var p in parameters)
+        {
+            var count = (int)p.numel();
+            CpuCasts.NarrowLine(o.Slice(offset, count), alpha, d.Slice(offset, count), CpuMemory.Of<float>(p));
+            offset += count;
+        }
     }
 
     /// <summary>The gradient of a loss with respect to the parameters, flat float64; never touches <c>.grad</c>.</summary>

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Declarative.Runtime.Torch;
 using static TorchSharp.torch;
 
 namespace Declarative.Runtime.Instruments.Numerics;
@@ -65,14 +68,14 @@ public static class SharpnessAscent
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    candidate = minimum(maximum(bestY! + bound! * bestGradient!.sign() * alpha, -bound), bound);
-                    if (candidate.eq(bestY!).all().item<bool>())
+                    candidate = Candidate(bestY!, bound!, bestGradient!, alpha, out var moved);
+                    if (!moved)
                     {
                         converged = true; // the projected sign step cannot move from y_b, whatever α
                         break;
                     }
                     candidate = candidate.DetachFromDisposeScope();
-                    ParameterVector.Assign(parameters, x! + candidate);
+                    ParameterVector.AssignLine(parameters, x!, 1, candidate); // x + candidate
                 }
                 var (values, gradient) = Evaluate(losses, examples, parameters);
                 values.DetachFromDisposeScope();
@@ -138,6 +141,61 @@ public static class SharpnessAscent
         }
         var all = cat(values.ToArray());
         return (all.MoveToOuterDisposeScope(), sum!.div_(examples).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The candidate clip(y_b + α b ⊙ sign g_b, −b, b) (a new float64 tensor) and whether it differs from y_b anywhere. One pass
+    /// over contiguous float64 CPU vectors, with the arithmetic of the tensor expression <c>minimum(maximum(y + b * sign(g) * α,
+    /// −b), b)</c> (sign(NaN) = 0 as <c>sign</c> gives it); the expression itself for other tensors and whenever a NaN appears.
+    /// </summary>
+    private static Tensor Candidate(Tensor bestY, Tensor bound, Tensor gradient, double alpha, out bool moved)
+    {
+        if (!CpuMemory.UseTorch && CpuMemory.Holds<double>(bestY) && CpuMemory.Holds<double>(bound) && CpuMemory.Holds<double>(gradient)
+            && bestY.numel() < int.MaxValue)
+        {
+            var candidate = empty_like(bestY);
+            if (Candidate(CpuMemory.Of<double>(bestY), CpuMemory.Of<double>(bound), CpuMemory.Of<double>(gradient), alpha, CpuMemory.Of<double>(candidate), out moved))
+                return candidate;
+            candidate.Dispose();
+        }
+        using var scope = NewDisposeScope();
+        var result = minimum(maximum(bestY + bound * gradient.sign() * alpha, -bound), bound);
+        moved = !result.eq(bestY).all().item<bool>();
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <returns>False when a NaN appeared (the caller then takes the tensor expression, whose NaN rules it keeps).</returns>
+    private static bool Candidate(ReadOnlySpan<double> y, ReadOnlySpan<double> b, ReadOnlySpan<double> g, double alpha, Span<double> c, out bool moved)
+    {
+        var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+        var vb = MemoryMarshal.Cast<double, Vector<double>>(b);
+        var vg = MemoryMarshal.Cast<double, Vector<double>>(g);
+        var vc = MemoryMarshal.Cast<double, Vector<double>>(c);
+        var a = new Vector<double>(alpha);
+        var one = Vector<double>.One;
+        var changed = Vector<long>.Zero;
+        var finite = true;
+        for (var i = 0; i < vy.Length; i++)
+        {
+            // sign(g) = (g > 0) − (g < 0): 0 for NaN and ±0, as torch's sign kernel.
+            var sign = Vector.ConditionalSelect(Vector.GreaterThan(vg[i], Vector<double>.Zero), one, Vector<double>.Zero)
+                - Vector.ConditionalSelect(Vector.LessThan(vg[i], Vector<double>.Zero), one, Vector<double>.Zero);
+            var v = vy[i] + vb[i] * sign * a;
+            finite &= Vector.EqualsAll(v, v);
+            var clipped = Vector.Min(Vector.Max(v, -vb[i]), vb[i]);
+            vc[i] = clipped;
+            changed |= ~Vector.Equals(clipped, vy[i]);
+        }
+        moved = changed != Vector<long>.Zero;
+        for (var i = vy.Length * Vector<double>.Count; i < y.Length; i++)
+        {
+            var sign = (g[i] > 0 ? 1.0 : 0.0) - (g[i] < 0 ? 1.0 : 0.0);
+            var v = y[i] + b[i] * sign * alpha;
+            finite &= !double.IsNaN(v);
+            c[i] = Math.Min(Math.Max(v, -b[i]), b[i]);
+            moved |= c[i] != y[i];
+        }
+        return finite;
     }
 
     private static double Mean(Tensor values)
