@@ -117,9 +117,9 @@ public sealed class StackedEngineTests
         MembersEqualTheirTrialsAlone([Spec(0), Spec(1, lr: 0.05), Spec(2, lr: 0.2), Spec(3, lr: 0.1)], 64);
 
     /// <summary>
-    /// Plain-SGD members sharing one step: with one thread each member's update is fused into its own <c>addmm_</c>; with more,
-    /// one batched product gives all members' weight gradients and one pass adds −η times them. Each way, each member trains
-    /// as its trial alone. (This class runs alone, so setting TorchSharp's process-wide thread count here moves no other test.)
+    /// Plain-SGD members sharing one step: all members' weights are updated by one in-place batched product (libtorch's
+    /// <c>baddbmm_</c>, <see cref="Runtime.Torch.TorchNative"/>), at one thread and at two. Each way, each member trains as its
+    /// trial alone. (This class runs alone, so setting TorchSharp's process-wide thread count here moves no other test.)
     /// </summary>
     [Fact]
     public void Plain_sgd_members_sharing_one_step_train_as_their_trials_alone_with_one_thread_and_with_two()
