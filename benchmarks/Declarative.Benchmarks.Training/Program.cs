@@ -18,7 +18,7 @@ namespace Declarative.Benchmarks.Training;
 ///   --python PATH           the Python with torch (default /usr/bin/python3)
 ///   --out FILE              the report (default docs/benchmarks/training.md); - for none
 ///   --from-log FILE         render the report from the stderr log of an earlier run instead of measuring
-/// dotnet run ... -- engine --engine generated|generated-bn|paired|paired-bn|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch 32 [--epochs 3] [--seeds 8]
+/// dotnet run ... -- engine --engine generated|generated-bn|paired|paired-bn|paired-packed|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch 32 [--epochs 3] [--seeds 8]
 ///   one engine in this process, JSON lines on stdout (what the comparison runs)
 /// </code>
 /// </summary>
@@ -32,12 +32,21 @@ internal static class Program
         if (options.Help)
         {
             Console.WriteLine("usage: Declarative.Benchmarks.Training [--batches 32,128,1024] [--repeats 3] [--epochs 3] [--threads 2] [--seeds 8] [--data DIR] [--python /usr/bin/python3] [--out docs/benchmarks/training.md]");
-            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|generated-bn|paired|paired-bn|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch B [--epochs E] [--seeds S]");
+            Console.WriteLine("       Declarative.Benchmarks.Training engine --engine generated|generated-bn|paired|paired-bn|paired-packed|before|handwritten|gemm|packed-gemm|unpacked|packed|runner-unpacked|runner-packed|profile|step-profile|startup --batch B [--epochs E] [--seeds S]");
             return 0;
         }
-        return options.Command == "engine"
-            ? Engines.Run(options.Engine, options.Batch, options.Epochs, options.Threads, options.Seeds, options.Data)
-            : Compare(options, args);
+        try
+        {
+            return options.Command == "engine"
+                ? Engines.Run(options.Engine, options.Batch, options.Epochs, options.Threads, options.Seeds, options.Data)
+                : Compare(options, args);
+        }
+        catch (Runtime.Data.DataSetException e)
+        {
+            // A missing or unreadable data set is the user's to fix: its message names the folder and how to install it.
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
     }
 
     /// <summary>Rounds of each paired step/floor process (the first is not counted).</summary>
