@@ -20,7 +20,7 @@ internal static class SgdKernel
 
     /// <summary>Whether the pass reads these tensors (contiguous CPU tensors of one floating dtype); otherwise TorchSharp's kernels do.</summary>
     public static bool Applies(Tensor parameter, Tensor gradient, Tensor? buffer) =>
-        !CpuMemory.UseTorch && (CpuMemory.Holds<float>(parameter) || CpuMemory.Holds<double>(parameter))
+        CpuMemory.Direct(parameter)
         && gradient.dtype == parameter.dtype && gradient.is_contiguous() && gradient.device_type == parameter.device_type
         && gradient.numel() == parameter.numel()
         && (buffer is null || (buffer.dtype == parameter.dtype && buffer.is_contiguous() && buffer.device_type == parameter.device_type));

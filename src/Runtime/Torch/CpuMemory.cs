@@ -29,6 +29,15 @@ internal static class CpuMemory
     public static bool Holds<T>(Tensor t) where T : unmanaged =>
         t.device_type == TorchSharp.DeviceType.CPU && t.dtype == ElementType<T>() && t.is_contiguous();
 
+    /// <summary>
+    /// Whether the C# passes read <paramref name="t"/> directly: a contiguous float32 or float64 CPU tensor, and the test hook
+    /// <see cref="UseTorch"/> off on this thread; otherwise TorchSharp's kernels do the same arithmetic.
+    /// </summary>
+    public static bool Direct(Tensor t) => !UseTorch && (Holds<float>(t) || Holds<double>(t));
+
+    /// <summary>As <see cref="Direct(Tensor)"/>, for element type <typeparamref name="T"/> only.</summary>
+    public static bool Direct<T>(Tensor t) where T : unmanaged => !UseTorch && Holds<T>(t);
+
     /// <summary>The elements of <paramref name="t"/>; throws unless it is a contiguous CPU tensor of <typeparamref name="T"/>.</summary>
     public static unsafe Span<T> Of<T>(Tensor t) where T : unmanaged
     {

@@ -21,7 +21,7 @@ internal static class CpuReductions
     /// <summary>Σ tᵢ² in float64.</summary>
     public static double SquaredNorm(Tensor t)
     {
-        if (!Applies(t)) return Fallback(t);
+        if (!CpuMemory.Direct(t)) return Fallback(t);
         return t.dtype == ScalarType.Float32 ? Sum(CpuMemory.Of<float>(t), default) : Sum(CpuMemory.Of<double>(t), default);
     }
 
@@ -29,7 +29,7 @@ internal static class CpuReductions
     public static double SquaredDistance(Tensor a, Tensor b)
     {
         if (!a.shape.SequenceEqual(b.shape)) throw new ArgumentException("The tensors differ in shape.", nameof(b));
-        if (!Applies(a) || !Applies(b) || a.dtype != b.dtype)
+        if (!CpuMemory.Direct(a) || !CpuMemory.Direct(b) || a.dtype != b.dtype)
         {
             using var difference = a - b;
             return Fallback(difference);
@@ -46,7 +46,7 @@ internal static class CpuReductions
     {
         if (logits.dim() != 2 || labels.dim() != 1 || labels.shape[0] != logits.shape[0])
             throw new ArgumentException($"Logits [{string.Join(", ", logits.shape)}] and labels [{string.Join(", ", labels.shape)}] do not pair row by row.", nameof(labels));
-        if (!Applies(logits) || !CpuMemory.Holds<long>(labels))
+        if (!CpuMemory.Direct(logits) || !CpuMemory.Holds<long>(labels))
         {
             using var scope = NewDisposeScope();
             return logits.argmax(1).eq(labels).sum().item<long>();
@@ -70,9 +70,6 @@ internal static class CpuReductions
         }
         return correct;
     }
-
-    /// <summary>Whether the one-pass kernels read <paramref name="t"/> directly.</summary>
-    private static bool Applies(Tensor t) => !CpuMemory.UseTorch && (CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t));
 
     private static double Fallback(Tensor t)
     {

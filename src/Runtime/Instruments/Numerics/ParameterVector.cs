@@ -50,7 +50,7 @@ public static class ParameterVector
     /// float32 or float64 CPU tensors, fewer than 2³¹ elements in all; the others go through TorchSharp's kernels.
     /// </summary>
     private static bool Direct(IReadOnlyList<Tensor> tensors) =>
-        !CpuMemory.UseTorch && tensors.All(t => CpuMemory.Holds<float>(t) || CpuMemory.Holds<double>(t)) && Count(tensors) < int.MaxValue;
+        tensors.All(CpuMemory.Direct) && Count(tensors) < int.MaxValue;
 
     /// <summary>A flat vector cut into pieces shaped (and typed) like <paramref name="like"/>.</summary>
     public static Tensor[] Split(Tensor flat, IReadOnlyList<Tensor> like)

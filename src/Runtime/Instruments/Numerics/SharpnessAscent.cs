@@ -150,8 +150,7 @@ public static class SharpnessAscent
     /// </summary>
     private static Tensor Candidate(Tensor bestY, Tensor bound, Tensor gradient, double alpha, out bool moved)
     {
-        if (!CpuMemory.UseTorch && CpuMemory.Holds<double>(bestY) && CpuMemory.Holds<double>(bound) && CpuMemory.Holds<double>(gradient)
-            && bestY.numel() < int.MaxValue)
+        if (CpuMemory.Direct<double>(bestY) && CpuMemory.Direct<double>(bound) && CpuMemory.Direct<double>(gradient) && bestY.numel() < int.MaxValue)
         {
             var candidate = empty_like(bestY);
             if (Candidate(CpuMemory.Of<double>(bestY), CpuMemory.Of<double>(bound), CpuMemory.Of<double>(gradient), alpha, CpuMemory.Of<double>(candidate), out moved))
